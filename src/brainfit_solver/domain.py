@@ -1,0 +1,75 @@
+"""Plain frozen records that flow through the pipeline: commitments in, sessions out.
+
+Pydantic guards the edges (profile, rule files, reports); inside, these small dataclasses
+keep the hot path cheap and hashable. Times are integer minutes of a ``Horizon`` here;
+aware datetimes are attached only when a plan leaves the program.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """A busy stretch of the user's calendar, clipped to the horizon, in minutes [start, end).
+
+    ``study`` marks the commitments exercise is placed around (lectures, study blocks, exams).
+    """
+
+    start: int
+    end: int
+    summary: str
+    source: str
+    study: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarWeek:
+    """What the calendars say about the horizon.
+
+    ``zone_hint`` is the calendar's own zone (X-WR-TIMEZONE or the most used TZID), used when
+    the profile names none; ``latest_stamp`` is the newest DTSTAMP/LAST-MODIFIED seen, from
+    which output timestamps are derived so that identical inputs give identical files.
+    """
+
+    commitments: tuple[Commitment, ...]
+    zone_hint: str | None = None
+    latest_stamp: dt.datetime | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One planned exercise session, in horizon minutes [start, end)."""
+
+    kind: str
+    start: int
+    end: int
+    modality: str | None = None
+    anchor: str | None = None  # the study block a snack leads into, by summary
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A week of sessions with the solver's verdict on it."""
+
+    sessions: tuple[Session, ...]
+    status: str  # OPTIMAL or FEASIBLE
+    objective: int
+    bound: int
+    terms: dict[str, int] = field(default_factory=dict)  # soft rule id -> weighted points
+    raw: dict[str, int] = field(default_factory=dict)  # soft rule id -> unweighted count
+    solve_seconds: float = 0.0
+
+    @property
+    def gap(self) -> float:
+        """Relative distance between the plan's objective and the best proven bound."""
+        if self.bound == self.objective:
+            return 0.0
+        return abs(self.bound - self.objective) / max(1, abs(self.bound))

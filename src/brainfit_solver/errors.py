@@ -1,0 +1,117 @@
+"""One exception tree for everything a user can get wrong, or the rules can make impossible.
+
+Errors carry structured fields (the file, the place in it, the fix) and build their own
+one-paragraph message; only the CLI turns them into text on stderr and an exit code::
+
+    BrainfitError                 exit 1  (never raised bare)
+    ├── InputError                exit 2  bad input: nothing was written
+    │   ├── CalendarError         a calendar file, feed or CalDAV source
+    │   ├── ProfileError          the profile TOML or a command-line override
+    │   ├── RuleFileError         a rule-set TOML
+    │   └── TimeZoneError         an unknown or unusable time zone
+    ├── InfeasibleError           exit 3  the rules cannot all hold this week
+    ├── CheckFailedError          exit 4  `brainfit check` found violations
+    └── NoPlanFoundError          exit 5  the time limit ran out before any plan was found
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class BrainfitError(Exception):
+    """Base of every error the tool reports to a user."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        where: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.where = where
+        self.fix = fix
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """The one paragraph a user reads: place, problem, then what to do about it."""
+        place = ""
+        if self.file and self.where:
+            place = f"{self.file}, {self.where}: "
+        elif self.file:
+            place = f"{self.file}: "
+        elif self.where:
+            place = f"{self.where}: "
+        text = f"{place}{self.message.rstrip('.')}."
+        if self.fix:
+            text += f" {self.fix.rstrip('.')}."
+        return text
+
+
+class InputError(BrainfitError):
+    """Something the user handed in is unreadable or invalid."""
+
+    exit_code = 2
+
+
+class CalendarError(InputError):
+    """A calendar (file, feed URL or CalDAV collection) cannot be read or makes no sense."""
+
+
+class ProfileError(InputError):
+    """The profile, or a command-line option overriding it, is invalid."""
+
+
+class RuleFileError(InputError):
+    """A rule-set file is not valid TOML or does not follow the rule-set format."""
+
+
+class TimeZoneError(InputError):
+    """A time zone name is neither an IANA name nor a known Windows name."""
+
+
+class InfeasibleError(BrainfitError):
+    """The hard rules cannot all hold in the planned week.
+
+    ``conflict`` names a minimal set of rules that cannot hold together (drop any one of them
+    and the rest can), ``reasons`` says it in words and ``relaxations`` lists changes that were
+    each checked, by solving, to make the week plannable.
+    """
+
+    exit_code = 3
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        conflict: Sequence[str] = (),
+        reasons: Sequence[str] = (),
+        relaxations: Sequence[str] = (),
+        fix: str | None = None,
+    ) -> None:
+        self.conflict = tuple(conflict)
+        self.reasons = tuple(reasons)
+        self.relaxations = tuple(relaxations)
+        super().__init__(message, fix=fix)
+
+
+class CheckFailedError(BrainfitError):
+    """An exported plan breaks at least one hard rule (found by the independent checker)."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, *, violations: Sequence[str] = (), file: str | None = None):
+        self.violations = tuple(violations)
+        super().__init__(message, file=file)
+
+
+class NoPlanFoundError(BrainfitError):
+    """The solver's time limit ran out before it found any plan."""
+
+    exit_code = 5

@@ -1,0 +1,193 @@
+"""The person's profile: zone, week, when exercise may happen, how to read their calendars.
+
+Everything has a documented default, so a calendar alone is enough to plan a week. Paths in a
+profile are relative to the profile file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ProfileError
+
+DEFAULT_STUDY_PATTERN = (
+    r"(?i)\b(study|studying|lecture|lectures|class|classes|exam|exams|revision|revise|"
+    r"seminar|tutorial|lab|homework|reading|coursework|thesis|lernen|vorlesung|übung|klausur)\b"
+)
+_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TimeRange(_Strict):
+    """A local wall-clock range on one day, written "06:30-21:30" (end 24:00 allowed)."""
+
+    start: dt.time
+    end_minute: int  # minutes after midnight; 1440 for 24:00
+
+    @property
+    def start_minute(self) -> int:
+        return self.start.hour * 60 + self.start.minute
+
+    def __str__(self) -> str:
+        end_h, end_m = divmod(self.end_minute, 60)
+        return f"{self.start:%H:%M}-{end_h:02d}:{end_m:02d}"
+
+    @classmethod
+    def parse(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        match = _RANGE.match(value)
+        if not match:
+            raise ValueError(f"{value!r} is not a time range; write it as 06:30-21:30")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
+            raise ValueError(f"{value!r} has an impossible clock time")
+        end = h2 * 60 + m2
+        if end <= h1 * 60 + m1:
+            raise ValueError(f"{value!r} ends before it starts; ranges may not cross midnight")
+        return cls(start=dt.time(h1, m1), end_minute=end)
+
+
+Range = Annotated[TimeRange, BeforeValidator(TimeRange.parse)]
+
+
+class Window(_Strict):
+    """When exercise may happen, per weekday; "off" (or false) rules a day out entirely."""
+
+    default: Range = Field(default_factory=lambda: TimeRange.parse("06:30-21:30"))
+    mon: Range | None | bool = None
+    tue: Range | None | bool = None
+    wed: Range | None | bool = None
+    thu: Range | None | bool = None
+    fri: Range | None | bool = None
+    sat: Range | None | bool = None
+    sun: Range | None | bool = None
+
+    @field_validator("mon", "tue", "wed", "thu", "fri", "sat", "sun", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> Any:
+        if value in ("off", "none", False):
+            return False
+        return value
+
+    def for_weekday(self, weekday: int) -> TimeRange | None:
+        """The window on a weekday (0 = Monday), or None for a day off."""
+        value = getattr(self, ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[weekday])
+        if value is False:
+            return None
+        if value is None or value is True:
+            return self.default
+        assert isinstance(value, TimeRange)
+        return value
+
+
+class StudyRecognition(_Strict):
+    """How study commitments are told apart from other busy time (any one test suffices)."""
+
+    categories: list[str] = Field(default_factory=lambda: ["Study"])
+    summary_pattern: str | None = DEFAULT_STUDY_PATTERN
+    calendars: list[str] = Field(default_factory=list)
+
+    @field_validator("summary_pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"summary_pattern is not a valid regular expression: {exc}")
+        return value
+
+
+class BusyPolicy(_Strict):
+    """Which events block time. Defaults follow RFC 5545 and what calendar clients show."""
+
+    tentative: bool = True
+    all_day: bool = False
+    declined_addresses: list[str] = Field(default_factory=list)
+
+
+class KindPreference(_Strict):
+    """A person's taste for one session kind: times they like or dislike, and a modality."""
+
+    preferred: list[Range] = Field(default_factory=list)
+    disliked: list[Range] = Field(default_factory=list)
+    modality: str | None = None
+
+
+class SolverSettings(_Strict):
+    time_limit_s: float | None = Field(default=None, gt=0)
+    workers: int = Field(default=1, ge=1, le=64)
+
+
+class Profile(_Strict):
+    """A person's planning profile (TOML). Every field is optional."""
+
+    name: str = Field(default="me", min_length=1, max_length=200)
+    timezone: str | None = None
+    week: str | None = None
+    window: Window = Field(default_factory=Window)
+    buffer_min: int = Field(default=15, ge=0, le=180)
+    calendars: list[str] = Field(default_factory=list)
+    study: StudyRecognition = Field(default_factory=StudyRecognition)
+    busy: BusyPolicy = Field(default_factory=BusyPolicy)
+    preferences: dict[str, KindPreference] = Field(default_factory=dict)
+    weights: dict[str, int] = Field(default_factory=dict)
+    solver: SolverSettings = Field(default_factory=SolverSettings)
+    base_dir: Path | None = Field(default=None, exclude=True)
+
+    def resolve(self, path: str) -> str:
+        """A calendar path from the profile, relative to the profile file (URLs unchanged)."""
+        if "://" in path or self.base_dir is None:
+            return path
+        return str((self.base_dir / path).resolve())
+
+
+def describe_validation_error(exc: ValidationError) -> tuple[str, str]:
+    """(place, problem) of a pydantic error, in the words of the TOML file."""
+    first = exc.errors()[0]
+    place = ".".join(str(part) for part in first["loc"] if not str(part).startswith("function"))
+    message = first["msg"].removeprefix("Value error, ")
+    extra = f" ({len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return place or "top level", message + extra
+
+
+def load_profile(path: str | Path | None) -> Profile:
+    """Read and validate a profile; no path gives the documented defaults."""
+    if path is None:
+        return Profile()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProfileError(
+            f"cannot read the profile ({exc.strerror})", file=path, fix="Check the path"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ProfileError(
+            "the profile is not UTF-8 text", file=path, fix="Save it as UTF-8"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(
+            f"not valid TOML ({exc})", file=path, fix="Fix the TOML syntax at that place"
+        ) from exc
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        place, problem = describe_validation_error(exc)
+        raise ProfileError(
+            problem,
+            file=path,
+            where=f"at '{place}'",
+            fix="See examples/student/profile.toml and the README's profile section",
+        ) from exc
+    return profile.model_copy(update={"base_dir": path.parent.resolve()})

@@ -1,0 +1,130 @@
+"""The planned horizon: zone-aware datetimes at the edges, integer minutes inside.
+
+Minute 0 is local midnight starting the horizon's first day (a Monday). A minute count is
+real elapsed time (computed through UTC), so a week with a DST change has 167 or 169 hours;
+local wall-clock times such as "06:30 on Tuesday" are turned into minutes through the zone,
+which is the only place DST has to be right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import TimeZoneError
+
+UTC = dt.UTC
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def zone(name: str, *, file: str | None = None, where: str | None = None) -> ZoneInfo:
+    """Resolve an IANA zone name (or a Windows zone name, as Outlook writes) to a ZoneInfo."""
+    from icalendar.timezone import windows_to_olson
+
+    candidate = windows_to_olson.WINDOWS_TO_OLSON.get(name, name)
+    try:
+        if not candidate or candidate.startswith(("/", ".")) or ".." in candidate:
+            raise ZoneInfoNotFoundError(candidate)
+        return ZoneInfo(candidate)
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError) as exc:
+        raise TimeZoneError(
+            f"unknown time zone {name!r}",
+            file=file,
+            where=where,
+            fix="Use an IANA name such as 'Europe/Berlin' or 'America/New_York'",
+        ) from exc
+
+
+def zone_name(tz: ZoneInfo) -> str:
+    return str(tz.key)
+
+
+def parse_week(text: str, *, where: str = "week") -> dt.date:
+    """The Monday of an ISO week ('2026-W49') or of the week holding a date ('2026-11-30')."""
+    text = text.strip()
+    match = _ISO_WEEK.match(text)
+    try:
+        if match:
+            return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        day = dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(
+            f"{where}: {text!r} is not an ISO week or date; write it as 2026-W49 or 2026-11-30"
+        ) from exc
+    return day - dt.timedelta(days=day.weekday())
+
+
+def next_full_week(today: dt.date) -> dt.date:
+    """The Monday after today (today itself never starts the 'next full' week)."""
+    return today + dt.timedelta(days=7 - today.weekday())
+
+
+def iso_week_label(monday: dt.date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """``days`` consecutive local days starting at midnight of ``monday`` in ``tz``."""
+
+    tz: ZoneInfo
+    monday: dt.date
+    days: int = 7
+
+    @cached_property
+    def start(self) -> dt.datetime:
+        return dt.datetime.combine(self.monday, dt.time(0, 0), self.tz)
+
+    @cached_property
+    def end(self) -> dt.datetime:
+        return dt.datetime.combine(self.monday + dt.timedelta(days=self.days), dt.time(0), self.tz)
+
+    @cached_property
+    def _start_utc(self) -> dt.datetime:
+        return self.start.astimezone(UTC)
+
+    @property
+    def label(self) -> str:
+        return iso_week_label(self.monday)
+
+    @property
+    def tz_name(self) -> str:
+        return zone_name(self.tz)
+
+    @cached_property
+    def minutes(self) -> int:
+        return self.to_minute(self.end)
+
+    def date(self, day: int) -> dt.date:
+        return self.monday + dt.timedelta(days=day)
+
+    def to_minute(self, moment: dt.datetime) -> int:
+        """Whole minutes from the horizon start to an aware moment (floored)."""
+        if moment.tzinfo is None:
+            raise ValueError("naive datetime reached the time grid; attach the profile's zone")
+        seconds = (moment.astimezone(UTC) - self._start_utc).total_seconds()
+        return int(seconds // 60)
+
+    def to_datetime(self, minute: int) -> dt.datetime:
+        """The local, aware moment ``minute`` minutes after the horizon start."""
+        return (self._start_utc + dt.timedelta(minutes=minute)).astimezone(self.tz)
+
+    def wall_minute(self, day: int, clock: dt.time) -> int:
+        """Minute of a local wall-clock time on a day; a time skipped by DST maps past the gap."""
+        local = dt.datetime.combine(self.date(day), clock, self.tz)
+        return self.to_minute(local)
+
+    def day_span(self, day: int) -> tuple[int, int]:
+        """[start, end) minutes of a whole local day (23, 24 or 25 hours long)."""
+        return self.wall_minute(day, dt.time(0)), (
+            self.minutes if day == self.days - 1 else self.wall_minute(day + 1, dt.time(0))
+        )
+
+    def day_of(self, minute: int) -> int:
+        """Which local day a minute falls on."""
+        return (self.to_datetime(minute).date() - self.monday).days

@@ -64,13 +64,13 @@ class Window(_Strict):
     """When exercise may happen, per weekday; "off" (or false) rules a day out entirely."""
 
     default: Range = Field(default_factory=lambda: TimeRange.parse("06:30-21:30"))
-    mon: Range | None | bool = None
-    tue: Range | None | bool = None
-    wed: Range | None | bool = None
-    thu: Range | None | bool = None
-    fri: Range | None | bool = None
-    sat: Range | None | bool = None
-    sun: Range | None | bool = None
+    mon: Range | bool | None = None
+    tue: Range | bool | None = None
+    wed: Range | bool | None = None
+    thu: Range | bool | None = None
+    fri: Range | bool | None = None
+    sat: Range | bool | None = None
+    sun: Range | bool | None = None
 
     @field_validator("mon", "tue", "wed", "thu", "fri", "sat", "sun", mode="before")
     @classmethod
@@ -104,7 +104,7 @@ class StudyRecognition(_Strict):
             try:
                 re.compile(value)
             except re.error as exc:
-                raise ValueError(f"summary_pattern is not a valid regular expression: {exc}")
+                raise ValueError(f"summary_pattern is not a valid regex: {exc}") from exc
         return value
 
 

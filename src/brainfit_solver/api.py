@@ -1,0 +1,160 @@
+"""The pipeline as plain functions: what the CLI does, a script can do without a subprocess.
+
+    inputs = load_inputs(["calendar.ics"], profile="profile.toml")
+    result = plan(inputs)                 # solved, exported and independently checked
+    write_atomic("week.ics", result.ics)
+
+Settings resolve in one order everywhere: explicit arguments (the CLI's flags), then the
+profile, then the calendars (their time zone), then documented defaults.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .calendar_in import LoadedCalendar, load_calendar, week_from_calendars, zone_hint
+from .check import CheckReport, check_plan, read_plan
+from .domain import CalendarWeek, Plan
+from .errors import CalendarError, ProfileError, TimeZoneError
+from .ics_out import output_stamp, plan_calendar
+from .profile import KindPreference, Profile, load_profile
+from .rules import RuleSet, load_rules
+from .solve import SolverOptions, solve_week
+from .timegrid import UTC, Horizon, next_full_week, parse_week, zone, zone_name
+from .week import Week, prepare_week
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a plan is made from, validated and resolved."""
+
+    profile: Profile
+    rules: RuleSet
+    horizon: Horizon
+    calendar: CalendarWeek
+    week: Week
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A solved week, its exported bytes and the independent checker's verdict on them."""
+
+    inputs: Inputs
+    plan: Plan
+    ics: bytes
+    check: CheckReport
+
+
+def system_zone() -> str:
+    """The machine's IANA zone: $TZ, /etc/timezone or the /etc/localtime link, else UTC."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        candidates.append(str(localtime.resolve()).partition("zoneinfo/")[2])
+    for name in candidates:
+        if name:
+            try:
+                return zone_name(zone(name))
+            except TimeZoneError:
+                continue
+    return "UTC"
+
+
+def today(tz_name: str) -> dt.date:
+    """Today in the user's zone, or the SOURCE_DATE_EPOCH day, so CI runs are repeatable."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = dt.datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else dt.datetime.now(UTC)
+    return moment.astimezone(zone(tz_name)).date()
+
+
+def load_inputs(
+    calendars: Sequence[str | Path] = (),
+    *,
+    profile: str | Path | Profile | None = None,
+    rules: str | Path | RuleSet | None = None,
+    week: str | None = None,
+    tz: str | None = None,
+    weights: Mapping[str, int] | None = None,
+    study_calendars: Sequence[str | Path] = (),
+) -> Inputs:
+    """Read, validate and resolve every input; raise an ``InputError`` naming what is wrong."""
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    if prof.weights:
+        ruleset = ruleset.with_weights(prof.weights, origin="profile [weights]")
+    if weights:
+        ruleset = ruleset.with_weights(weights, origin="--weight")
+    unknown = sorted(set(prof.preferences) - set(ruleset.kinds))
+    if unknown:
+        raise ProfileError(
+            f"preferences for unknown session kind(s) {', '.join(unknown)}",
+            file=str(prof.base_dir) if prof.base_dir else None,
+            where="[preferences]",
+            fix=f"Use kinds of the rule set: {', '.join(ruleset.kinds)}",
+        )
+    sources = [*map(str, calendars), *(prof.resolve(c) for c in prof.calendars)]
+    study_sources = [*map(str, study_calendars), *(prof.resolve(c) for c in prof.study.calendars)]
+    if not sources and not study_sources:
+        raise CalendarError(
+            "no calendar given",
+            fix="Pass one or more .ics files, or list them under 'calendars' in the profile",
+        )
+    loaded: list[LoadedCalendar] = [load_calendar(s) for s in sources]
+    loaded += [load_calendar(s, study=True) for s in study_sources]
+    tz_name = tz or prof.timezone or zone_hint(loaded) or system_zone()
+    where = "--tz" if tz else "timezone"
+    tzinfo = zone(tz_name, where=where)
+    week_text = week or prof.week
+    try:
+        monday = parse_week(week_text) if week_text else next_full_week(today(tz_name))
+    except ValueError as exc:
+        raise ProfileError(str(exc), fix="Write the week as 2026-W49 or as a date") from exc
+    horizon = Horizon(tzinfo, monday)
+    calendar = week_from_calendars(loaded, horizon, study=prof.study, busy=prof.busy)
+    return Inputs(prof, ruleset, horizon, calendar, prepare_week(prof, ruleset, calendar, horizon))
+
+
+def with_preferences(profile: Profile, preferences: Mapping[str, KindPreference]) -> Profile:
+    """A profile with some kinds' preferences replaced (for scripts sweeping preferences)."""
+    return profile.model_copy(update={"preferences": {**profile.preferences, **preferences}})
+
+
+def export(plan_: Plan, inputs: Inputs) -> bytes:
+    """The plan as iCalendar bytes, deterministic for identical inputs."""
+    stamp = output_stamp(inputs.horizon, inputs.calendar.latest_stamp)
+    cal = plan_calendar(plan_, inputs.rules, inputs.horizon, owner=inputs.profile.name, stamp=stamp)
+    return bytes(cal.to_ical())
+
+
+def check(ics: bytes, inputs: Inputs, *, source: str = "plan") -> CheckReport:
+    """The independent checker's verdict on exported bytes."""
+    return check_plan(
+        read_plan(ics, source=source),
+        profile=inputs.profile,
+        rules=inputs.rules,
+        calendar=inputs.calendar,
+        horizon=inputs.horizon,
+    )
+
+
+def plan(inputs: Inputs, options: SolverOptions | None = None) -> PlanResult:
+    """Solve the week, export it and check the export; a plan the checker rejects is a bug."""
+    if options is None:
+        settings = inputs.profile.solver
+        options = SolverOptions(time_limit_s=settings.time_limit_s, workers=settings.workers)
+    solved = solve_week(inputs.week, options)
+    ics = export(solved, inputs)
+    verdict = check(ics, inputs)
+    if not verdict.ok:
+        raise AssertionError(
+            "internal error: the solver's plan fails the independent check: "
+            + "; ".join(verdict.violations)
+        )
+    return PlanResult(inputs, solved, ics, verdict)

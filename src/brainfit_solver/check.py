@@ -1,0 +1,259 @@
+"""An independent checker: re-reads an exported plan and the inputs, tests every hard rule.
+
+It shares the input readers (calendars, profile, rules, the time grid) with the planner but
+none of the model code: windows are checked on local wall-clock times straight from the
+profile, overlaps and buffers on exact minutes, and every soft rule's score is recomputed
+from the file, so a plan is never trusted because the solver said so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from icalendar import Calendar
+
+from .domain import CalendarWeek, Commitment
+from .errors import CalendarError
+from .ics_out import CATEGORY, KIND_PROPERTY
+from .profile import Profile
+from .rules import RuleSet, Selector
+from .timegrid import Horizon
+
+
+@dataclass(frozen=True)
+class PlannedEvent:
+    """A session as the exported file states it."""
+
+    uid: str
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    summary: str
+
+
+@dataclass
+class CheckReport:
+    """Violations of hard rules (empty when the plan is valid) and the recomputed score."""
+
+    events: list[PlannedEvent]
+    violations: list[str] = field(default_factory=list)
+    raw: dict[str, int] = field(default_factory=dict)
+    terms: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    @property
+    def objective(self) -> int:
+        return sum(self.terms.values())
+
+
+def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
+    """The BrainFit sessions in an exported plan (other events are ignored)."""
+    try:
+        cal = Calendar.from_ical(data)
+    except ValueError as exc:
+        raise CalendarError(
+            f"the plan is not a readable iCalendar file ({exc})", file=source
+        ) from exc
+    events = []
+    for component in cal.walk("VEVENT"):
+        listed = _as_list(component.get("categories"))
+        categories = [str(c) for cats in listed for c in getattr(cats, "cats", ())]
+        if CATEGORY not in categories or str(component.get("status", "")).upper() == "CANCELLED":
+            continue
+        kind = str(component.get(KIND_PROPERTY) or next(c for c in categories if c != CATEGORY))
+        start, end = component.decoded("dtstart"), component.decoded("dtend")
+        if not isinstance(start, dt.datetime) or start.tzinfo is None:
+            raise CalendarError(
+                f"event {component.get('uid')} has no zoned start time", file=source
+            )
+        events.append(
+            PlannedEvent(str(component.get("uid")), kind, start, end, str(component.get("summary")))
+        )
+    return sorted(events, key=lambda e: (e.start, e.kind))
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _wall(moment: dt.datetime) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def check_plan(
+    events: list[PlannedEvent],
+    *,
+    profile: Profile,
+    rules: RuleSet,
+    calendar: CalendarWeek,
+    horizon: Horizon,
+) -> CheckReport:
+    """Every hard rule tested on the plan as exported; the soft score recomputed."""
+    report = CheckReport(events)
+    bad = report.violations.append
+    tz, buffer = horizon.tz, profile.buffer_min
+    busy = [c for c in calendar.commitments if c.end > c.start]
+    study = sorted((c for c in busy if c.study), key=lambda c: c.start)
+
+    def label(e: PlannedEvent) -> str:
+        return f"{e.kind} {e.start.astimezone(tz):%a %d %b %H:%M}"
+
+    spans: list[tuple[int, int, PlannedEvent]] = []
+    for e in events:
+        if e.kind not in rules.kinds:
+            bad(f"{label(e)}: unknown session kind {e.kind!r}")
+            continue
+        kind = rules.kinds[e.kind]
+        start, end = horizon.to_minute(e.start), horizon.to_minute(e.end)
+        spans.append((start, end, e))
+        local_start, local_end = e.start.astimezone(tz), e.end.astimezone(tz)
+        minutes = end - start
+        low, high = kind.duration_min
+        if not low <= minutes <= high:
+            bad(f"{label(e)}: lasts {minutes} min, outside {low}-{high} min")
+        if not horizon.start <= e.start and e.end <= horizon.end:
+            bad(f"{label(e)}: outside the planned week {horizon.label}")
+        window = profile.window.for_weekday(local_start.weekday())
+        end_wall = _wall(local_end) if local_end.date() == local_start.date() else 24 * 60
+        if window is None:
+            bad(f"{label(e)}: {local_start:%A} is a day off in the profile")
+        elif not (window.start_minute <= _wall(local_start) and end_wall <= window.end_minute):
+            bad(f"{label(e)}: outside the daily window {window}")
+        pad = buffer if kind.buffer else 0
+        for c in busy:
+            if c.start < end + pad and start - pad < c.end:
+                bad(f"{label(e)}: overlaps '{c.summary}' (or its {pad}-min buffer)")
+        if kind.anchor == "before_study" and not any(
+            s.start - kind.lead_max_min <= end <= s.start for s in study
+        ):
+            bad(f"{label(e)}: not within {kind.lead_max_min} min before a study block")
+
+    for i, (s1, e1, a) in enumerate(spans):
+        for s2, e2, b in spans[i + 1 :]:
+            ka, kb = rules.kinds.get(a.kind), rules.kinds.get(b.kind)
+            gap = buffer if (ka and ka.buffer) or (kb and kb.buffer) else 0
+            if s2 < e1 + gap and s1 < e2 + gap:
+                bad(f"{label(a)} and {label(b)}: closer than {gap} min")
+
+    _check_counts(report, rules, horizon)
+    _score(report, profile, rules, horizon, study)
+    return report
+
+
+def _day(e: PlannedEvent, horizon: Horizon) -> int:
+    return (e.start.astimezone(horizon.tz).date() - horizon.monday).days
+
+
+def _matching(events: list[PlannedEvent], rules: RuleSet, selector: Selector) -> list[PlannedEvent]:
+    kinds = set(rules.select(selector))
+    return [e for e in events if e.kind in kinds]
+
+
+def _check_counts(report: CheckReport, rules: RuleSet, horizon: Horizon) -> None:
+    bad = report.violations.append
+    events = [e for e in report.events if e.kind in rules.kinds]
+    per_kind = Counter(e.kind for e in events)
+    for kind_id, kind in rules.kinds.items():
+        n = per_kind[kind_id]
+        if not kind.per_week.min <= n <= kind.per_week.max:
+            bad(
+                f"{kind_id}_per_week: {n} {kind.title} session(s), "
+                f"rule needs {kind.per_week.min}-{kind.per_week.max}"
+            )
+        if kind.anchor == "free":
+            per_day = Counter(_day(e, horizon) for e in events if e.kind == kind_id)
+            for day, count in sorted(per_day.items()):
+                if count > kind.per_day_max:
+                    bad(
+                        f"{kind_id}: {count} sessions on {horizon.date(day)}, "
+                        f"at most {kind.per_day_max}"
+                    )
+    for rule in rules.hard:
+        days = Counter(_day(e, horizon) for e in _matching(events, rules, rule.applies_to))
+        if rule.kind == "max_per_day":
+            for day, count in sorted(days.items()):
+                if count > rule.max:
+                    bad(f"{rule.id}: {count} sessions on {horizon.date(day)} (at most {rule.max})")
+        else:
+            for day in sorted(days):
+                if day + 1 in days:
+                    bad(f"{rule.id}: sessions on both {horizon.date(day)} and the next day")
+
+
+def _score(
+    report: CheckReport,
+    profile: Profile,
+    rules: RuleSet,
+    horizon: Horizon,
+    study: list[Commitment],
+) -> None:
+    grid = rules.meta.granularity_min
+    events = [e for e in report.events if e.kind in rules.kinds]
+    for rule in rules.soft:
+        matching = _matching(events, rules, rule.applies_to)
+        raw = 0
+        if rule.kind == "session_bonus":
+            raw = len(matching)
+        elif rule.kind == "longer_sessions":
+            for e in matching:
+                low = rules.kinds[e.kind].duration_min[0]
+                raw += (horizon.to_minute(e.end) - horizon.to_minute(e.start) - low) // grid
+        elif rule.kind == "active_days":
+            raw = len({_day(e, horizon) for e in matching})
+        elif rule.kind == "near_study":
+            w = rule.within_min
+            for e in matching:
+                s, t = horizon.to_minute(e.start), horizon.to_minute(e.end)
+                raw += any(b.start - w <= t <= b.start or b.end <= s <= b.end + w for b in study)
+        elif rule.kind in ("preferred_times", "disliked_times"):
+            raw = _time_taste(matching, profile, rule.kind, horizon.tz)
+        sign = -1 if rule.kind == "disliked_times" else 1
+        report.raw[rule.id] = raw
+        report.terms[rule.id] = sign * rule.weight * raw
+
+
+def _time_taste(events: list[PlannedEvent], profile: Profile, which: str, tz: dt.tzinfo) -> int:
+    count = 0
+    for e in events:
+        pref = profile.preferences.get(e.kind)
+        if pref is None:
+            continue
+        start, end = e.start.astimezone(tz), e.end.astimezone(tz)
+        s = _wall(start)
+        t = _wall(end) if end.date() == start.date() else 24 * 60
+        if which == "preferred_times":
+            count += any(r.start_minute <= s and t <= r.end_minute for r in pref.preferred)
+        else:
+            count += any(s < r.end_minute and r.start_minute < t for r in pref.disliked)
+    return count
+
+
+def check_file(
+    path: str | Path,
+    *,
+    profile: Profile,
+    rules: RuleSet,
+    calendar: CalendarWeek,
+    horizon: Horizon,
+) -> CheckReport:
+    """Read an exported plan from disk and check it."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CalendarError(f"cannot read the plan ({exc.strerror})", file=path) from exc
+    return check_plan(
+        read_plan(data, source=str(path)),
+        profile=profile,
+        rules=rules,
+        calendar=calendar,
+        horizon=horizon,
+    )

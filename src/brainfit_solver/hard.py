@@ -1,0 +1,55 @@
+"""Hard rules: one compile function per rule kind, each adding constraints to a WeekModel.
+
+The weekly count of each session kind is a hard rule too (guarded as ``<kind>_per_week``).
+The daily window, the buffer and "no overlap with anything busy" are built into the model's
+variables (see ``model``), since they shape where a session can be at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from .model import WeekModel
+from .rules import MaxPerDay, NotOnConsecutiveDays
+
+
+def weekly_counts(wm: WeekModel) -> None:
+    """Each kind appears between ``per_week.min`` and ``per_week.max`` times in the week."""
+    for kind_id, kind in wm.week.rules.kinds.items():
+        present = [v.present for v in wm.of_kind(kind_id)]
+        if kind.per_week.max < len(present):
+            wm.model.add(sum(present) <= kind.per_week.max)
+        if kind.per_week.min > 0:
+            wm.enforce(wm.model.add(sum(present) >= kind.per_week.min), f"{kind_id}_per_week")
+
+
+def max_per_day(wm: WeekModel, rule: MaxPerDay) -> None:
+    """At most ``rule.max`` matching sessions on any one day."""
+    matching = wm.select(rule.applies_to)
+    for day in range(wm.week.days):
+        present = [v.present for v in wm.on_day(matching, day)]
+        if len(present) > rule.max:
+            wm.enforce(wm.model.add(sum(present) <= rule.max), rule.id)
+
+
+def not_on_consecutive_days(wm: WeekModel, rule: NotOnConsecutiveDays) -> None:
+    """No two consecutive days both hold a matching session."""
+    matching = wm.select(rule.applies_to)
+    used = [wm.day_uses(matching, day, f"{rule.id}.d{day}") for day in range(wm.week.days)]
+    for today, tomorrow in itertools.pairwise(used):
+        if today is not None and tomorrow is not None:
+            wm.enforce(wm.model.add(today + tomorrow <= 1), rule.id)
+
+
+HARD_RULES: dict[str, Callable[[WeekModel, Any], None]] = {
+    "max_per_day": max_per_day,
+    "not_on_consecutive_days": not_on_consecutive_days,
+}
+
+
+def add_hard_rules(wm: WeekModel) -> None:
+    weekly_counts(wm)
+    for rule in wm.week.rules.hard:
+        HARD_RULES[rule.kind](wm, rule)

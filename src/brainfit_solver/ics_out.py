@@ -1,0 +1,133 @@
+"""A plan as an iCalendar file that real calendar clients import (RFC 5545).
+
+Identity is what makes re-importing safe: each session's UID is derived from the profile's
+name, the ISO week and the session's kind and ordinal within its kind (not its time), so a
+re-planned week updates the same events instead of adding copies. DTSTAMP comes from
+SOURCE_DATE_EPOCH when set, else from the newest stamp in the input calendars, else from the
+week itself: identical inputs give byte-identical files. Serialisation (line folding at 75
+octets, CRLF, escaping) is left to the icalendar library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from icalendar import Alarm, Calendar, Event
+
+from . import __version__
+from .domain import Plan, Session
+from .rules import RuleSet
+from .timegrid import UTC, Horizon
+from .vtimezone import vtimezone
+
+PRODID = f"-//brainfit-solver//brainfit {__version__}//EN"
+CATEGORY = "BrainFit"
+KIND_PROPERTY = "X-BRAINFIT-KIND"
+
+
+def output_stamp(horizon: Horizon, latest_input: dt.datetime | None) -> dt.datetime:
+    """The DTSTAMP for every event: reproducible, and newer when the inputs are newer."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), UTC)
+    if latest_input is not None:
+        return latest_input.astimezone(UTC).replace(microsecond=0)
+    return (horizon.start - dt.timedelta(days=7)).astimezone(UTC)
+
+
+def session_uid(owner: str, week_label: str, kind: str, ordinal: int) -> str:
+    digest = hashlib.sha256(f"{owner}\x1f{week_label}\x1f{kind}\x1f{ordinal}".encode()).hexdigest()
+    return f"{digest[:32]}@brainfit-solver"
+
+
+def identified(
+    sessions: tuple[Session, ...], owner: str, week_label: str
+) -> list[tuple[str, Session]]:
+    """Sessions in time order, each with its stable UID (kind and ordinal within the kind)."""
+    ordinals: Counter[str] = Counter()
+    out = []
+    for session in sorted(sessions, key=lambda s: (s.start, s.kind)):
+        ordinals[session.kind] += 1
+        out.append((session_uid(owner, week_label, session.kind, ordinals[session.kind]), session))
+    return out
+
+
+def session_title(rules: RuleSet, session: Session) -> str:
+    """What a person reads in their calendar: "Zone 2 cardio — 60 min rowing"."""
+    kind = rules.kinds[session.kind]
+    title = f"{kind.title} — {session.minutes} min"
+    return f"{title} {session.modality}" if session.modality else title
+
+
+def session_description(rules: RuleSet, session: Session) -> str:
+    kind = rules.kinds[session.kind]
+    intensity = {"low": "low", "moderate": "moderate", "high": "high (all-out efforts)"}
+    lines = [
+        f"What to do: {kind.protocol}",
+        f"How long: {session.minutes} min. Intensity: {intensity[kind.intensity]}.",
+        f"Why it helps the brain: {kind.why}",
+        f'Source: "{kind.cites}"',
+    ]
+    if session.anchor:
+        lines.insert(2, f"Right before: {session.anchor}")
+    return "\n".join(lines)
+
+
+def plan_calendar(
+    plan: Plan, rules: RuleSet, horizon: Horizon, *, owner: str, stamp: dt.datetime
+) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"BrainFit {horizon.label}")
+    cal.add("x-wr-timezone", horizon.tz_name)
+    cal.add_component(vtimezone(horizon.tz_name, horizon.monday, horizon.end.date()))
+    for uid, session in identified(plan.sessions, owner, horizon.label):
+        cal.add_component(session_event(session, rules, horizon, uid=uid, stamp=stamp))
+    return cal
+
+
+def session_event(
+    session: Session, rules: RuleSet, horizon: Horizon, *, uid: str, stamp: dt.datetime
+) -> Event:
+    title = session_title(rules, session)
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("sequence", 0)
+    event.add("dtstart", horizon.to_datetime(session.start))
+    event.add("dtend", horizon.to_datetime(session.end))
+    event.add("summary", title)
+    event.add("description", session_description(rules, session))
+    event.add("categories", [CATEGORY, session.kind])
+    event.add(KIND_PROPERTY, session.kind)
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", title)
+    lead = 0 if not rules.kinds[session.kind].buffer else 10
+    alarm.add("trigger", dt.timedelta(minutes=-lead))
+    event.add_component(alarm)
+    return event
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,289 @@
+"""Rule sets: the source's protocol as data (TOML), validated before anything is modelled.
+
+A rule set names session kinds (durations, weekly counts, intensity, what to do and why),
+hard rules and weighted soft rules. Every kind and rule cites the passage of the source it
+comes from, so a user tuning a number can see what it stands for. Each rule kind has one
+pydantic class here and one compile function in ``hard``/``soft``; the format is documented
+rule kind by rule kind in ``constraints/README.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import RuleFileError
+from .profile import describe_validation_error
+
+FORMAT_VERSION = 1
+_ID = r"^[a-z][a-z0-9_]*$"
+Intensity = Literal["low", "moderate", "high"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Count(_Strict):
+    """How many sessions of a kind a week must (min) and may (max) hold."""
+
+    min: int = Field(default=0, ge=0, le=50)
+    max: int = Field(ge=0, le=50)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Count:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is larger than max ({self.max})")
+        return self
+
+
+class SessionKind(_Strict):
+    """A kind of session the week is built from.
+
+    ``anchor = "before_study"`` makes a kind a snack: it is placed so that it ends at most
+    ``lead_max_min`` minutes before a study block starts, at most one per study block.
+    """
+
+    title: str
+    duration_min: tuple[int, int]
+    per_week: Count
+    per_day_max: int = Field(default=1, ge=1, le=1)
+    intensity: Intensity
+    buffer: bool = True
+    anchor: Literal["free", "before_study"] = "free"
+    lead_max_min: int = Field(default=10, ge=0, le=120)
+    modalities: list[str] = Field(default_factory=list)
+    protocol: str
+    why: str
+    cites: str = Field(min_length=10)
+    priority: int = Field(default=50, ge=0, le=100)
+
+    @field_validator("duration_min", mode="before")
+    @classmethod
+    def _single(cls, value: object) -> object:
+        return (value, value) if isinstance(value, int) else value
+
+    @model_validator(mode="after")
+    def _durations(self) -> SessionKind:
+        low, high = self.duration_min
+        if not 1 <= low <= high <= 600:
+            raise ValueError(
+                f"duration_min {list(self.duration_min)} must be 1 <= low <= high <= 600"
+            )
+        if self.anchor == "before_study" and self.buffer:
+            raise ValueError("a before_study snack takes no buffer; set buffer = false")
+        return self
+
+    @property
+    def variable(self) -> bool:
+        return self.duration_min[0] != self.duration_min[1]
+
+
+class Selector(_Strict):
+    """Which session kinds a rule applies to: listed kinds, kinds of listed intensities, or both."""
+
+    kinds: list[str] = Field(default_factory=list)
+    intensity: list[Intensity] = Field(default_factory=list)
+
+    def matches(self, kind_id: str, kind: SessionKind) -> bool:
+        if not self.kinds and not self.intensity:
+            return True
+        return kind_id in self.kinds or kind.intensity in self.intensity
+
+
+class _Rule(_Strict):
+    id: Annotated[str, Field(pattern=_ID)]
+    description: str
+    cites: str = Field(min_length=10)
+    applies_to: Selector = Field(default_factory=Selector)
+
+
+class MaxPerDay(_Rule):
+    """Hard: at most ``max`` matching sessions on any one day."""
+
+    kind: Literal["max_per_day"]
+    max: int = Field(ge=0, le=20)
+    priority: int = Field(default=50, ge=0, le=100)
+
+
+class NotOnConsecutiveDays(_Rule):
+    """Hard: matching sessions never fall on two consecutive days."""
+
+    kind: Literal["not_on_consecutive_days"]
+    priority: int = Field(default=50, ge=0, le=100)
+
+
+class NearStudy(_Rule):
+    """Soft: a session ends at most ``within_min`` before a study block, or starts at most
+    ``within_min`` after one ends."""
+
+    kind: Literal["near_study"]
+    weight: int = Field(ge=0, le=10_000)
+    within_min: int = Field(default=60, ge=0, le=720)
+
+
+class LongerSessions(_Rule):
+    """Soft: ``weight`` points per grid step (``meta.granularity_min`` minutes) a session runs
+    beyond its minimum duration."""
+
+    kind: Literal["longer_sessions"]
+    weight: int = Field(ge=0, le=10_000)
+
+
+class SessionBonus(_Rule):
+    """Soft: ``weight`` points per matching session planned (for optional extras)."""
+
+    kind: Literal["session_bonus"]
+    weight: int = Field(ge=0, le=10_000)
+
+
+class PreferredTimes(_Rule):
+    """Soft: ``weight`` points per session that lies inside one of the profile's preferred
+    times for its kind."""
+
+    kind: Literal["preferred_times"]
+    weight: int = Field(ge=0, le=10_000)
+
+
+class DislikedTimes(_Rule):
+    """Soft: ``weight`` points lost per session that overlaps one of the profile's disliked
+    times for its kind."""
+
+    kind: Literal["disliked_times"]
+    weight: int = Field(ge=0, le=10_000)
+
+
+class ActiveDays(_Rule):
+    """Soft: ``weight`` points per day holding at least one matching session (spreads the
+    week instead of stacking it)."""
+
+    kind: Literal["active_days"]
+    weight: int = Field(ge=0, le=10_000)
+
+
+HardRule = Annotated[MaxPerDay | NotOnConsecutiveDays, Field(discriminator="kind")]
+SoftRule = Annotated[
+    NearStudy | LongerSessions | SessionBonus | PreferredTimes | DislikedTimes | ActiveDays,
+    Field(discriminator="kind"),
+]
+
+
+class Meta(_Strict):
+    name: str
+    format: int = FORMAT_VERSION
+    description: str = ""
+    source: str = "brain-health-exercise-protocol.txt"
+    granularity_min: int = Field(default=5, ge=1, le=60)
+
+    @field_validator("format")
+    @classmethod
+    def _known(cls, value: int) -> int:
+        if value != FORMAT_VERSION:
+            raise ValueError(
+                f"format {value} is not supported; this version reads {FORMAT_VERSION}"
+            )
+        return value
+
+
+class RuleSet(_Strict):
+    """A whole rule set, cross-checked: ids unique, selectors naming existing kinds."""
+
+    meta: Meta
+    kinds: dict[str, SessionKind]
+    hard: list[HardRule] = Field(default_factory=list)
+    soft: list[SoftRule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RuleSet:
+        if not self.kinds:
+            raise ValueError("a rule set needs at least one session kind under [kinds]")
+        for kind_id, kind in self.kinds.items():
+            if not re.match(_ID, kind_id):
+                raise ValueError(f"kind id {kind_id!r} must be lower_snake_case")
+            step = self.meta.granularity_min
+            if any(d % step for d in kind.duration_min):
+                raise ValueError(
+                    f"kinds.{kind_id}.duration_min must be multiples of "
+                    f"meta.granularity_min ({step})"
+                )
+        seen: set[str] = set(self.kinds)
+        for rule in [*self.hard, *self.soft]:
+            if rule.id in seen:
+                raise ValueError(f"rule id {rule.id!r} is used twice (kind ids count too)")
+            seen.add(rule.id)
+            unknown = [k for k in rule.applies_to.kinds if k not in self.kinds]
+            if unknown:
+                raise ValueError(
+                    f"rule {rule.id!r} applies to unknown kind(s) {unknown}; "
+                    f"known kinds: {sorted(self.kinds)}"
+                )
+        return self
+
+    def weights(self) -> dict[str, int]:
+        return {rule.id: rule.weight for rule in self.soft}
+
+    def with_weights(self, overrides: Mapping[str, int], *, origin: str) -> RuleSet:
+        """A copy with soft-rule weights replaced; unknown names list the valid ones."""
+        known = self.weights()
+        unknown = sorted(set(overrides) - set(known))
+        if unknown:
+            raise RuleFileError(
+                f"unknown soft rule {', '.join(map(repr, unknown))} in a weight override",
+                where=origin,
+                fix=f"Valid names: {', '.join(sorted(known))}",
+            )
+        for name, value in overrides.items():
+            if not 0 <= value <= 10_000:
+                raise RuleFileError(
+                    f"weight {name}={value} is out of range",
+                    where=origin,
+                    fix="Use a whole number from 0 to 10000",
+                )
+        soft = [
+            rule.model_copy(update={"weight": overrides[rule.id]}) if rule.id in overrides else rule
+            for rule in self.soft
+        ]
+        return self.model_copy(update={"soft": soft})
+
+    def select(self, selector: Selector) -> list[str]:
+        return [k for k, kind in self.kinds.items() if selector.matches(k, kind)]
+
+
+def default_rules_path() -> Path:
+    """The bundled default rule set (a copy of constraints/brain-health.toml)."""
+    return Path(str(resources.files("brainfit_solver") / "data" / "brain-health.toml"))
+
+
+def load_rules(path: str | Path | None = None) -> RuleSet:
+    """Read and validate a rule set; no path gives the bundled brain-health protocol."""
+    path = Path(path) if path is not None else default_rules_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleFileError(
+            f"cannot read the rule file ({exc.strerror})", file=path, fix="Check the path"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(
+            "the rule file is not UTF-8 text", file=path, fix="Save it as UTF-8"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleFileError(
+            f"not valid TOML ({exc})", file=path, fix="Fix the TOML syntax at that place"
+        ) from exc
+    try:
+        return RuleSet.model_validate(data)
+    except ValidationError as exc:
+        place, problem = describe_validation_error(exc)
+        raise RuleFileError(
+            problem,
+            file=path,
+            where=f"at '{place}'",
+            fix="See constraints/README.md for the format of each rule kind",
+        ) from exc

@@ -1,0 +1,94 @@
+"""Build the CP-SAT model of a week, solve it to proven optimality, read the plan back.
+
+Parameters are set explicitly (measured in ``benchmarks/``): one worker with
+``linearization_level=2`` proves these weeks optimal fastest, and one worker with a fixed
+seed is also what makes the result byte-for-byte repeatable. There is no global state: every
+call builds its own model and solver, so plans can be solved in parallel processes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .domain import Plan
+from .errors import NoPlanFoundError
+from .hard import add_hard_rules
+from .model import WeekModel
+from .soft import add_soft_rules
+from .week import Week
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """How hard to search. ``time_limit_s=None`` searches until the optimum is proven."""
+
+    time_limit_s: float | None = None
+    workers: int = 1
+    seed: int = 0
+    linearization_level: int = 2
+
+
+def build_model(
+    week: Week, *, guarded: bool = False, objective: bool = True
+) -> tuple[cp_model.CpModel, WeekModel]:
+    """The whole model of one week: variables, hard rules and the weighted objective
+    (left out when only feasibility matters, as when explaining a conflict)."""
+    model = cp_model.CpModel()
+    wm = WeekModel(model, week, guarded=guarded)
+    add_hard_rules(wm)
+    if objective:
+        model.maximize(add_soft_rules(wm))
+    return model, wm
+
+
+def make_solver(options: SolverOptions) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = options.workers
+    params.random_seed = options.seed
+    params.linearization_level = options.linearization_level
+    if options.workers > 1:
+        # Naming the LP-heavy subsolver keeps linearization level 2 in the portfolio.
+        params.subsolvers.extend(["default_lp", "max_lp", "core"][: options.workers])
+    if options.time_limit_s is not None:
+        params.max_time_in_seconds = options.time_limit_s
+    return solver
+
+
+def solve_week(week: Week, options: SolverOptions | None = None) -> Plan:
+    """The best week under the rules, or an error saying why there is none.
+
+    Raises ``InfeasibleError`` (naming a minimal set of conflicting rules) when the hard
+    rules cannot all hold, and ``NoPlanFoundError`` when a time limit ran out first.
+    """
+    options = options or SolverOptions()
+    started = time.perf_counter()
+    model, wm = build_model(week)
+    solver = make_solver(options)
+    status = solver.solve(model)
+    seconds = time.perf_counter() - started
+    if status == cp_model.INFEASIBLE:
+        from .explain import explain_infeasible
+
+        raise explain_infeasible(week, options)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise NoPlanFoundError(
+            f"no plan was found within the time limit ({options.time_limit_s} s)",
+            fix="Raise --time-limit, or drop it to search until the best week is proven",
+        )
+    raw = {name: int(solver.value(expr)) for name, expr in wm.terms.items()}
+    weights = {rule.id: rule.weight for rule in week.rules.soft}
+    signs = {rule.id: -1 if rule.kind == "disliked_times" else 1 for rule in week.rules.soft}
+    terms = {name: signs[name] * weights[name] * value for name, value in raw.items()}
+    return Plan(
+        sessions=wm.extract(solver),
+        status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
+        objective=round(solver.objective_value),
+        bound=round(solver.best_objective_bound),
+        terms=terms,
+        raw=raw,
+        solve_seconds=seconds,
+    )

@@ -1,0 +1,98 @@
+"""Rule sets as data: the bundled ones load, cite the source, and bad files say where."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from brainfit_solver.errors import RuleFileError
+from brainfit_solver.rules import load_rules
+from support import REPO
+
+RULE_FILES = sorted((REPO / "constraints").glob("*.toml"))
+SOURCE = (REPO / "constraints" / "brain-health-exercise-protocol.txt").read_text(encoding="utf-8")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_there_is_a_default_and_a_second_example_rule_set() -> None:
+    names = {p.name for p in RULE_FILES}
+    assert "brain-health.toml" in names and len(names) >= 2
+
+
+def test_bundled_default_is_the_constraints_file() -> None:
+    assert load_rules() == load_rules(REPO / "constraints" / "brain-health.toml")
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.name)
+def test_every_kind_and_rule_cites_a_passage_of_the_source(path: Path) -> None:
+    rules = load_rules(path)
+    cited = [k.cites for k in rules.kinds.values()] + [r.cites for r in [*rules.hard, *rules.soft]]
+    for passage in cited:
+        assert _norm(passage) in _norm(SOURCE), passage
+
+
+def test_default_rules_encode_the_weekly_protocol() -> None:
+    rules = load_rules()
+    k = rules.kinds
+    assert k["zone2"].duration_min == (45, 75) and k["zone2"].per_week.min >= 1
+    assert k["hiit"].per_week.min >= 1 and k["hiit"].intensity == "high"
+    assert k["resistance"].per_week.min >= 2
+    assert k["vo2max"].per_week.min == 1 and k["vo2max"].intensity == "high"
+    assert k["snack"].anchor == "before_study" and k["snack"].per_week.min == 0
+    assert k["impact"].per_week.min == 0 and k["sprint_snack"].per_week.min == 0
+    hard = {r.id: r for r in rules.hard}
+    assert hard["one_high_intensity_per_day"].kind == "max_per_day"
+    assert hard["high_intensity_not_on_consecutive_days"].kind == "not_on_consecutive_days"
+    assert {r.kind for r in rules.soft} >= {"near_study", "preferred_times", "active_days"}
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "problem"),
+    [
+        ("[meta\n", "", "not valid TOML"),
+        ("[meta]\nname='x'\n[kinds.z]\ntitle='Z'\n", "kinds.z", "Field required"),
+        (
+            "[meta]\nname='x'\n[kinds.z]\ntitle='Z'\nduration_min=[50,40]\nintensity='low'\n"
+            "per_week={max=1}\nprotocol='p'\nwhy='w'\ncites='a long enough passage'\n",
+            "kinds.z",
+            "must be 1 <= low <= high",
+        ),
+        (
+            "[meta]\nname='x'\n[kinds.z]\ntitle='Z'\nduration_min=40\nintensity='low'\n"
+            "per_week={min=3,max=1}\nprotocol='p'\nwhy='w'\ncites='a long enough passage'\n",
+            "kinds.z.per_week",
+            "min (3) is larger than max (1)",
+        ),
+        (
+            "[meta]\nname='x'\n[kinds.z]\ntitle='Z'\nduration_min=40\nintensity='low'\n"
+            "per_week={max=1}\nprotocol='p'\nwhy='w'\ncites='a long enough passage'\n"
+            "[[hard]]\nid='cap'\nkind='max_per_day'\nmax=1\napplies_to={kinds=['q']}\n"
+            "description='d'\ncites='a long enough passage'\n",
+            "",
+            "unknown kind(s) ['q']",
+        ),
+        (
+            "[meta]\nname='x'\n[kinds.z]\ntitle='Z'\nduration_min=40\nintensity='low'\n"
+            "per_week={max=1}\nprotocol='p'\nwhy='w'\ncites='a long enough passage'\n"
+            "[[soft]]\nid='s'\nkind='teleport'\nweight=1\n"
+            "description='d'\ncites='a long enough passage'\n",
+            "soft.0",
+            "does not match any of the expected tags",
+        ),
+    ],
+)
+def test_invalid_rule_file_error_names_file_place_and_fix(
+    tmp_path: Path, text: str, place: str, problem: str
+) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(text)
+    with pytest.raises(RuleFileError) as err:
+        load_rules(path)
+    message = str(err.value)
+    assert str(path) in message and place in message and problem in message
+    assert "constraints/README.md" in message or "TOML" in message

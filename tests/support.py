@@ -75,9 +75,7 @@ def inputs_for(
 ) -> api.Inputs:
     """Full pipeline inputs from a few events, through the real calendar reader."""
     path = write_calendar(tmp_path / "calendar.ics", events, week=week, tz=tz)
-    return api.load_inputs(
-        [path], profile=profile or Profile(timezone=tz), rules=rules, week=week
-    )
+    return api.load_inputs([path], profile=profile or Profile(timezone=tz), rules=rules, week=week)
 
 
 def inputs_of(
@@ -93,7 +91,9 @@ def inputs_of(
     profile = profile or Profile(timezone=tz)
     rules = rules or load_rules()
     calendar = CalendarWeek(tuple(commitments))
-    return api.Inputs(profile, rules, horizon, calendar, prepare_week(profile, rules, calendar, horizon))
+    return api.Inputs(
+        profile, rules, horizon, calendar, prepare_week(profile, rules, calendar, horizon)
+    )
 
 
 def day_at(day: int, clock: str) -> int:
@@ -102,7 +102,9 @@ def day_at(day: int, clock: str) -> int:
     return day * 1440 + hour * 60 + minute
 
 
-def busy(day: int, start: str, end: str, summary: str = "Busy", *, study: bool = False) -> Commitment:
+def busy(
+    day: int, start: str, end: str, summary: str = "Busy", *, study: bool = False
+) -> Commitment:
     return Commitment(day_at(day, start), day_at(day, end), summary, "test", study)
 
 
@@ -135,6 +137,7 @@ def ruleset(
     soft: Sequence[dict[str, object]] = (),
 ) -> RuleSet:
     """A small rule set for testing one rule at a time."""
+
     def cited(rule: dict[str, object]) -> dict[str, object]:
         return {"description": f"rule {rule['id']}", "cites": CITE, **rule}
 

@@ -36,8 +36,17 @@ def test_a_calendar_alone_is_enough(calendar: Path, tmp_path: Path) -> None:
 def test_json_report_has_status_terms_and_sessions(calendar: Path, tmp_path: Path) -> None:
     import json
 
-    code, output = run("plan", calendar, "--week", "2026-W49", "-o", tmp_path / "w.ics",
-                       "--json", tmp_path / "r.json", "--quiet")
+    code, output = run(
+        "plan",
+        calendar,
+        "--week",
+        "2026-W49",
+        "-o",
+        tmp_path / "w.ics",
+        "--json",
+        tmp_path / "r.json",
+        "--quiet",
+    )
     assert code == 0 and output == ""
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["status"] == "OPTIMAL" and report["gap"] == 0
@@ -105,7 +114,9 @@ def test_malformed_calendar_exits_2_without_traceback(tmp_path: Path) -> None:
 
 
 def test_impossible_week_exits_3_and_names_the_rule(tmp_path: Path) -> None:
-    full = write_calendar(tmp_path / "full.ics", [Ev(d, "06:00", "22:00", "Work") for d in range(7)])
+    full = write_calendar(
+        tmp_path / "full.ics", [Ev(d, "06:00", "22:00", "Work") for d in range(7)]
+    )
     code, output = run("plan", full, "--week", "2026-W49", "-o", tmp_path / "o.ics")
     assert code == 3
     assert "_per_week" in output and "cannot all hold" in output

@@ -37,8 +37,9 @@ def test_dst_week_sessions_land_on_the_intended_wall_clock_time(
     tmp_path: Path, tz: str, week: str, sunday: dt.date
 ) -> None:
     rules = ruleset({"z": kind(60)})
-    inputs = inputs_for(tmp_path, [], week=week, tz=tz, profile=sunday_only("18:00-19:00", tz),
-                        rules=rules)
+    inputs = inputs_for(
+        tmp_path, [], week=week, tz=tz, profile=sunday_only("18:00-19:00", tz), rules=rules
+    )
     result = api.plan(inputs)
     [(start, end)] = events_of(result.ics)
     expected = dt.datetime.combine(sunday, dt.time(18), ZoneInfo(tz))

@@ -9,10 +9,17 @@ from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.profile import KindPreference, Profile, Window
 from support import busy, day_at, inputs_of, kind, ruleset
 
-HIGH = {"id": "one_high_per_day", "kind": "max_per_day", "max": 1,
-        "applies_to": {"intensity": ["high"]}}
-APART = {"id": "high_apart", "kind": "not_on_consecutive_days",
-         "applies_to": {"intensity": ["high"]}}
+HIGH = {
+    "id": "one_high_per_day",
+    "kind": "max_per_day",
+    "max": 1,
+    "applies_to": {"intensity": ["high"]},
+}
+APART = {
+    "id": "high_apart",
+    "kind": "not_on_consecutive_days",
+    "applies_to": {"intensity": ["high"]},
+}
 
 
 def only_days(*days: str, window: str = "06:30-21:30") -> Profile:
@@ -30,8 +37,9 @@ def sessions(inputs: api.Inputs) -> list[tuple[str, int, int]]:
 def test_sessions_keep_the_buffer_from_busy_time() -> None:
     rules = ruleset({"z": kind(60)})
     profile = only_days("mon", window="08:00-12:00")
-    inputs = inputs_of([busy(0, "08:00", "09:00"), busy(0, "10:30", "12:00")],
-                       profile=profile, rules=rules)
+    inputs = inputs_of(
+        [busy(0, "08:00", "09:00"), busy(0, "10:30", "12:00")], profile=profile, rules=rules
+    )
     # 09:00 + 15 buffer = 09:15; 10:30 - 15 = 10:15: exactly one hour fits.
     assert sessions(inputs) == [("z", day_at(0, "09:15"), day_at(0, "10:15"))]
 
@@ -39,8 +47,9 @@ def test_sessions_keep_the_buffer_from_busy_time() -> None:
 def test_a_gap_one_minute_too_short_for_the_buffers_is_infeasible() -> None:
     rules = ruleset({"z": kind(60)})
     profile = only_days("mon", window="08:00-12:00")
-    inputs = inputs_of([busy(0, "08:00", "09:00"), busy(0, "10:29", "12:00")],
-                       profile=profile, rules=rules)
+    inputs = inputs_of(
+        [busy(0, "08:00", "09:00"), busy(0, "10:29", "12:00")], profile=profile, rules=rules
+    )
     with pytest.raises(InfeasibleError) as err:
         api.plan(inputs)
     assert err.value.conflict == ("z_per_week",)
@@ -74,9 +83,10 @@ def test_high_intensity_days_are_not_back_to_back() -> None:
 
 
 def test_weekly_minimum_and_maximum_hold() -> None:
-    rules = ruleset({"z": kind(30, per_week=(2, 3))}, soft=[
-        {"id": "more", "kind": "session_bonus", "weight": 5, "applies_to": {"kinds": ["z"]}}
-    ])
+    rules = ruleset(
+        {"z": kind(30, per_week=(2, 3))},
+        soft=[{"id": "more", "kind": "session_bonus", "weight": 5, "applies_to": {"kinds": ["z"]}}],
+    )
     planned = sessions(inputs_of([], rules=rules))
     assert len(planned) == 3  # the bonus pushes to the maximum, never past it
     assert len({start // 1440 for _, start, _ in planned}) == 3  # one a day per kind
@@ -91,8 +101,12 @@ def test_at_most_n_workouts_a_day() -> None:
 
 
 def test_zone2_length_is_chosen_and_longer_is_better() -> None:
-    longer = {"id": "longer", "kind": "longer_sessions", "weight": 1,
-              "applies_to": {"kinds": ["z"]}}
+    longer = {
+        "id": "longer",
+        "kind": "longer_sessions",
+        "weight": 1,
+        "applies_to": {"kinds": ["z"]},
+    }
     rules = ruleset({"z": kind([45, 75])}, soft=[longer])
     room = only_days("tue", window="07:00-08:05")
     planned = sessions(inputs_of([], profile=room, rules=rules))
@@ -103,9 +117,12 @@ def test_zone2_length_is_chosen_and_longer_is_better() -> None:
 
 
 def test_variable_length_session_never_spans_a_busy_block() -> None:
-    rules = ruleset({"z": kind([45, 75])}, soft=[
-        {"id": "longer", "kind": "longer_sessions", "weight": 1, "applies_to": {"kinds": ["z"]}}
-    ])
+    rules = ruleset(
+        {"z": kind([45, 75])},
+        soft=[
+            {"id": "longer", "kind": "longer_sessions", "weight": 1, "applies_to": {"kinds": ["z"]}}
+        ],
+    )
     profile = only_days("mon", window="08:00-11:00")
     inputs = inputs_of([busy(0, "09:15", "09:20")], profile=profile, rules=rules)
     [(_, start, end)] = sessions(inputs)
@@ -114,10 +131,24 @@ def test_variable_length_session_never_spans_a_busy_block() -> None:
 
 def test_snack_ends_right_before_a_study_block() -> None:
     rules = ruleset(
-        {"snack": kind(5, per_week=(0, 5), intensity="low", buffer=False,
-                       anchor="before_study", lead_max_min=10)},
-        soft=[{"id": "snacks", "kind": "session_bonus", "weight": 1,
-               "applies_to": {"kinds": ["snack"]}}],
+        {
+            "snack": kind(
+                5,
+                per_week=(0, 5),
+                intensity="low",
+                buffer=False,
+                anchor="before_study",
+                lead_max_min=10,
+            )
+        },
+        soft=[
+            {
+                "id": "snacks",
+                "kind": "session_bonus",
+                "weight": 1,
+                "applies_to": {"kinds": ["snack"]},
+            }
+        ],
     )
     study = busy(1, "14:00", "16:00", "Revision", study=True)
     planned = sessions(inputs_of([busy(1, "13:00", "13:52"), study], rules=rules))
@@ -137,13 +168,22 @@ def test_workouts_are_placed_near_study_blocks() -> None:
 
 
 def test_preferred_times_win_and_disliked_times_are_avoided() -> None:
-    rules = ruleset({"z": kind(60)}, soft=[
-        {"id": "pref", "kind": "preferred_times", "weight": 10},
-        {"id": "dis", "kind": "disliked_times", "weight": 10},
-    ])
-    profile = only_days("thu").model_copy(update={"preferences": {
-        "z": KindPreference.model_validate(
-            {"preferred": ["17:00-19:00"], "disliked": ["06:00-17:30"]})}})
+    rules = ruleset(
+        {"z": kind(60)},
+        soft=[
+            {"id": "pref", "kind": "preferred_times", "weight": 10},
+            {"id": "dis", "kind": "disliked_times", "weight": 10},
+        ],
+    )
+    profile = only_days("thu").model_copy(
+        update={
+            "preferences": {
+                "z": KindPreference.model_validate(
+                    {"preferred": ["17:00-19:00"], "disliked": ["06:00-17:30"]}
+                )
+            }
+        }
+    )
     [(_, start, end)] = sessions(inputs_of([], profile=profile, rules=rules))
     assert day_at(3, "17:30") <= start and end <= day_at(3, "19:00")
 

@@ -1,0 +1,678 @@
+"""Calendars in: iCalendar files become the busy and study stretches of the planned week.
+
+A file goes through four steps, each of which either succeeds or raises ``CalendarError``
+(``TimeZoneError`` for a zone nobody knows) naming the file and, where possible, the line or
+the event; nothing else escapes, so the CLI can always print one paragraph and exit with 2:
+
+1. **Bytes.** Read as bytes, at most 64 MiB, and decoded as UTF-8 (a BOM is allowed).
+   RFC 5545 §3.1.4 makes UTF-8 the only charset; a file in another encoding is refused with
+   the line of the first bad byte, not guessed at, because a wrong guess silently garbles the
+   summaries that study recognition reads ("Übung").
+2. **Structure.** Our own scan of the unfolded content lines (§3.1) checks what icalendar's
+   tolerant parser lets pass or reports without a place: a file that is not iCalendar at all,
+   a line that is not ``NAME[;PARAMS]:VALUE``, BEGIN/END that do not pair up, a truncated
+   file, two calendars glued together. It costs about 1% of parsing.
+3. **Parse.** icalendar parses; a broken value of a property the planner reads (DTSTART,
+   RRULE, …) is an error with its line, a broken one the planner never reads (GEO, an X-
+   property) is left alone. X-WR-TIMEZONE (Google, Apple) is applied with ``x_wr_timezone``,
+   then every event is checked once: a DTSTART, an unknown TZID, an end before the start.
+4. **Week.** ``recurring_ical_events`` expands recurrences over the horizon only, so a series
+   without end that started years ago costs nothing; each occurrence is judged busy or not
+   and study or not, and cut to whole minutes of the horizon (start floored, end ceiled).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+import x_wr_timezone
+from icalendar.error import GloballyUniqueTZIDGuessed
+
+from .domain import CalendarWeek, Commitment
+from .errors import CalendarError, TimeZoneError
+from .profile import BusyPolicy, StudyRecognition
+from .timegrid import UTC, Horizon, zone, zone_name
+
+MAX_BYTES = 64 * 1024 * 1024
+FREEBUSY_SUMMARY = "busy (free/busy)"
+UNTITLED = "(no title)"
+
+_EXPORT_AGAIN = "Export the calendar again from your calendar app as an .ics file"
+_PROPERTY_NAME = re.compile(r"[\w.-]+(?=[;:])")  # icalendar's own token rule, \w included
+# Properties whose value the planner reads: a broken one would silently change the week.
+_READ_PROPERTIES = frozenset(
+    {
+        "DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID",
+        "STATUS", "TRANSP", "CATEGORIES", "SUMMARY", "ATTENDEE", "FREEBUSY", "DTSTAMP",
+        "LAST-MODIFIED", "X-MICROSOFT-CDO-BUSYSTATUS", "TZID", "TZOFFSETFROM", "TZOFFSETTO",
+    }
+)  # fmt: skip
+_ZONED_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
+
+
+@dataclass(frozen=True)
+class LoadedCalendar:
+    """One parsed calendar file, ready to be read for any week.
+
+    ``calendar`` is already normalised (X-WR-TIMEZONE applied) and checked, so reading a week
+    from it can only fail inside the recurrence library. ``study`` marks a calendar loaded as
+    a separate study calendar: every event in it is study.
+    """
+
+    source: str
+    calendar: icalendar.Calendar
+    zone_hint: str | None
+    study: bool
+    latest_stamp: dt.datetime | None
+
+
+def load_calendar(source: str | Path, *, study: bool = False) -> LoadedCalendar:
+    """Read, check and normalise one .ics file (steps 1–3 of the module docstring)."""
+    name = str(source)
+    text = _decode(_read_bytes(Path(source), name), name)
+    _check_structure(text, name)
+    calendar = _parse(text, name)
+    _check_broken_properties(calendar, text, name)
+    declared_zone = _declared_zone(calendar, name)
+    if declared_zone is not None:
+        calendar = _apply_declared_zone(calendar, declared_zone, name)
+    facts = _inspect_components(calendar, text, name)
+    hint = zone_name(declared_zone) if declared_zone is not None else facts.most_used_zone()
+    return LoadedCalendar(
+        source=name,
+        calendar=calendar,
+        zone_hint=hint,
+        study=study,
+        latest_stamp=facts.latest_stamp,
+    )
+
+
+def zone_hint(calendars: Sequence[LoadedCalendar]) -> str | None:
+    """The zone the first calendar that has an opinion lives in, for profiles naming none."""
+    return next((loaded.zone_hint for loaded in calendars if loaded.zone_hint), None)
+
+
+def week_from_calendars(
+    calendars: Sequence[LoadedCalendar],
+    horizon: Horizon,
+    *,
+    study: StudyRecognition,
+    busy: BusyPolicy,
+) -> CalendarWeek:
+    """The busy stretches of the horizon in all calendars, sorted and without duplicates.
+
+    Sorting by (start, end, summary, source) makes the result, and so the plan, independent
+    of the order of files and of events inside them. A source given twice (say once as a
+    calendar and once as a study calendar) is read once, as study if either copy is.
+    """
+    judge = _Judge(study, busy)
+    copies: dict[str, list[LoadedCalendar]] = {}
+    for loaded in calendars:
+        copies.setdefault(loaded.source, []).append(loaded)
+    found: set[Commitment] = set()
+    for same in copies.values():
+        is_study_calendar = any(judge.is_study_calendar(loaded) for loaded in same)
+        found.update(_event_commitments(same[0], horizon, judge, is_study_calendar))
+        found.update(_freebusy_commitments(same[0], horizon, busy, is_study_calendar))
+    stamps = [loaded.latest_stamp for loaded in calendars if loaded.latest_stamp is not None]
+    return CalendarWeek(
+        commitments=tuple(
+            sorted(found, key=lambda c: (c.start, c.end, c.summary, c.source, c.study))
+        ),
+        zone_hint=zone_hint(calendars),
+        latest_stamp=max(stamps, default=None),
+        sources=tuple(copies),
+    )
+
+
+def read_calendars(
+    sources: Sequence[str | Path],
+    horizon: Horizon,
+    *,
+    study_sources: Sequence[str | Path] = (),
+    study: StudyRecognition,
+    busy: BusyPolicy,
+) -> CalendarWeek:
+    """Load every file and read the horizon from them.
+
+    A file named both as a calendar and as a study calendar is read once, as a study
+    calendar, so its events are not counted twice.
+    """
+    study_paths = {Path(source).resolve() for source in study_sources}
+    loaded = [
+        load_calendar(source) for source in sources if Path(source).resolve() not in study_paths
+    ]
+    loaded += [load_calendar(source, study=True) for source in study_sources]
+    return week_from_calendars(loaded, horizon, study=study, busy=busy)
+
+
+# --- step 1: bytes -------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    """The file's bytes, refusing more than MAX_BYTES before reading them all."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise CalendarError(
+            f"cannot read the calendar ({exc.strerror or exc})",
+            file=name,
+            fix="Check that the path names an .ics file you can read",
+        ) from exc
+    if len(data) > MAX_BYTES:
+        raise CalendarError(
+            f"the calendar is larger than {MAX_BYTES // (1024 * 1024)} MiB",
+            file=name,
+            fix="Export only the months around the planned week",
+        )
+    return data
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 text (RFC 5545 §3.1.4); any other encoding is refused with the line it breaks."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CalendarError(
+            f"the calendar is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)",
+            file=name,
+            where=f"line {line}",
+            fix="Save or export it as UTF-8, e.g. iconv -f latin1 -t utf-8 in.ics > out.ics",
+        ) from exc
+
+
+# --- step 2: structure ---------------------------------------------------------------------
+
+
+def _content_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(number of the first physical line, unfolded line) for each content line (§3.1)."""
+    number, parts = 0, list[str]()
+    for index, raw in enumerate(text.split("\n"), start=1):
+        line = raw.removesuffix("\r")
+        if parts and line[:1] in (" ", "\t"):
+            parts.append(line[1:])
+            continue
+        if parts:
+            yield number, "".join(parts)
+        number, parts = index, [line]
+    if parts:
+        yield number, "".join(parts)
+
+
+def _not_icalendar(name: str, why: str) -> CalendarError:
+    return CalendarError(
+        f"not an iCalendar file ({why})",
+        file=name,
+        fix="Pass an .ics file exported from a calendar app; it starts with BEGIN:VCALENDAR",
+    )
+
+
+def _check_structure(text: str, name: str) -> None:
+    """Refuse what is not one well-formed VCALENDAR, naming the line (RFC 5545 §3.1, §3.4)."""
+    open_blocks: list[tuple[str, int]] = []
+    seen_calendar = False
+    for number, line in _content_lines(text):
+        if not line.strip():
+            continue
+        match = _PROPERTY_NAME.match(line)
+        if match is None or ":" not in line:
+            if not seen_calendar:
+                raise _not_icalendar(name, f"line {number} reads {_excerpt(line)!r}")
+            raise CalendarError(
+                f"this is not a content line NAME:value ({_excerpt(line)!r})",
+                file=name,
+                where=f"line {number}",
+                fix="Repair or delete that line, or export the calendar again",
+            )
+        keyword = match[0].upper()
+        if keyword == "BEGIN":
+            block = line.partition(":")[2].strip().upper()
+            if not open_blocks:
+                if not seen_calendar and block != "VCALENDAR":
+                    raise _not_icalendar(name, f"it starts with {_excerpt(line)!r}")
+                if seen_calendar:
+                    raise CalendarError(
+                        "a second VCALENDAR starts here",
+                        file=name,
+                        where=f"line {number}",
+                        fix="Split the file into one .ics per calendar and pass each of them",
+                    )
+                seen_calendar = True
+            open_blocks.append((block, number))
+        elif keyword == "END":
+            block = line.partition(":")[2].strip().upper()
+            if not open_blocks or open_blocks[-1][0] != block:
+                state = (
+                    f"BEGIN:{open_blocks[-1][0]} from line {open_blocks[-1][1]} is still open"
+                    if open_blocks
+                    else "nothing is open"
+                )
+                raise CalendarError(
+                    f"END:{block} does not match ({state})",
+                    file=name,
+                    where=f"line {number}",
+                    fix=f"The file is damaged. {_EXPORT_AGAIN}",
+                )
+            open_blocks.pop()
+        elif not open_blocks:
+            if not seen_calendar:
+                raise _not_icalendar(name, f"it starts with {_excerpt(line)!r}")
+            raise CalendarError(
+                "this line lies after END:VCALENDAR",
+                file=name,
+                where=f"line {number}",
+                fix="Delete everything after END:VCALENDAR, or export the calendar again",
+            )
+    if not seen_calendar:
+        raise _not_icalendar(name, "it is empty")
+    if open_blocks:
+        block, opened = open_blocks[-1]
+        raise CalendarError(
+            f"the file ends inside BEGIN:{block} (opened at line {opened}) without "
+            "END:VCALENDAR; it looks truncated",
+            file=name,
+            where="end of file",
+            fix="Download or copy the whole file again, or export it again from your calendar app",
+        )
+
+
+def _excerpt(line: str, width: int = 40) -> str:
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+# --- step 3: parse and check ---------------------------------------------------------------
+
+
+def _parse(text: str, name: str) -> icalendar.Calendar:
+    """icalendar's parse of a structurally sound file.
+
+    Globally unique TZIDs such as ``/mozilla.org/20050126_1/Europe/Berlin`` (old Thunderbird,
+    Evolution) are resolved by dropping the vendor prefix, which is what every client does;
+    icalendar warns about that guess, and the warning is silenced here on purpose.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
+            return icalendar.Calendar.from_ical(text)
+    except Exception as exc:  # the parser raises ValueError, TypeError, KeyError, …
+        line = getattr(exc, "line_number", None)
+        raise CalendarError(
+            f"icalendar cannot parse the calendar ({exc})",
+            file=name,
+            where=f"line {line}" if line else None,
+            fix=_EXPORT_AGAIN,
+        ) from exc
+
+
+def _check_broken_properties(calendar: icalendar.Calendar, text: str, name: str) -> None:
+    """Refuse a broken value of any property the planner reads, naming line and event.
+
+    icalendar keeps such values as ``vBroken`` in tolerant components (VEVENT) and lists
+    them in ``errors``; reading them later would raise far from the cause.
+    """
+    for component in calendar.walk():
+        for prop, problem in component.errors:
+            if prop is not None and prop.upper() not in _READ_PROPERTIES:
+                continue
+            line = None
+            if prop is not None:
+                raw = _values(component.get(prop))
+                line = _find_line(text, str(raw[0]) if raw else "", prefix=prop)
+            raise CalendarError(
+                f"{_describe(component)}: {prop or 'a line'} cannot be read ({problem})",
+                file=name,
+                where=f"line {line}" if line else None,
+                fix="Correct the value (RFC 5545 format) or export the calendar again",
+            )
+
+
+def _declared_zone(calendar: icalendar.Calendar, name: str) -> ZoneInfo | None:
+    """The zone in X-WR-TIMEZONE (Google, Apple), Windows names mapped, or None."""
+    declared = calendar.get("X-WR-TIMEZONE")
+    if declared is None or not str(declared).strip():
+        return None
+    return zone(str(declared).strip(), file=name, where="X-WR-TIMEZONE")
+
+
+def _apply_declared_zone(
+    calendar: icalendar.Calendar, declared: ZoneInfo, name: str
+) -> icalendar.Calendar:
+    """UTC and floating times moved into X-WR-TIMEZONE, as Google and Apple mean them."""
+    try:
+        standard = x_wr_timezone.to_standard(calendar, timezone=declared)
+    except Exception as exc:  # third-party code on user data: never let it escape raw
+        raise CalendarError(
+            f"cannot apply X-WR-TIMEZONE {zone_name(declared)!r} ({exc})",
+            file=name,
+            fix=_EXPORT_AGAIN,
+        ) from exc
+    assert isinstance(standard, icalendar.Calendar)
+    return standard
+
+
+@dataclass
+class _Facts:
+    """What one pass over the components learns besides their validity."""
+
+    zones: Counter[str]
+    latest_stamp: dt.datetime | None = None
+
+    def most_used_zone(self) -> str | None:
+        """The most used IANA zone of DTSTARTs; ties go to the first name alphabetically."""
+        if not self.zones:
+            return None
+        return min(self.zones.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def _inspect_components(calendar: icalendar.Calendar, text: str, name: str) -> _Facts:
+    """One pass over the calendar's components: checks, zone counts and the newest stamp."""
+    facts = _Facts(zones=Counter())
+    for component in calendar.subcomponents:
+        for prop in ("DTSTAMP", "LAST-MODIFIED"):
+            stamp = _utc_stamp(component.get(prop))
+            if stamp is not None and (facts.latest_stamp is None or stamp > facts.latest_stamp):
+                facts.latest_stamp = stamp
+        if component.name != "VEVENT":
+            continue
+        _check_zones(component, text, name)
+        start = _check_span(component, text, name)
+        tzid = start.params.get("TZID")
+        if tzid:
+            iana = _iana_name(str(tzid), start.dt)
+            if iana is not None:
+                facts.zones[iana] += 1
+    return facts
+
+
+def _utc_stamp(value: Any) -> dt.datetime | None:
+    """A DTSTAMP/LAST-MODIFIED as aware UTC; a floating one is taken as UTC (§3.8.7.2)."""
+    moment = getattr(value, "dt", None)
+    if not isinstance(moment, dt.datetime):
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _check_zones(event: icalendar.Component, text: str, name: str) -> None:
+    """A TZID that is neither in a VTIMEZONE nor a known IANA/Windows name is an error.
+
+    icalendar leaves such times floating without a word; planning them in the profile's zone
+    could move a lecture by hours, so the event and the TZID are named instead.
+    """
+    for prop in _ZONED_PROPERTIES:
+        for value in _values(event.get(prop)):
+            tzid = value.params.get("TZID")
+            moments = [p for p in getattr(value, "dts", [value]) if hasattr(p, "dt")]
+            if tzid and any(isinstance(m.dt, dt.datetime) and m.dt.tzinfo is None for m in moments):
+                line = _find_line(text, f"TZID={tzid}", quotes=False)
+                raise TimeZoneError(
+                    f"{_describe(event)} uses the unknown time zone {str(tzid)!r}",
+                    file=name,
+                    where=f"line {line}" if line else None,
+                    fix="Add its VTIMEZONE to the file or use an IANA name such as 'Europe/Berlin'",
+                )
+
+
+def _check_span(event: icalendar.Component, text: str, name: str) -> Any:
+    """The event's DTSTART, after making sure it exists and the event does not end before it.
+
+    RFC 5545 §3.6.1 requires DTEND (or start + DURATION) to be later than DTSTART; an
+    inverted event is a typo the user should see, not an interval to guess about.
+    """
+    start = event.get("DTSTART")
+    if start is None:
+        raise CalendarError(
+            f"{_describe(event)} has no DTSTART",
+            file=name,
+            where=_where(text, event),
+            fix="Give the event a start time or delete it",
+        )
+    end = event.get("DTEND")
+    duration = getattr(event.get("DURATION"), "dt", None)
+    if end is not None:
+        inverted = _comparable(end.dt) < _comparable(start.dt)
+    else:
+        inverted = isinstance(duration, dt.timedelta) and duration < dt.timedelta(0)
+    if inverted:
+        raise CalendarError(
+            f"{_describe(event)} ends before it starts",
+            file=name,
+            where=_where(text, event),
+            fix="Correct its DTEND (or DURATION) in the calendar app",
+        )
+    return start
+
+
+def _comparable(moment: dt.date) -> dt.datetime:
+    """Dates and floating times as UTC, only to compare the two ends of one event."""
+    if not isinstance(moment, dt.datetime):
+        return dt.datetime.combine(moment, dt.time(0), UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _iana_name(tzid: str, moment: object) -> str | None:
+    """The IANA name behind a TZID, if it has one (Outlook's own VTIMEZONE names do not)."""
+    tzinfo = getattr(moment, "tzinfo", None)
+    if isinstance(tzinfo, ZoneInfo):
+        return zone_name(tzinfo)
+    try:
+        return zone_name(zone(tzid.strip("/")))
+    except TimeZoneError:
+        return None
+
+
+# --- step 4: the week ----------------------------------------------------------------------
+
+
+class _Judge:
+    """The busy and study rules of the profile, compiled once for all events."""
+
+    def __init__(self, study: StudyRecognition, busy: BusyPolicy) -> None:
+        self.study = study
+        self.busy = busy
+        self.pattern = re.compile(study.summary_pattern) if study.summary_pattern else None
+        self.categories = {category.casefold() for category in study.categories}
+        self.declined = {_address(address) for address in busy.declined_addresses}
+
+    def is_study_calendar(self, loaded: LoadedCalendar) -> bool:
+        """Loaded as a study calendar, or named in ``study.calendars``.
+
+        An entry of ``study.calendars`` names a calendar by its display name (X-WR-CALNAME,
+        case-insensitive) or by its path.
+        """
+        if loaded.study:
+            return True
+        display = str(loaded.calendar.get("X-WR-CALNAME", "")).casefold()
+        for entry in self.study.calendars:
+            if entry.casefold() == display or entry == loaded.source:
+                return True
+            if "://" not in entry and Path(entry).resolve() == Path(loaded.source).resolve():
+                return True
+        return False
+
+    def is_study(self, event: icalendar.Event, summary: str) -> bool:
+        """CATEGORIES names a study category, or the summary matches the study pattern."""
+        if any(category.casefold() in self.categories for category in _categories(event)):
+            return True
+        return self.pattern is not None and self.pattern.search(summary) is not None
+
+    def is_busy(self, event: icalendar.Event, *, all_day: bool, study: bool) -> bool:
+        """Whether an occurrence blocks time (cancelled ones never reach here).
+
+        In order: an invitation the user declined is free; a tentative one is busy only if
+        ``busy.tentative``; an all-day event is free unless it says TRANSP:OPAQUE or Outlook's
+        BUSY/OOF, or ``busy.all_day`` is set (Google and Outlook export all-day entries such
+        as birthdays and holidays that nobody means as busy); TRANSP:TRANSPARENT and Outlook's
+        FREE make a timed event free, except a study block: it is still study the person
+        means to do, so marking it free in the app does not make it free for exercise.
+        """
+        if self._declined(event):
+            return False
+        transp = _text(event, "TRANSP")
+        outlook = _text(event, "X-MICROSOFT-CDO-BUSYSTATUS")
+        tentative = _text(event, "STATUS") == "TENTATIVE" or outlook == "TENTATIVE"
+        if tentative and not self.busy.tentative:
+            return False
+        if all_day:
+            return self.busy.all_day or transp == "OPAQUE" or outlook in ("BUSY", "OOF")
+        return study or (transp != "TRANSPARENT" and outlook != "FREE")
+
+    def _declined(self, event: icalendar.Event) -> bool:
+        return any(
+            _address(str(attendee)) in self.declined
+            and str(attendee.params.get("PARTSTAT", "")).upper() == "DECLINED"
+            for attendee in _values(event.get("ATTENDEE"))
+        )
+
+
+def _event_commitments(
+    loaded: LoadedCalendar, horizon: Horizon, judge: _Judge, study_calendar: bool
+) -> Iterator[Commitment]:
+    """The busy occurrences of VEVENTs in the horizon (RFC 5545 §3.6.1, §3.8.5)."""
+    for occurrence in _occurrences(loaded, horizon):
+        if _text(occurrence, "STATUS") == "CANCELLED" or _is_plan_session(occurrence):
+            continue
+        summary = str(occurrence.get("SUMMARY", "")).strip() or UNTITLED
+        start, end = occurrence.start, occurrence.end
+        all_day = not isinstance(start, dt.datetime)
+        study = study_calendar or judge.is_study(occurrence, summary)
+        if not judge.is_busy(occurrence, all_day=all_day, study=study):
+            continue
+        span = _span(horizon, start, end)
+        if span is not None:
+            yield Commitment(span[0], span[1], summary, loaded.source, study)
+
+
+def _is_plan_session(event: icalendar.Event) -> bool:
+    """A BrainFit session of an earlier plan imported into this calendar: not busy time,
+    since the plan being made replaces it (``--previous`` is how a re-plan keeps it)."""
+    return str(event.get("UID", "")).endswith("@brainfit-solver")
+
+
+def _occurrences(loaded: LoadedCalendar, horizon: Horizon) -> list[icalendar.Event]:
+    """Occurrences overlapping the horizon, each with its own DTSTART and DTEND."""
+    try:
+        occurrences: list[icalendar.Event] = recurring_ical_events.of(loaded.calendar).between(
+            horizon.start, horizon.end
+        )
+    except Exception as exc:  # third-party code on user data: never let it escape raw
+        raise CalendarError(
+            f"cannot expand the recurring events ({exc})",
+            file=loaded.source,
+            fix="Check the RRULE, RDATE and EXDATE of the event named above",
+        ) from exc
+    return occurrences
+
+
+def _freebusy_commitments(
+    loaded: LoadedCalendar, horizon: Horizon, busy: BusyPolicy, study_calendar: bool
+) -> Iterator[Commitment]:
+    """FREEBUSY periods of VFREEBUSY components (RFC 5545 §3.6.4, §3.8.2.6).
+
+    FBTYPE defaults to BUSY; BUSY-TENTATIVE follows ``busy.tentative``; FREE blocks nothing;
+    an unknown (x-name) type counts as BUSY, as the RFC says.
+    """
+    for component in loaded.calendar.walk("VFREEBUSY"):
+        for period in _values(component.get("FREEBUSY")):
+            kind = str(period.params.get("FBTYPE", "BUSY")).upper()
+            if kind == "FREE" or (kind == "BUSY-TENTATIVE" and not busy.tentative):
+                continue
+            start, end_or_length = period.dt
+            end = (
+                start + end_or_length if isinstance(end_or_length, dt.timedelta) else end_or_length
+            )
+            span = _span(horizon, start, end)
+            if span is not None:
+                yield Commitment(span[0], span[1], FREEBUSY_SUMMARY, loaded.source, study_calendar)
+
+
+def _span(horizon: Horizon, start: dt.date, end: dt.date) -> tuple[int, int] | None:
+    """[start, end) in whole minutes of the horizon, clipped; None if nothing is left.
+
+    The start is floored and the end ceiled so a commitment never shrinks. Dates (all-day
+    events) and floating times are read in the horizon's zone (RFC 5545 §3.3.4, §3.3.5).
+    """
+    first = horizon.to_minute(_aware(start, horizon))
+    last_moment = _aware(end, horizon)
+    last = horizon.to_minute(last_moment)
+    if horizon.to_datetime(last) < last_moment:
+        last += 1
+    first, last = max(first, 0), min(last, horizon.minutes)
+    return (first, last) if first < last else None
+
+
+def _aware(moment: dt.date, horizon: Horizon) -> dt.datetime:
+    if not isinstance(moment, dt.datetime):
+        return dt.datetime.combine(moment, dt.time(0), horizon.tz)
+    return moment if moment.tzinfo else moment.replace(tzinfo=horizon.tz)
+
+
+# --- small readers -------------------------------------------------------------------------
+
+
+def _values(value: Any) -> list[Any]:
+    """A property that may occur once or several times, always as a list."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _text(component: icalendar.Component, prop: str) -> str:
+    """The first value of a single-valued text property, upper-cased, '' if absent."""
+    values = _values(component.get(prop))
+    return str(values[0]).strip().upper() if values else ""
+
+
+def _categories(event: icalendar.Event) -> Iterable[str]:
+    for value in _values(event.get("CATEGORIES")):
+        yield from (str(category).strip() for category in getattr(value, "cats", []))
+
+
+def _address(address: str) -> str:
+    """A calendar user address compared without case and without the mailto: scheme."""
+    text = address.strip().casefold()
+    return text.removeprefix("mailto:")
+
+
+def _describe(component: icalendar.Component) -> str:
+    """How the user finds a component again: its summary and UID (a zone: its TZID)."""
+    if component.name == "VTIMEZONE":
+        return f"time zone {str(component.get('TZID', '')).strip()!r}"
+    kind = {"VEVENT": "event", "VFREEBUSY": "free/busy block"}.get(
+        component.name or "", component.name or "component"
+    )
+    summary = str(component.get("SUMMARY", "")).strip()
+    uid = str(component.get("UID", "")).strip()
+    label = f"{kind} {summary!r}" if summary else kind
+    return f"{label} (UID {_excerpt(uid, 48)})" if uid else label
+
+
+def _where(text: str, component: icalendar.Component) -> str | None:
+    """'line N' of a component's UID line, so an editor jumps to it; None without a UID."""
+    uid = str(component.get("UID", "")).strip()
+    line = _find_line(text, uid, prefix="UID") if uid else None
+    return f"line {line}" if line else None
+
+
+def _find_line(text: str, needle: str, *, prefix: str = "", quotes: bool = True) -> int | None:
+    """The first content line starting with ``prefix`` and holding ``needle``, for errors only.
+
+    ``quotes=False`` ignores double quotes, as in TZID="Eastern Standard Time".
+    """
+    prefix = prefix.upper()
+    for number, line in _content_lines(text):
+        content = line if quotes else line.replace('"', "")
+        if content.upper().startswith(prefix) and needle in content:
+            return number
+    return None

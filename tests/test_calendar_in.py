@@ -96,6 +96,16 @@ def test_interval_two_series_skips_the_odd_week() -> None:
     assert "Chorprobe" not in {c.summary for c in week.commitments}
 
 
+def test_one_loaded_calendar_reads_several_weeks() -> None:
+    loaded = [load_calendar(CALENDARS / "weekly_lecture_exdate_and_moved.ics")]
+    study, busy = StudyRecognition(), BusyPolicy()
+    weeks = [
+        week_from_calendars(loaded, horizon(week), study=study, busy=busy)
+        for week in ("2026-W46", "2026-W47")
+    ]
+    assert [len(week.commitments) for week in weeks] == [1, 2]
+
+
 def test_endless_series_started_years_ago_expands_only_the_horizon_quickly() -> None:
     began = time.perf_counter()
     week = read("bad/endless_rrule.ics", "2026-W46")
@@ -155,6 +165,21 @@ def test_apple_vtimezone_events_in_two_zones() -> None:
         (SAT + 600, SAT + 660, "Call with Grandma"),  # 15:00 London = 10:00 New York
     ]
     assert week.zone_hint == NEW_YORK  # two events in New York, one in London
+
+
+def test_same_custom_tzid_in_two_files_keeps_each_files_own_definition() -> None:
+    files = ["outlook_customized_time_zone_cet.ics", "outlook_customized_time_zone_est.ics"]
+    week = read_calendars(
+        [CALENDARS / name for name in files],
+        horizon("2026-W46"),
+        study=StudyRecognition(),
+        busy=BusyPolicy(),
+    )
+    assert spans(week) == [
+        (TUE + 600, TUE + 660, "Budgetrunde Berlin"),  # 10:00 at +01:00
+        (TUE + 960, TUE + 1020, "Budget review New York"),  # 10:00 at -05:00 = 16:00 Berlin
+    ]
+    assert week.zone_hint is None  # 'Customized Time Zone' names no IANA zone
 
 
 def test_floating_times_are_read_in_the_horizon_zone() -> None:
@@ -271,6 +296,12 @@ def test_declined_invitation_is_busy_without_declined_addresses() -> None:
     assert (TUE + 600, TUE + 660, "Projekt-Kickoff") in spans(
         read("declined_invitation.ics", "2026-W46")
     )
+
+
+def test_sessions_of_an_earlier_plan_imported_into_the_calendar_are_not_busy() -> None:
+    assert spans(read("google_with_imported_brainfit_sessions.ics", "2026-W46")) == [
+        (TUE + 1080, TUE + 1170, "Spanischkurs"),  # the UID@brainfit-solver events are skipped
+    ]
 
 
 def test_freebusy_periods_become_busy_commitments() -> None:

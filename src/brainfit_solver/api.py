@@ -11,6 +11,7 @@ profile, then the calendars (their time zone), then documented defaults.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
@@ -38,6 +39,7 @@ class Inputs:
     horizon: Horizon
     calendar: CalendarWeek
     week: Week
+    loaded: tuple[LoadedCalendar, ...] = ()  # the parsed calendars, to read other weeks
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,25 @@ def load_inputs(
         raise ProfileError(str(exc), fix="Write the week as 2026-W49 or as a date") from exc
     horizon = Horizon(tzinfo, monday)
     calendar = week_from_calendars(loaded, horizon, study=prof.study, busy=prof.busy)
-    return Inputs(prof, ruleset, horizon, calendar, prepare_week(prof, ruleset, calendar, horizon))
+    week_ = prepare_week(prof, ruleset, calendar, horizon)
+    return Inputs(prof, ruleset, horizon, calendar, week_, tuple(loaded))
+
+
+def shifted(inputs: Inputs, weeks: int) -> Inputs:
+    """The same inputs for the week ``weeks`` weeks later (calendars are not read again)."""
+    prof = inputs.profile
+    horizon = Horizon(inputs.horizon.tz, inputs.horizon.monday + dt.timedelta(weeks=weeks))
+    calendar = week_from_calendars(inputs.loaded, horizon, study=prof.study, busy=prof.busy)
+    week_ = prepare_week(prof, inputs.rules, calendar, horizon)
+    return Inputs(prof, inputs.rules, horizon, calendar, week_, inputs.loaded)
+
+
+def with_weights(inputs: Inputs, overrides: Mapping[str, int], *, origin: str) -> Inputs:
+    """The same inputs with some soft-rule weights replaced (``plan --compare-weights``);
+    unknown names raise ``RuleFileError`` listing the valid ones."""
+    rules = inputs.rules.with_weights(overrides, origin=origin)
+    week_ = dataclasses.replace(inputs.week, rules=rules)
+    return dataclasses.replace(inputs, rules=rules, week=week_)
 
 
 def with_preferences(profile: Profile, preferences: Mapping[str, KindPreference]) -> Profile:
@@ -133,25 +153,35 @@ def export(plan_: Plan, inputs: Inputs) -> bytes:
     return bytes(cal.to_ical())
 
 
-def check(ics: bytes, inputs: Inputs, *, source: str = "plan") -> CheckReport:
-    """The independent checker's verdict on exported bytes."""
+def check(
+    ics: bytes, inputs: Inputs, *, source: str = "plan", dropped: Sequence[str] = ()
+) -> CheckReport:
+    """The independent checker's verdict on exported bytes (``dropped``: rules a
+    ``--relax soft`` plan breaks on purpose, checked no further)."""
     return check_plan(
         read_plan(ics, source=source),
         profile=inputs.profile,
         rules=inputs.rules,
         calendar=inputs.calendar,
         horizon=inputs.horizon,
+        dropped=dropped,
     )
 
 
-def plan(inputs: Inputs, options: SolverOptions | None = None) -> PlanResult:
-    """Solve the week, export it and check the export; a plan the checker rejects is a bug."""
+def plan(
+    inputs: Inputs, options: SolverOptions | None = None, *, relax: bool = False
+) -> PlanResult:
+    """Solve the week, export it and check the export; a plan the checker rejects is a bug.
+
+    ``relax=True`` (``--relax soft``): when the rules cannot all hold, plan the best week
+    without the least important ones instead of raising ``InfeasibleError``; the plan's
+    ``dropped`` names them, and the check skips exactly those."""
     if options is None:
         settings = inputs.profile.solver
         options = SolverOptions(time_limit_s=settings.time_limit_s, workers=settings.workers)
-    solved = solve_week(inputs.week, options)
+    solved = solve_week(inputs.week, options, relax=relax)
     ics = export(solved, inputs)
-    verdict = check(ics, inputs)
+    verdict = check(ics, inputs, dropped=solved.dropped)
     if not verdict.ok:
         raise AssertionError(
             "internal error: the solver's plan fails the independent check: "

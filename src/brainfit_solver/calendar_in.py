@@ -11,7 +11,7 @@ the event; nothing else escapes, so the CLI can always print one paragraph and e
 2. **Structure.** Our own scan of the unfolded content lines (§3.1) checks what icalendar's
    tolerant parser lets pass or reports without a place: a file that is not iCalendar at all,
    a line that is not ``NAME[;PARAMS]:VALUE``, BEGIN/END that do not pair up, a truncated
-   file, two calendars glued together. It costs about 1% of parsing.
+   file, two calendars glued together. It costs a few per cent of parsing.
 3. **Parse.** icalendar parses; a broken value of a property the planner reads (DTSTART,
    RRULE, …) is an error with its line, a broken one the planner never reads (GEO, an X-
    property) is left alone. X-WR-TIMEZONE (Google, Apple) is applied with ``x_wr_timezone``,
@@ -29,6 +29,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,6 +38,7 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 from icalendar.error import GloballyUniqueTZIDGuessed
+from icalendar.timezone import tzp
 
 from .domain import CalendarWeek, Commitment
 from .errors import CalendarError, TimeZoneError
@@ -74,6 +76,15 @@ class LoadedCalendar:
     zone_hint: str | None
     study: bool
     latest_stamp: dt.datetime | None
+
+    @cached_property
+    def _query(self) -> Any:
+        """The recurrence library's view of every series, built once for all weeks read.
+
+        Building it walks every event and is most of the cost of reading a week, so reading
+        several weeks from one loaded calendar pays for it only once.
+        """
+        return recurring_ical_events.of(self.calendar)
 
 
 def load_calendar(source: str | Path, *, study: bool = False) -> LoadedCalendar:
@@ -298,10 +309,16 @@ def _excerpt(line: str, width: int = 40) -> str:
 def _parse(text: str, name: str) -> icalendar.Calendar:
     """icalendar's parse of a structurally sound file.
 
+    icalendar remembers the zone a VTIMEZONE defines under its TZID for the whole process, so
+    a second Outlook file with its own "Customized Time Zone" would silently get the first
+    file's offsets; the cache is emptied before each file (``use_zoneinfo`` starts a fresh
+    one), so each file's VTIMEZONEs define its own TZIDs. IANA names always come from tzdata.
+
     Globally unique TZIDs such as ``/mozilla.org/20050126_1/Europe/Berlin`` (old Thunderbird,
     Evolution) are resolved by dropping the vendor prefix, which is what every client does;
     icalendar warns about that guess, and the warning is silenced here on purpose.
     """
+    tzp.use_zoneinfo()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
@@ -340,10 +357,8 @@ def _check_broken_properties(calendar: icalendar.Calendar, text: str, name: str)
 
 def _declared_zone(calendar: icalendar.Calendar, name: str) -> ZoneInfo | None:
     """The zone in X-WR-TIMEZONE (Google, Apple), Windows names mapped, or None."""
-    declared = calendar.get("X-WR-TIMEZONE")
-    if declared is None or not str(declared).strip():
-        return None
-    return zone(str(declared).strip(), file=name, where="X-WR-TIMEZONE")
+    declared = _text(calendar, "X-WR-TIMEZONE")
+    return zone(declared, file=name, where="X-WR-TIMEZONE") if declared else None
 
 
 def _apply_declared_zone(
@@ -493,7 +508,7 @@ class _Judge:
         """
         if loaded.study:
             return True
-        display = str(loaded.calendar.get("X-WR-CALNAME", "")).casefold()
+        display = _text(loaded.calendar, "X-WR-CALNAME").casefold()
         for entry in self.study.calendars:
             if entry.casefold() == display or entry == loaded.source:
                 return True
@@ -519,9 +534,9 @@ class _Judge:
         """
         if self._declined(event):
             return False
-        transp = _text(event, "TRANSP")
-        outlook = _text(event, "X-MICROSOFT-CDO-BUSYSTATUS")
-        tentative = _text(event, "STATUS") == "TENTATIVE" or outlook == "TENTATIVE"
+        transp = _text(event, "TRANSP").upper()
+        outlook = _text(event, "X-MICROSOFT-CDO-BUSYSTATUS").upper()
+        tentative = _text(event, "STATUS").upper() == "TENTATIVE" or outlook == "TENTATIVE"
         if tentative and not self.busy.tentative:
             return False
         if all_day:
@@ -541,9 +556,9 @@ def _event_commitments(
 ) -> Iterator[Commitment]:
     """The busy occurrences of VEVENTs in the horizon (RFC 5545 §3.6.1, §3.8.5)."""
     for occurrence in _occurrences(loaded, horizon):
-        if _text(occurrence, "STATUS") == "CANCELLED" or _is_plan_session(occurrence):
+        if _text(occurrence, "STATUS").upper() == "CANCELLED" or _is_plan_session(occurrence):
             continue
-        summary = str(occurrence.get("SUMMARY", "")).strip() or UNTITLED
+        summary = _text(occurrence, "SUMMARY") or UNTITLED
         start, end = occurrence.start, occurrence.end
         all_day = not isinstance(start, dt.datetime)
         study = study_calendar or judge.is_study(occurrence, summary)
@@ -557,15 +572,13 @@ def _event_commitments(
 def _is_plan_session(event: icalendar.Event) -> bool:
     """A BrainFit session of an earlier plan imported into this calendar: not busy time,
     since the plan being made replaces it (``--previous`` is how a re-plan keeps it)."""
-    return str(event.get("UID", "")).endswith("@brainfit-solver")
+    return _text(event, "UID").endswith("@brainfit-solver")
 
 
 def _occurrences(loaded: LoadedCalendar, horizon: Horizon) -> list[icalendar.Event]:
     """Occurrences overlapping the horizon, each with its own DTSTART and DTEND."""
     try:
-        occurrences: list[icalendar.Event] = recurring_ical_events.of(loaded.calendar).between(
-            horizon.start, horizon.end
-        )
+        occurrences: list[icalendar.Event] = loaded._query.between(horizon.start, horizon.end)
     except Exception as exc:  # third-party code on user data: never let it escape raw
         raise CalendarError(
             f"cannot expand the recurring events ({exc})",
@@ -629,9 +642,12 @@ def _values(value: Any) -> list[Any]:
 
 
 def _text(component: icalendar.Component, prop: str) -> str:
-    """The first value of a single-valued text property, upper-cased, '' if absent."""
+    """The first value of a text property meant to occur once, stripped; '' if absent.
+
+    Some exporters repeat SUMMARY or STATUS; the first one is what clients show.
+    """
     values = _values(component.get(prop))
-    return str(values[0]).strip().upper() if values else ""
+    return str(values[0]).strip() if values else ""
 
 
 def _categories(event: icalendar.Event) -> Iterable[str]:
@@ -648,19 +664,18 @@ def _address(address: str) -> str:
 def _describe(component: icalendar.Component) -> str:
     """How the user finds a component again: its summary and UID (a zone: its TZID)."""
     if component.name == "VTIMEZONE":
-        return f"time zone {str(component.get('TZID', '')).strip()!r}"
+        return f"time zone {_text(component, 'TZID')!r}"
     kind = {"VEVENT": "event", "VFREEBUSY": "free/busy block"}.get(
         component.name or "", component.name or "component"
     )
-    summary = str(component.get("SUMMARY", "")).strip()
-    uid = str(component.get("UID", "")).strip()
+    summary, uid = _text(component, "SUMMARY"), _text(component, "UID")
     label = f"{kind} {summary!r}" if summary else kind
     return f"{label} (UID {_excerpt(uid, 48)})" if uid else label
 
 
 def _where(text: str, component: icalendar.Component) -> str | None:
     """'line N' of a component's UID line, so an editor jumps to it; None without a UID."""
-    uid = str(component.get("UID", "")).strip()
+    uid = _text(component, "UID")
     line = _find_line(text, uid, prefix="UID") if uid else None
     return f"line {line}" if line else None
 

@@ -9,13 +9,16 @@ from the file, so a plan is never trusted because the solver said so.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from icalendar import Calendar
+import recurring_ical_events
+from icalendar import Calendar, Component
 
-from .domain import CalendarWeek, Commitment
+from .domain import CalendarWeek, Commitment, Session
 from .errors import CalendarError
 from .ics_out import CATEGORY, KIND_PROPERTY
 from .profile import Profile
@@ -61,7 +64,7 @@ def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
             f"the plan is not a readable iCalendar file ({exc})", file=source
         ) from exc
     events = []
-    for component in cal.walk("VEVENT"):
+    for component in _vevents(cal, source):
         listed = _as_list(component.get("categories"))
         categories = [str(c) for cats in listed for c in getattr(cats, "cats", ())]
         if CATEGORY not in categories or str(component.get("status", "")).upper() == "CANCELLED":
@@ -76,6 +79,20 @@ def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
             PlannedEvent(str(component.get("uid")), kind, start, end, str(component.get("summary")))
         )
     return sorted(events, key=lambda e: (e.start, e.kind))
+
+
+def _vevents(cal: Calendar, source: str) -> list[Component]:
+    """The calendar's VEVENTs, a repeating one (RRULE, a ``--repeat`` template) expanded
+    into its occurrences by recurring_ical_events."""
+    components = list(cal.walk("VEVENT"))
+    if not any("RRULE" in c or "RDATE" in c for c in components):
+        return components
+    try:
+        return list(recurring_ical_events.of(cal).all())
+    except Exception as exc:  # third-party code on user data: never let it escape raw
+        raise CalendarError(
+            f"cannot expand the plan's repeating events ({exc})", file=source
+        ) from exc
 
 
 def _as_list(value: object) -> list[object]:
@@ -95,8 +112,16 @@ def check_plan(
     rules: RuleSet,
     calendar: CalendarWeek,
     horizon: Horizon,
+    previous: Sequence[Session] = (),
+    now: dt.datetime | None = None,
+    dropped: Collection[str] = (),
 ) -> CheckReport:
-    """Every hard rule tested on the plan as exported; the soft score recomputed."""
+    """Every hard rule tested on the plan as exported; the soft score recomputed.
+
+    When re-planning, ``previous`` holds the previous plan's sessions in this week (for the
+    stability score) and ``now`` the moment before which nothing may be new or moved.
+    ``dropped`` names hard rules and weekly minimums (``zone2_per_week``) that a ``--relax
+    soft`` plan says it drops: the plan is checked against the rest of the rules."""
     report = CheckReport(events)
     bad = report.violations.append
     tz, buffer = horizon.tz, profile.buffer_min
@@ -143,9 +168,57 @@ def check_plan(
             if s2 < e1 + gap and s1 < e2 + gap:
                 bad(f"{label(a)} and {label(b)}: closer than {gap} min")
 
-    _check_counts(report, rules, horizon)
-    _score(report, profile, rules, horizon, study)
+    _check_counts(report, _without(rules, dropped), horizon)
+    if now is not None:
+        _check_past(report, previous, now, horizon)
+    _score(report, profile, rules, horizon, study, previous)
     return report
+
+
+def _without(rules: RuleSet, dropped: Collection[str]) -> RuleSet:
+    """The rule set minus dropped hard rules, dropped weekly minimums lowered to 0."""
+    if not dropped:
+        return rules
+    kinds = {
+        k: kind.model_copy(update={"per_week": kind.per_week.model_copy(update={"min": 0})})
+        if f"{k}_per_week" in dropped
+        else kind
+        for k, kind in rules.kinds.items()
+    }
+    hard = [r for r in rules.hard if r.id not in dropped]
+    return rules.model_copy(update={"kinds": kinds, "hard": hard})
+
+
+def _check_past(
+    report: CheckReport, previous: Sequence[Session], now: dt.datetime, horizon: Horizon
+) -> None:
+    """Re-planning: a session starting before ``now`` is one of the previous plan's, as it was."""
+    before = {(p.kind, p.start, p.end) for p in previous}
+    for e in report.events:
+        start, end = horizon.to_minute(e.start), horizon.to_minute(e.end)
+        if e.start < now and (e.kind, start, end) not in before:
+            report.violations.append(
+                f"{e.kind} {e.start.astimezone(horizon.tz):%a %d %b %H:%M}: starts before "
+                f"now ({now.astimezone(horizon.tz):%a %d %b %H:%M}) and is not a kept session"
+            )
+
+
+def check_seams(
+    events: Sequence[PlannedEvent], rules: RuleSet, horizons: Sequence[Horizon]
+) -> list[str]:
+    """Multi-week plans: each ``not_on_consecutive_days`` rule between the last day of one
+    week and the first day of the next (within a week, ``check_plan`` tests it)."""
+    found = []
+    for a, b in itertools.pairwise(horizons):
+        sunday, monday = a.date(a.days - 1), b.monday
+        for rule in rules.hard:
+            if rule.kind != "not_on_consecutive_days":
+                continue
+            matching = _matching(list(events), rules, rule.applies_to)
+            days = {e.start.astimezone(a.tz).date() for e in matching}
+            if sunday in days and monday in days:
+                found.append(f"{rule.id}: sessions on both {sunday} and the next day")
+    return found
 
 
 def _day(e: PlannedEvent, horizon: Horizon) -> int:
@@ -194,6 +267,7 @@ def _score(
     rules: RuleSet,
     horizon: Horizon,
     study: list[Commitment],
+    previous: Sequence[Session] = (),
 ) -> None:
     grid = rules.meta.granularity_min
     events = [e for e in report.events if e.kind in rules.kinds]
@@ -215,6 +289,10 @@ def _score(
                 raw += any(b.start - w <= t <= b.start or b.end <= s <= b.end + w for b in study)
         elif rule.kind in ("preferred_times", "disliked_times"):
             raw = _time_taste(matching, profile, rule.kind, horizon.tz)
+        elif rule.kind == "stability":
+            kinds = {e.kind for e in matching}
+            starts = {(e.kind, horizon.to_minute(e.start)) for e in matching}
+            raw = sum(p.kind in kinds and (p.kind, p.start) in starts for p in previous)
         sign = -1 if rule.kind == "disliked_times" else 1
         report.raw[rule.id] = raw
         report.terms[rule.id] = sign * rule.weight * raw

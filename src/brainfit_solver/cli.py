@@ -63,7 +63,7 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _weights(pairs: Sequence[str]) -> dict[str, int]:
+def _weights(pairs: Sequence[str], option: str = "--weight") -> dict[str, int]:
     weights: dict[str, int] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -73,8 +73,8 @@ def _weights(pairs: Sequence[str]) -> dict[str, int]:
             sep = ""
         if not sep:
             raise ProfileError(
-                f"--weight {pair!r} is not NAME=VALUE with a whole number",
-                fix="Write it as --weight near_study=40; `brainfit weights` lists the names",
+                f"{option} {pair!r} is not NAME=VALUE with a whole number",
+                fix=f"Write it as {option} near_study=40; `brainfit weights` lists the names",
             )
     return weights
 
@@ -117,6 +117,137 @@ def with_inputs(func: F) -> F:
     return func
 
 
+schedule_options = [
+    click.option(
+        "--weeks",
+        type=click.IntRange(1, 52),
+        help="Plan this many consecutive weeks into one file (rules hold per ISO week; "
+        "high-intensity days stay apart across week boundaries too).",
+    ),
+    click.option(
+        "--repeat",
+        is_flag=True,
+        help="With --weeks N: one week repeated N times (RRULE), planned to fit every week.",
+    ),
+    click.option(
+        "--previous",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="PLAN.ics",
+        help="Re-plan: keep this plan's sessions where they still fit, keep past ones, reuse "
+        "UIDs with a higher SEQUENCE, cancel the rest. Week and --weeks default to its own.",
+    ),
+    click.option(
+        "--now",
+        metavar="DATETIME",
+        help="With --previous: the moment before which sessions are past and kept "
+        "(ISO 8601, e.g. 2026-12-02T12:00); default SOURCE_DATE_EPOCH, else the clock.",
+    ),
+    click.option(
+        "--merge",
+        is_flag=True,
+        help="Write the calendars' own events and the plan into one file (-o); the "
+        "calendars' text is copied unchanged.",
+    ),
+]
+
+
+def with_schedule_options(func: F) -> F:
+    for option in reversed(schedule_options):
+        func = option(func)
+    return func
+
+
+def _read_previous(path: Path | None) -> Any:
+    """The previous plan given with --previous, or None."""
+    if path is None:
+        return None
+    from .errors import CalendarError
+    from .replan import read_previous
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CalendarError(f"cannot read the previous plan ({exc.strerror})", file=path) from exc
+    return read_previous(data, source=str(path))
+
+
+def _plan_schedule(
+    inputs: Any,
+    options: Any,
+    output: Path,
+    json_path: Path | None,
+    quiet: bool,
+    weeks: int,
+    repeat: bool,
+    previous: Any,
+    now: str | None,
+    merge: bool,
+) -> None:
+    """`plan` with --weeks, --repeat, --previous or --merge (see ``schedule``)."""
+    import datetime as dt
+    import json
+
+    from .ics_out import write_atomic
+    from .merge import merge_calendars
+    from .replan import parse_now
+    from .report import build_report
+    from .schedule import plan_weeks
+    from .timegrid import iso_week_label
+
+    if now is not None and previous is None:
+        raise ProfileError("--now only applies when re-planning", fix="Add --previous PLAN.ics")
+    if repeat and weeks < 2:
+        raise ProfileError("--repeat needs --weeks N with N of 2 or more", fix="Add --weeks 4")
+    moment = parse_now(now, inputs.horizon.tz) if previous is not None else None
+    # One process: a second one (``processes=2``) was slower at 4, 12 and 26 weeks, its
+    # start-up and the shipping of each week outweighing the solves (bench_multiweek.py).
+    result = plan_weeks(
+        inputs,
+        weeks=weeks,
+        previous=previous,
+        now=moment,
+        repeat=repeat,
+        options=options,
+    )
+    ics = result.ics
+    if merge:
+        sources = [(loaded.source, Path(loaded.source).read_bytes()) for loaded in inputs.loaded]
+        ics = merge_calendars(sources, ics)
+    reports = [build_report(r) for r in result.weeks]
+    write_atomic(output, ics)
+    if json_path is not None:
+        document = {
+            "status": result.solved.status,
+            "objective": result.objective,
+            "weeks": [r.model_dump(mode="json") for r in reports],
+            "repeat": repeat,
+        }
+        data = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        write_atomic(json_path, data.encode())
+    if quiet:
+        return
+    console = Console(highlight=False)
+    if len(reports) == 1 and not repeat:
+        from .summary import render
+
+        console.print(render(reports[0]))
+    else:
+        verdict = "proven optimal" if result.solved.status == "OPTIMAL" else "best found"
+        what = f"one week repeated {weeks} times" if repeat else f"{weeks} weeks"
+        click.echo(f"{what}: {verdict}, objective {result.objective}")
+        for k, week_check in enumerate(result.checks):
+            label = iso_week_label(inputs.horizon.monday + dt.timedelta(weeks=k))
+            click.echo(
+                f"  {label}: {len(week_check.events)} sessions, objective {week_check.objective}"
+            )
+    if previous is not None:
+        c = result.changes
+        click.echo(
+            f"re-planned: {c.kept} kept, {c.moved} moved, {c.new} new, {len(c.cancelled)} cancelled"
+        )
+    click.echo(f"wrote {output}" + (f" and {json_path}" if json_path else ""))
+
+
 @click.group(epilog=EXIT_CODES)
 @click.version_option(package_name="brainfit-solver")
 def main() -> None:
@@ -144,7 +275,22 @@ def main() -> None:
     type=click.FloatRange(min=0, min_open=True),
     help="Stop searching after this many seconds (report OPTIMAL vs FEASIBLE).",
 )
+@click.option(
+    "--relax",
+    type=click.Choice(["none", "soft"]),
+    default="none",
+    show_default=True,
+    help="soft: if the rules cannot all hold, plan the best week without the least important "
+    "ones (rule-file priorities) and say what was dropped, instead of exit 3.",
+)
+@click.option(
+    "--compare-weights",
+    metavar="NAME=VALUE[,NAME=VALUE]",
+    help="Also plan with these weights changed and print how the week differs (the files "
+    "written are the plan as given).",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@with_schedule_options
 @reports_errors
 def plan(
     calendars: tuple[Path, ...],
@@ -157,7 +303,14 @@ def plan(
     output: Path,
     json_path: Path | None,
     time_limit: float | None,
+    relax: str,
+    compare_weights: str | None,
     quiet: bool,
+    weeks: int | None = None,
+    repeat: bool = False,
+    previous: Path | None = None,
+    now: str | None = None,
+    merge: bool = False,
 ) -> None:
     """Plan the week around CALENDARS (.ics files) and write it as an .ics file."""
     from . import api
@@ -165,6 +318,9 @@ def plan(
     from .report import build_report, report_json
     from .solve import SolverOptions
 
+    before = _read_previous(previous)
+    if before is not None and (span := before.span()) is not None:
+        week, weeks = week or span[0], weeks or span[1]
     inputs = api.load_inputs(
         calendars,
         profile=profile,
@@ -174,11 +330,27 @@ def plan(
         weights=_weights(weights),
         study_calendars=study,
     )
+    alternative = None
+    if compare_weights:
+        pairs = [p for p in compare_weights.split(",") if p.strip()]
+        changed = _weights(pairs, "--compare-weights")
+        alternative = api.with_weights(inputs, changed, origin="--compare-weights")
     settings = inputs.profile.solver
     options = SolverOptions(
         time_limit_s=time_limit or settings.time_limit_s, workers=settings.workers
     )
-    result = api.plan(inputs, options)
+    if weeks is not None or repeat or before is not None or merge or now is not None:
+        if relax == "soft" or compare_weights:
+            raise ProfileError(
+                "--relax soft and --compare-weights plan one week from scratch; they do not "
+                "combine with --weeks, --repeat, --previous or --merge yet",
+                fix="Leave one of them out",
+            )
+        _plan_schedule(
+            inputs, options, output, json_path, quiet, weeks or 1, repeat, before, now, merge
+        )
+        return
+    result = api.plan(inputs, options, relax=relax == "soft")
     report = build_report(result)
     write_atomic(output, result.ics)
     if json_path is not None:
@@ -188,6 +360,16 @@ def plan(
 
         Console(highlight=False).print(render(report))
         click.echo(f"wrote {output}" + (f" and {json_path}" if json_path else ""))
+    elif report.dropped:
+        dropped = ", ".join(d.rule for d in report.dropped)
+        _err().print(f"warning: this week's plan drops {dropped}", markup=False)
+    if alternative is not None and compare_weights:
+        from .compare import compare as compare_reports
+        from .summary import comparison_view
+
+        other = build_report(api.plan(alternative, options, relax=relax == "soft"))
+        diff = compare_reports(report, other, label_a="as given", label_b=compare_weights)
+        Console(highlight=False).print(comparison_view(diff))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -230,7 +412,9 @@ def check(
         weights=_weights(weights),
         study_calendars=study,
     )
-    report = api.check(data, inputs, source=str(plan_file))
+    from .schedule import check_weeks
+
+    report = check_weeks(data, inputs, source=str(plan_file))
     if not report.ok:
         raise CheckFailedError(
             f"{len(report.violations)} hard-rule violation(s): " + "; ".join(report.violations),
@@ -241,3 +425,124 @@ def check(
         f"{plan_file}: {len(report.events)} sessions, every hard rule holds; "
         f"objective {report.objective}"
     )
+
+
+@main.command("weights")
+@click.argument("rules_file", metavar="[RULES]", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--profile",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Show the weights as this profile's [weights] table sets them.",
+)
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Show the weights with this override (repeatable), as `plan --weight` would.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@reports_errors
+def weights_command(
+    rules_file: Path | None, profile: Path | None, weights: tuple[str, ...], as_json: bool
+) -> None:
+    """List the soft rules of RULES (default: the bundled protocol): each weight, what it
+    gives points for, and the passage of the source it comes from.
+
+    Change a weight in the rule file, in a profile's [weights] table, or for one run with
+    `brainfit plan --weight NAME=VALUE`."""
+    import json
+
+    from .profile import load_profile
+    from .rules import load_rules
+    from .summary import weights_table
+    from .tuning import weight_rows
+
+    base = load_rules(rules_file)
+    ruleset = base
+    if profile is not None and (prof := load_profile(profile)).weights:
+        ruleset = ruleset.with_weights(prof.weights, origin=f"{profile} [weights]")
+    if weights:
+        ruleset = ruleset.with_weights(_weights(weights), origin="--weight")
+    rows = weight_rows(ruleset, base)
+    if as_json:
+        data = [r.model_dump(mode="json") for r in rows]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    title = f"Soft rules of {ruleset.meta.name} (points = weight × count)"
+    Console(highlight=False).print(weights_table(rows, title=title))
+
+
+@main.command("compare", epilog=EXIT_CODES)
+@click.argument("report_a", metavar="A.json", type=click.Path(path_type=Path))
+@click.argument("report_b", metavar="B.json", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@reports_errors
+def compare_command(report_a: Path, report_b: Path, as_json: bool) -> None:
+    """Show how plan B differs from plan A (two `plan --json` reports, e.g. made with
+    different --weight settings): sessions moved, resized, added or removed, and each soft
+    rule's weight, count and points side by side."""
+    from .compare import compare
+    from .report import read_report
+    from .summary import comparison_view
+
+    diff = compare(
+        read_report(report_a),
+        read_report(report_b),
+        label_a=report_a.name,
+        label_b=report_b.name,
+    )
+    if as_json:
+        click.echo(diff.model_dump_json(indent=2))
+        return
+    Console(highlight=False).print(comparison_view(diff))
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the `plan --json` report (shipped as docs/report.schema.json)."""
+    from .report import report_schema_json
+
+    click.echo(report_schema_json(), nl=False)
+
+
+@main.command("publish", epilog=EXIT_CODES)
+@click.argument("plan_file", metavar="PLAN.ics", type=click.Path(path_type=Path))
+@click.option(
+    "--caldav",
+    "url",
+    required=True,
+    metavar="URL",
+    help="The CalDAV calendar collection to write to. Credentials come from "
+    "BRAINFIT_CALDAV_USER/BRAINFIT_CALDAV_PASSWORD or ~/.netrc, never from the URL.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PLAN.ics",
+    help="The plan published before: its sessions missing from PLAN.ics are deleted too.",
+)
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@reports_errors
+def publish_command(plan_file: Path, url: str, previous: Path | None, quiet: bool) -> None:
+    """Write PLAN.ics's sessions to a CalDAV calendar: same UID updates, cancelled ones
+    are deleted, the calendar's other events are never touched; safe to repeat."""
+    from .errors import CalendarError
+    from .publish import check_url, find_credentials, publish
+
+    def read(path: Path, what: str) -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise CalendarError(f"cannot read the {what} ({exc.strerror})", file=path) from exc
+
+    url = check_url(url)
+    report = publish(
+        read(plan_file, "plan"),
+        url,
+        previous=read(previous, "previous plan") if previous is not None else None,
+        credentials=find_credentials(url),
+        source=str(plan_file),
+    )
+    if not quiet:
+        click.echo(f"published {plan_file} to {url}: {report.summary()}")

@@ -49,6 +49,7 @@ class Session:
     end: int
     modality: str | None = None
     anchor: str | None = None  # the study block a snack leads into, by summary
+    uid: str | None = None  # set when re-planning: the UID the session keeps (``replan``)
 
     @property
     def minutes(self) -> int:
@@ -66,6 +67,8 @@ class Plan:
     terms: dict[str, int] = field(default_factory=dict)  # soft rule id -> weighted points
     raw: dict[str, int] = field(default_factory=dict)  # soft rule id -> unweighted count
     solve_seconds: float = 0.0
+    # Hard rules and weekly minimums this plan breaks (``--relax soft``); empty normally.
+    dropped: tuple[str, ...] = ()
 
     @property
     def gap(self) -> float:

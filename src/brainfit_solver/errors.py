@@ -8,6 +8,7 @@ one-paragraph message; only the CLI turns them into text on stderr and an exit c
     │   ├── CalendarError         a calendar file, feed or CalDAV source
     │   ├── ProfileError          the profile TOML or a command-line override
     │   ├── RuleFileError         a rule-set TOML
+    │   ├── ReportError           a JSON report read back (`brainfit compare`)
     │   └── TimeZoneError         an unknown or unusable time zone
     ├── InfeasibleError           exit 3  the rules cannot all hold this week
     ├── CheckFailedError          exit 4  `brainfit check` found violations
@@ -72,6 +73,11 @@ class RuleFileError(InputError):
     """A rule-set file is not valid TOML or does not follow the rule-set format."""
 
 
+class ReportError(InputError):
+    """A JSON report given back to the tool (``brainfit compare``) is unreadable or is not a
+    report of this schema version."""
+
+
 class TimeZoneError(InputError):
     """A time zone name is neither an IANA name nor a known Windows name."""
 
@@ -81,7 +87,8 @@ class InfeasibleError(BrainfitError):
 
     ``conflict`` names a minimal set of rules that cannot hold together (drop any one of them
     and the rest can), ``reasons`` says it in words and ``relaxations`` lists changes that were
-    each checked, by solving, to make the week plannable.
+    each checked, by solving, to make the week plannable. A week can hold several separate
+    conflicts: ``conflicts`` lists them all (disjoint, each minimal), ``conflict`` is the first.
     """
 
     exit_code = 3
@@ -94,8 +101,12 @@ class InfeasibleError(BrainfitError):
         reasons: Sequence[str] = (),
         relaxations: Sequence[str] = (),
         fix: str | None = None,
+        conflicts: Sequence[Sequence[str]] = (),
     ) -> None:
         self.conflict = tuple(conflict)
+        self.conflicts = tuple(tuple(c) for c in conflicts)
+        if not self.conflicts and self.conflict:
+            self.conflicts = (self.conflict,)
         self.reasons = tuple(reasons)
         self.relaxations = tuple(relaxations)
         super().__init__(message, fix=fix)

@@ -1,91 +1,647 @@
-"""Why a week cannot be planned: a minimal set of conflicting rules, said in words.
+"""Why a week cannot be planned, what would make it plannable, and the best week without
+the least important rules.
 
-Each hard rule and each kind's weekly minimum sits behind a guard literal; CP-SAT's
-``sufficient_assumptions_for_infeasibility`` returns a set of guards that cannot all hold,
-not always a minimal one, so it is shrunk by a deletion filter: drop one rule, re-solve, and
-keep the rule out if the rest still conflict. What remains is minimal: every rule in it is
-needed for the conflict.
+Each hard rule and each kind's weekly minimum sits behind a guard literal (``WeekModel(
+guarded=True)``). When the rules cannot all hold:
+
+1. ``minimal_conflict``: CP-SAT's ``sufficient_assumptions_for_infeasibility`` returns a set
+   of guards that cannot all hold, not always a minimal one, so it is shrunk by a deletion
+   filter: drop one rule, re-solve, and keep it out if the rest still conflict. Every rule
+   left is needed for the conflict.
+2. ``describe_rule`` says what each of them demands with this week's numbers: the longest
+   free stretch inside the daily window (``free_spans``), the days with room for a kind.
+3. ``relaxations``: single changes to this week's inputs, each kept only if the changed week
+   solves: widen one day's window, shrink the buffer, shorten a kind's minimum length, lower
+   a weekly minimum, drop a hard rule. A window or buffer change rebuilds the week from a
+   modified profile with ``prepare_week``, so it is exact, not an estimate.
+
+``solve_relaxed`` (``brainfit plan --relax soft``) turns the guards into soft rules: it first
+minimises the priority of what is dropped (rule file ``priority``, 0-100, ties broken by the
+number of rules), then, with that fixed, maximises the usual objective.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .errors import InfeasibleError
+from .domain import CalendarWeek, Plan
+from .errors import InfeasibleError, NoPlanFoundError
 from .model import candidates
-from .solve import SolverOptions, build_model, make_solver
-from .week import Week
+from .profile import Profile, TimeRange
+from .rules import MaxPerDay, RuleSet
+from .soft import add_soft_rules
+from .solve import SolverOptions, build_model, make_solver, read_solution, solve_week
+from .timegrid import WEEKDAYS
+from .week import Span, Week, prepare_week
 
-_DAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_NAME = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+TRIAL_LIMIT_S = 10.0  # per solve while explaining; an undecided trial counts as "no"
+EARLIEST_START = 5 * 60  # window relaxations never start a day before 05:00 ...
+LATEST_END = 23 * 60  # ... or end it after 23:00
+WINDOW_STEP = 30  # and move its edges in steps of half an hour
+MAX_WINDOW_RELAXATIONS = 3
+_BUILT_IN = {  # guards that are not rules of the rule file
+    "keep_past": "when re-planning, sessions that have already started stay as they were and "
+    "nothing new starts before now",
+}
 
 
-def _feasible(week: Week, guards: Sequence[str], options: SolverOptions) -> bool | None:
-    """Whether the week is feasible with only ``guards`` enforced (None: undecided)."""
-    model, wm = build_model(week, guarded=True, objective=False)
-    active = set(guards)
-    model.add_assumptions([lit for name, lit in wm.guards.items() if name in active])
-    solver = make_solver(options)
-    status = solver.solve(model)
+# -- feasibility ----------------------------------------------------------------------------
+
+
+def _trial_options(options: SolverOptions | None) -> SolverOptions:
+    options = options or SolverOptions()
+    limit = min(options.time_limit_s or TRIAL_LIMIT_S, TRIAL_LIMIT_S)
+    return dataclasses.replace(options, time_limit_s=limit)
+
+
+def plannable(week: Week, options: SolverOptions | None = None) -> bool | None:
+    """Whether every rule can hold this week (None: undecided within the time limit)."""
+    model, _ = build_model(week, objective=False)
+    status = make_solver(options or SolverOptions()).solve(model)
     if status == cp_model.INFEASIBLE:
         return False
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return True
-    return None
+    return True if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+
+def conflicts(
+    week: Week, options: SolverOptions | None = None, *, limit: int = 10
+) -> list[list[str]]:
+    """Minimal sets of rule ids that cannot hold together this week ([] if feasible).
+
+    The first is found among all the rules, the next among the rules left once the first
+    set's are set aside, and so on until the rest can hold: the sets are disjoint, and each
+    is minimal (drop any one of its rules and the others can hold, checked by solving). A
+    week whose every day is too full for a kind shows one set per such kind. The sets come
+    most important first (by the highest ``priority`` among their rules).
+    """
+    options = _trial_options(options)
+    model, wm = build_model(week, guarded=True, objective=False)
+    by_index = {lit.index: name for name, lit in wm.guards.items()}
+
+    def core_of(active: Sequence[str]) -> list[str] | None:
+        """A conflicting subset of ``active``, or None if they can all hold (or undecided)."""
+        model.clear_assumptions()
+        model.add_assumptions([wm.guards[name] for name in active])
+        solver = make_solver(options)
+        if solver.solve(model) != cp_model.INFEASIBLE:
+            return None
+        found = {by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()}
+        return [name for name in active if name in found]
+
+    found: list[list[str]] = []
+    active = sorted(wm.guards)
+    while len(found) < limit and (core := core_of(active)) is not None:
+        for name in list(core):
+            if name in core and (smaller := core_of([n for n in core if n != name])):
+                core = smaller
+        found.append(core)
+        active = [name for name in active if name not in core]
+    rules = week.rules
+    return sorted(found, key=lambda c: (-max(map(rules.priority_of, c)), c))
 
 
 def minimal_conflict(week: Week, options: SolverOptions | None = None) -> list[str]:
     """A minimal set of rule ids that cannot hold together this week ([] if feasible)."""
-    options = options or SolverOptions()
-    model, wm = build_model(week, guarded=True, objective=False)
-    model.add_assumptions(list(wm.guards.values()))
-    solver = make_solver(options)
-    if solver.solve(model) != cp_model.INFEASIBLE:
+    found = conflicts(week, options, limit=1)
+    return found[0] if found else []
+
+
+# -- this week's numbers ----------------------------------------------------------------------
+
+
+def free_spans(week: Week, day: int, pad: int = 0) -> list[Span]:
+    """The parts of a day's window at least ``pad`` minutes away from busy time (``pad=0``:
+    the plain free time), as the model sees them: the window's own edges need no buffer."""
+    window = week.windows[day]
+    if window is None:
         return []
-    by_index = {lit.index: name for name, lit in wm.guards.items()}
-    core = sorted(by_index[i] for i in solver.sufficient_assumptions_for_infeasibility())
-    for name in list(core):
-        trial = [n for n in core if n != name]
-        if _feasible(week, trial, options) is False:
-            core = trial
-    return core
+    out: list[Span] = []
+    cursor = window.start
+    for busy in week.busy:
+        lo, hi = busy.start - pad, busy.end + pad
+        if hi <= cursor:
+            continue
+        if lo >= window.end:
+            break
+        if lo > cursor:
+            out.append(Span(cursor, lo))
+        cursor = max(cursor, hi)
+    if cursor < window.end:
+        out.append(Span(cursor, window.end))
+    return out
+
+
+def _on_grid(week: Week, span: Span) -> int:
+    """Minutes of a span a session can use, starting and ending on the grid."""
+    grid = week.grid
+    return max(0, (span.end // grid - -(-span.start // grid)) * grid)
+
+
+def _day(week: Week, day: int) -> str:
+    date = week.horizon.date(day)
+    abbr = _ABBR[date.weekday()]
+    return abbr if week.days <= 7 else f"{abbr} {date.isoformat()}"
+
+
+def _clock(week: Week, day: int, minute: int) -> str:
+    if minute >= week.horizon.day_span(day)[1]:
+        return "24:00"
+    return f"{week.horizon.to_datetime(minute):%H:%M}"
+
+
+def _span_text(week: Week, day: int, span: Span) -> str:
+    return f"{_day(week, day)} {_clock(week, day, span.start)}–{_clock(week, day, span.end)}"
+
+
+def _window_phrase(week: Week) -> str:
+    ranges = {
+        str(week.profile.window.for_weekday(week.horizon.date(d).weekday()))
+        for d in range(week.days)
+        if week.windows[d] is not None
+    }
+    if len(ranges) == 1:
+        start, end = next(iter(ranges)).split("-")
+        return f"between {start} and {end}"
+    return "inside your daily windows"
+
+
+@dataclass(frozen=True)
+class _Stretch:
+    day: int
+    span: Span
+    room: int  # minutes a session kept ``pad`` from busy time can use, on the grid
+
+    @property
+    def minutes(self) -> int:
+        return self.span.end - self.span.start
+
+
+def _stretches(week: Week, days: Iterable[int], pad: int) -> list[_Stretch]:
+    """Every free stretch of the given days, with the room it leaves once buffers are kept."""
+    out = []
+    for day in days:
+        usable = free_spans(week, day, pad)
+        for span in free_spans(week, day):
+            inside = [u for u in usable if span.start <= u.start and u.end <= span.end]
+            room = max((_on_grid(week, u) for u in inside), default=0)
+            out.append(_Stretch(day, span, room))
+    return out
+
+
+def _stretch_text(week: Week, stretches: Sequence[_Stretch], other: str) -> str:
+    """ "your longest free stretch ... is 40 min (Tue 18:10–18:50), which leaves 10 min ..."."""
+    longest = max(stretches, key=lambda s: (s.minutes, s.room, -s.day))
+    roomiest = max(stretches, key=lambda s: (s.room, s.minutes, -s.day))
+    text = (
+        f"your longest free stretch {_window_phrase(week)}{other} is {longest.minutes} min "
+        f"({_span_text(week, longest.day, longest.span)})"
+    )
+    if roomiest.room >= longest.room and roomiest.span != longest.span:
+        return (
+            f"{text}, and none leaves more than {roomiest.room} min once the buffers are kept "
+            f"({_span_text(week, roomiest.day, roomiest.span)})"
+        )
+    if longest.room < longest.minutes:
+        text += f", which leaves {longest.room} min once the buffers are kept"
+    return text
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _days_text(week: Week, days: Sequence[int]) -> str:
+    return ", ".join(_day(week, d) for d in days) or "no day"
+
+
+def _max_apart(days: Sequence[int]) -> int:
+    """How many of the given days can be used with no two of them consecutive."""
+    count, last = 0, -2
+    for day in sorted(days):
+        if day > last + 1:
+            count, last = count + 1, day
+    return count
+
+
+def _kind_reason(week: Week, kind_id: str) -> str:
+    kind = week.rules.kinds[kind_id]
+    need, low = kind.per_week.min, kind.duration_min[0]
+    found = [c for c in candidates(week) if c.kind == kind_id]
+    rule_id = f"{kind_id}_per_week"
+    if kind.anchor == "before_study":
+        return (
+            f"{rule_id}: {kind.title} needs {_plural(need, 'session')} a week, each "
+            f"{low} min ending at most {kind.lead_max_min} min before a study block; this week "
+            f"{len(found)} of the {_plural(len(week.study), 'study block')} leave room for one"
+        )
+    days = sorted({c.day for c in found})
+    pad = week.buffer if kind.buffer else 0
+    size = f"at least {low}" if kind.variable else f"{low}"
+    head = f"{rule_id}: {kind.title} needs {_plural(need, 'session')} a week of {size} min"
+    head += " in one piece, at most one a day"
+    if pad:
+        head += f", {pad} min clear of busy time on each side"
+    has = "has" if len(days) == 1 else "have"
+    if len(days) >= need:
+        listed = _days_text(week, days)
+        return f"{head}; this week {_plural(len(days), 'day')} {has} room for one ({listed})"
+    others = [d for d in range(week.days) if d not in days and week.windows[d] is not None]
+    stretches = _stretches(week, others, pad)
+    other = " on any other day" if days else ""
+    if not others:
+        where = f"no{' other' if days else ''} day of the week is open for exercise"
+    elif not stretches:
+        where = f"your calendar has no free time {_window_phrase(week)}{other}"
+    else:
+        where = _stretch_text(week, stretches, other)
+    if not days:
+        return f"{head}, but {where}"
+    return f"{head}, but only {_days_text(week, days)} {has} room for one; {where}"
 
 
 def describe_rule(week: Week, rule_id: str) -> str:
     """One sentence on what a rule demands, with this week's numbers where they help."""
-    kinds = week.rules.kinds
-    if rule_id.endswith("_per_week") and rule_id.removesuffix("_per_week") in kinds:
-        kind_id = rule_id.removesuffix("_per_week")
-        kind = kinds[kind_id]
-        low = kind.duration_min[0]
-        days = sorted({c.day for c in candidates(week) if c.kind == kind_id})
-        where = ", ".join(_DAY[week.horizon.date(d).weekday()] for d in days) or "no day"
-        pad = f" plus {week.buffer}-min buffers" if kind.buffer and week.buffer else ""
-        return (
-            f"{rule_id}: {kind.title} needs {kind.per_week.min} session(s) of at least "
-            f"{low} min in one piece{pad}, at most one a day; this week such room exists on "
-            f"{where}"
+    rules = week.rules
+    kind_id = rules.guarded_kind(rule_id)
+    if kind_id is not None:
+        return _kind_reason(week, kind_id)
+    rule = next((r for r in rules.hard if r.id == rule_id), None)
+    if rule is None:
+        return f"{rule_id}: {_BUILT_IN.get(rule_id, rules.rule_text(rule_id))}"
+    kinds = rules.select(rule.applies_to)
+    asked = {k: rules.kinds[k].per_week.min for k in kinds if rules.kinds[k].per_week.min}
+    room = sorted({c.day for c in candidates(week) if c.kind in kinds})
+    text = f"{rule.id}: {rule.description.rstrip('.')}"
+    if isinstance(rule, MaxPerDay):
+        text += (
+            f"; on the {_plural(len(room), 'day')} with room that allows at most "
+            f"{rule.max * len(room)} such session(s)"
         )
-    for rule in week.rules.hard:
-        if rule.id == rule_id:
-            return f"{rule_id}: {rule.description}"
-    return rule_id
+    else:
+        text += (
+            f"; at most {_max_apart(room)} of the {_plural(len(room), 'day')} with room can be "
+            "used without two being consecutive"
+        )
+    if asked:
+        parts = ", ".join(f"{k} {n}" for k, n in asked.items())
+        text += f", and the weekly minimums ask for {sum(asked.values())} ({parts})"
+    return text
+
+
+# -- relaxations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """One change to this week's inputs, checked by solving to make the week plannable.
+
+    ``family`` is what it changes (``window``, ``buffer``, ``shorter``, ``minimum``,
+    ``drop``), ``subject`` the rule, kind or weekday, ``text`` the sentence a user reads and
+    ``week`` the changed week itself (plan it with ``solve_week``).
+    """
+
+    family: str
+    subject: str
+    text: str
+    week: Week
+
+
+def rebuild(week: Week, *, profile: Profile | None = None, rules: RuleSet | None = None) -> Week:
+    """The same week under a changed profile or rule set, resolved again by ``prepare_week``
+    (anything else the week carries, such as a re-planned week's pinned sessions, stays)."""
+    fresh = prepare_week(
+        profile or week.profile,
+        rules or week.rules,
+        CalendarWeek(week.commitments),
+        week.horizon,
+    )
+    changed = ("profile", "rules", "windows", "buffer", "preferred", "disliked")
+    return dataclasses.replace(week, **{name: getattr(fresh, name) for name in changed})
+
+
+def _first(
+    values: Sequence[int], make: Callable[[int], Week], options: SolverOptions
+) -> tuple[int, Week] | None:
+    """The first value (least change first) whose week is plannable. ``values[-1]`` is the
+    biggest change; if even that fails none is tried."""
+    if not values:
+        return None
+    last = make(values[-1])
+    if not plannable(last, options):
+        return None
+    for value in values[:-1]:
+        week = make(value)
+        if plannable(week, options):
+            return value, week
+    return values[-1], last
+
+
+def _with_kind(week: Week, kind_id: str, **update: object) -> Week:
+    rules = week.rules
+    kind = rules.kinds[kind_id].model_copy(update=update)
+    return rebuild(week, rules=rules.model_copy(update={"kinds": {**rules.kinds, kind_id: kind}}))
+
+
+def _kind_relaxations(week: Week, kind_id: str, options: SolverOptions) -> list[Relaxation]:
+    kind = week.rules.kinds[kind_id]
+    out: list[Relaxation] = []
+    low, high = kind.duration_min
+    grid = week.grid
+    floor = max(grid, -(-low // 2 // grid) * grid)
+    shorter = list(range(low - grid, floor - 1, -grid))
+
+    def short(value: int) -> Week:
+        return _with_kind(week, kind_id, duration_min=(value, high if kind.variable else value))
+
+    if (hit := _first(shorter, short, options)) is not None:
+        value, changed = hit
+        out.append(
+            Relaxation(
+                "shorter",
+                kind_id,
+                f"shorten {kind.title} to {'at least ' if kind.variable else ''}{value} min "
+                f"this week (kinds.{kind_id}.duration_min, now {low})",
+                changed,
+            )
+        )
+    need = kind.per_week.min
+
+    def fewer(value: int) -> Week:
+        return _with_kind(week, kind_id, per_week=kind.per_week.model_copy(update={"min": value}))
+
+    if (hit := _first(list(range(need - 1, -1, -1)), fewer, options)) is not None:
+        value, changed = hit
+        text = (
+            f"lower the weekly minimum of {kind.title} from {need} to {value} "
+            f"(kinds.{kind_id}.per_week.min)"
+            if value
+            else f"drop {kind_id}_per_week this week, so no {kind.title} session is required "
+            f"(kinds.{kind_id}.per_week.min = 0, now {need})"
+        )
+        out.append(Relaxation("minimum", kind_id, text, changed))
+    return out
+
+
+def _drop_relaxation(week: Week, rule_id: str, options: SolverOptions) -> list[Relaxation]:
+    rules = week.rules
+    if not any(r.id == rule_id for r in rules.hard):
+        return []
+    changed = rebuild(
+        week, rules=rules.model_copy(update={"hard": [r for r in rules.hard if r.id != rule_id]})
+    )
+    if not plannable(changed, options):
+        return []
+    text = f"drop {rule_id} this week ({rules.rule_text(rule_id)})"
+    return [Relaxation("drop", rule_id, text, changed)]
+
+
+def _buffer_relaxation(week: Week, options: SolverOptions) -> list[Relaxation]:
+    buffer = week.profile.buffer_min
+    values = list(range(buffer - (buffer % 5 or 5), -1, -5))
+
+    def make(value: int) -> Week:
+        return rebuild(week, profile=week.profile.model_copy(update={"buffer_min": value}))
+
+    hit = _first(values, make, options)
+    if hit is None:
+        return []
+    value, changed = hit
+    text = f"shrink the buffer from {buffer} to {value} min (buffer_min = {value} in the profile)"
+    return [Relaxation("buffer", "buffer_min", text, changed)]
+
+
+def _with_windows(week: Week, ranges: dict[int, TimeRange]) -> Week:
+    """The week with some weekdays' windows (0 = Monday) replaced."""
+    window = week.profile.window.model_copy(
+        update={WEEKDAYS[wd]: clock for wd, clock in ranges.items()}
+    )
+    return rebuild(week, profile=week.profile.model_copy(update={"window": window}))
+
+
+def _clock_range(start: int, end: int) -> TimeRange:
+    return TimeRange(start=dt.time(*divmod(start, 60)), end_minute=end)
+
+
+def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
+    """Later ends, earlier starts, or an exercise day more, one weekday at a time; every
+    day at once only when no single day is enough."""
+    window = week.profile.window
+    weekdays = sorted({week.horizon.date(d).weekday() for d in range(week.days)})
+    current = {wd: window.for_weekday(wd) for wd in weekdays}
+    widest = {
+        wd: _clock_range(
+            min(EARLIEST_START, c.start_minute) if c else EARLIEST_START,
+            max(LATEST_END, c.end_minute) if c else LATEST_END,
+        )
+        for wd, c in current.items()
+    }
+    if not plannable(_with_windows(week, widest), options):
+        return []
+    found: list[tuple[int, int, Relaxation]] = []  # (minutes added, weekday, relaxation)
+    for wd, clock in current.items():
+        field = f"window.{WEEKDAYS[wd]}"
+        if clock is None:
+            default = window.default
+            changed = _with_windows(week, {wd: default})
+            if plannable(changed, options):
+                text = f'allow exercise on {_NAME[wd]} ({field} = "{default}")'
+                added = default.end_minute - default.start_minute
+                found.append((added, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
+            continue
+        start, end = clock.start_minute, clock.end_minute
+
+        def ending(value: int, wd: int = wd, start: int = start) -> Week:
+            return _with_windows(week, {wd: _clock_range(start, value)})
+
+        def starting(value: int, wd: int = wd, end: int = end) -> Week:
+            return _with_windows(week, {wd: _clock_range(value, end)})
+
+        later = range((end // WINDOW_STEP + 1) * WINDOW_STEP, LATEST_END + 1, WINDOW_STEP)
+        if (hit := _first(list(later), ending, options)) is not None:
+            new_end, changed = hit
+            new = _clock_range(start, new_end)
+            text = f'allow a {str(new).split("-")[1]} end on {_NAME[wd]} ({field} = "{new}")'
+            found.append((new_end - end, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
+        top = -(-start // WINDOW_STEP) * WINDOW_STEP - WINDOW_STEP
+        if hit := _first(list(range(top, EARLIEST_START - 1, -WINDOW_STEP)), starting, options):
+            new_start, changed = hit
+            new = _clock_range(new_start, end)
+            text = f'allow a {new.start:%H:%M} start on {_NAME[wd]} ({field} = "{new}")'
+            found.append((start - new_start, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
+    if found:
+        found.sort(key=lambda item: (item[0], item[1]))
+        edges = [r for _, _, r in found if not r.text.startswith("allow exercise on")]
+        days_off = [r for _, _, r in found if r.text.startswith("allow exercise on")]
+        return edges[:MAX_WINDOW_RELAXATIONS] + days_off[:MAX_WINDOW_RELAXATIONS]
+    open_days = {wd: c for wd, c in current.items() if c is not None}
+
+    def all_ending(value: int) -> Week:
+        return _with_windows(
+            week,
+            {
+                wd: _clock_range(c.start_minute, max(value, c.end_minute))
+                for wd, c in open_days.items()
+            },
+        )
+
+    def all_starting(value: int) -> Week:
+        return _with_windows(
+            week,
+            {
+                wd: _clock_range(min(value, c.start_minute), c.end_minute)
+                for wd, c in open_days.items()
+            },
+        )
+
+    latest = max((c.end_minute for c in open_days.values()), default=LATEST_END)
+    earliest = min((c.start_minute for c in open_days.values()), default=EARLIEST_START)
+    later = range((latest // WINDOW_STEP + 1) * WINDOW_STEP, LATEST_END + 1, WINDOW_STEP)
+    by_default = all(getattr(window, WEEKDAYS[wd]) in (None, True) for wd in open_days)
+
+    def where(clock: TimeRange) -> str:
+        return f'window.default = "{clock}"' if by_default else "each day's window"
+
+    if open_days and (hit := _first(list(later), all_ending, options)):
+        value, changed = hit
+        clock = _clock_range(window.default.start_minute, value)
+        text = f"allow exercise until {str(clock)[-5:]} every day ({where(clock)})"
+        return [Relaxation("window", "every day", text, changed)]
+    top = -(-earliest // WINDOW_STEP) * WINDOW_STEP - WINDOW_STEP
+    if open_days and (
+        hit := _first(list(range(top, EARLIEST_START - 1, -WINDOW_STEP)), all_starting, options)
+    ):
+        value, changed = hit
+        clock = _clock_range(value, window.default.end_minute)
+        text = f"allow exercise from {clock.start:%H:%M} every day ({where(clock)})"
+        return [Relaxation("window", "every day", text, changed)]
+    text = (
+        f"widen every day's window to {EARLIEST_START // 60:02d}:{EARLIEST_START % 60:02d}-"
+        f"{LATEST_END // 60:02d}:{LATEST_END % 60:02d}, days off included (window in the profile)"
+    )
+    return [Relaxation("window", "every day", text, _with_windows(week, widest))]
+
+
+def relaxations(
+    week: Week, conflict: Sequence[str], options: SolverOptions | None = None
+) -> list[Relaxation]:
+    """Single changes that make the week plannable, each checked by solving the changed
+    week with every other rule as given; least invasive first."""
+    trial = _trial_options(options)
+    found = [*_window_relaxations(week, trial), *_buffer_relaxation(week, trial)]
+    for rule_id in conflict:
+        kind_id = week.rules.guarded_kind(rule_id)
+        if kind_id is not None:
+            found += _kind_relaxations(week, kind_id, trial)
+    for rule_id in conflict:
+        found += _drop_relaxation(week, rule_id, trial)
+    order = {"window": 0, "buffer": 1, "shorter": 2, "minimum": 3, "drop": 4}
+    return sorted(found, key=lambda r: order[r.family])
+
+
+def _family_phrase(week: Week, relaxation: Relaxation) -> str:
+    match relaxation.family:
+        case "window":
+            return "the daily window"
+        case "buffer":
+            return f"the {week.buffer}-min buffer"
+        case "shorter":
+            return f"{relaxation.subject}'s minimum length"
+        case "minimum":
+            return f"{relaxation.subject}'s weekly minimum"
+        case _:
+            return f"the rule {relaxation.subject}"
+
+
+def _conflict_text(week: Week, conflict: Sequence[str]) -> str:
+    reasons = " ".join(describe_rule(week, name).rstrip(".") + "." for name in conflict)
+    if len(conflict) == 1:
+        return reasons
+    names = f"{', '.join(conflict[:-1])} and {conflict[-1]}"
+    return f"{names} cannot all hold together (drop any one and the rest can). {reasons}"
 
 
 def explain_infeasible(week: Week, options: SolverOptions | None = None) -> InfeasibleError:
-    """The error a user sees when the week cannot hold every hard rule."""
-    conflict = minimal_conflict(week, options)
-    reasons = [describe_rule(week, name) for name in conflict]
-    names = ", ".join(conflict) or "the weekly minimums"
+    """The error a user sees when the week cannot hold every rule: each conflict in words
+    with this week's numbers, and the single changes that were checked to make it plannable."""
+    found = conflicts(week, options)
+    first = found[0] if found else []
+    fixes = relaxations(week, [name for c in found for name in c], options)
+    if len(found) > 1:
+        body = f"{len(found)} separate conflicts, each needing a change. " + " ".join(
+            f"({i}) {_conflict_text(week, c)}" for i, c in enumerate(found, 1)
+        )
+    elif found:
+        body = _conflict_text(week, first)
+    else:
+        body = "the weekly minimums cannot all be met."
+    families = list(dict.fromkeys(_family_phrase(week, r) for r in fixes))
+    if families:
+        fix = f"Relax one of: {', '.join(families)}"
+        if len(found) > 1:
+            fix += "; or plan with --relax soft to drop the least important rules"
+    else:
+        fix = (
+            "No single change tried here (a wider window, a smaller buffer, shorter sessions, "
+            "a lower weekly minimum, dropping one rule) makes this week plannable; free time in "
+            "the calendar, or plan with --relax soft to drop the least important rules"
+        )
     return InfeasibleError(
-        f"the rules cannot all hold in {week.horizon.label}: {names} conflict. "
-        + " ".join(r.rstrip(".") + "." for r in reasons),
-        conflict=conflict,
-        reasons=reasons,
-        fix=(
-            "Relax one of them: lower a weekly minimum or shorten a duration in the rule file, "
-            "widen the daily window or shrink the buffer in the profile, or free time in the "
-            "calendar"
-        ),
+        f"the rules cannot all hold in {week.horizon.label}. {body.rstrip('.')}",
+        conflict=first,
+        conflicts=found,
+        reasons=[describe_rule(week, name) for c in found for name in c],
+        relaxations=[r.text for r in fixes],
+        fix=fix,
     )
+
+
+# -- planning without the least important rules -----------------------------------------------
+
+
+def solve_relaxed(week: Week, options: SolverOptions | None = None) -> Plan:
+    """The best week that breaks the least important rules (``--relax soft``).
+
+    Stage 1 minimises the total ``priority`` of the hard rules and weekly minimums it drops
+    (each counted ``priority × (n + 1) + 1``, so that among equally important choices the one
+    dropping fewer rules wins, and a priority-0 rule is never dropped for nothing); stage 2
+    keeps that and maximises the usual objective. ``Plan.dropped`` names what was dropped.
+    """
+    options = options or SolverOptions()
+    started = time.perf_counter()
+    model, wm = build_model(week, guarded=True, objective=False)
+    names = sorted(wm.guards)
+    if not names:
+        return solve_week(week, options)
+    cost = {name: week.rules.priority_of(name) * (len(names) + 1) + 1 for name in names}
+    dropped_cost = sum(cost[name] * (1 - wm.guards[name]) for name in names)
+    model.minimize(dropped_cost)
+    solver = make_solver(options)
+    first = solver.solve(model)
+    if first not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise NoPlanFoundError(
+            f"no plan was found within the time limit ({options.time_limit_s} s)",
+            fix="Raise --time-limit, or drop it to search until the best week is proven",
+        )
+    model.add(dropped_cost <= round(solver.objective_value))
+    model.maximize(add_soft_rules(wm))
+    solver = make_solver(options)
+    second = solver.solve(model)
+    if second not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise NoPlanFoundError(
+            f"no plan was found within the time limit ({options.time_limit_s} s)",
+            fix="Raise --time-limit, or drop it to search until the best week is proven",
+        )
+    proven = first == second == cp_model.OPTIMAL
+    plan = read_solution(
+        solver, cp_model.OPTIMAL if proven else cp_model.FEASIBLE, wm, time.perf_counter() - started
+    )
+    dropped = tuple(name for name in names if not solver.boolean_value(wm.guards[name]))
+    return dataclasses.replace(plan, dropped=dropped)

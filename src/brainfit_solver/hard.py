@@ -43,6 +43,32 @@ def not_on_consecutive_days(wm: WeekModel, rule: NotOnConsecutiveDays) -> None:
             wm.enforce(wm.model.add(today + tomorrow <= 1), rule.id)
 
 
+def keep_past(wm: WeekModel) -> None:
+    """Re-planning: sessions of the previous plan that had started by "now" stay exactly as
+    they were, and no other session starts before now (guarded as ``keep_past``)."""
+    hosting: dict[str, list[Any]] = {}
+    for i, old in enumerate(wm.week.pinned):
+        lits = []
+        for v in wm.hosts(old, same_end=True):
+            lit = wm.model.new_bool_var(f"{wm.prefix}{v.cand.key}.pinned{i}")
+            wm.model.add_implication(lit, v.present)
+            wm.model.add(v.start == old.start // wm.week.grid).only_enforce_if(lit)
+            wm.model.add(v.end == old.end // wm.week.grid).only_enforce_if(lit)
+            hosting.setdefault(v.cand.key, []).append(lit)
+            lits.append(lit)
+        wm.enforce(wm.model.add_bool_or(lits), "keep_past")
+    if wm.week.not_before is None or wm.week.not_before <= 0:
+        return
+    first = wm.slot(wm.week.not_before, up=True)
+    for v in wm.vars:
+        if v.cand.starts[0][0] >= first:
+            continue
+        unless = [~lit for lit in hosting.get(v.cand.key, [])]
+        later = wm.model.add(v.start >= first)
+        later.only_enforce_if([v.present, *unless])
+        wm.enforce(later, "keep_past")
+
+
 HARD_RULES: dict[str, Callable[[WeekModel, Any], None]] = {
     "max_per_day": max_per_day,
     "not_on_consecutive_days": not_on_consecutive_days,
@@ -51,5 +77,7 @@ HARD_RULES: dict[str, Callable[[WeekModel, Any], None]] = {
 
 def add_hard_rules(wm: WeekModel) -> None:
     weekly_counts(wm)
+    if wm.week.pinned or wm.week.not_before is not None:
+        keep_past(wm)
     for rule in wm.week.rules.hard:
         HARD_RULES[rule.kind](wm, rule)

@@ -48,12 +48,14 @@ def session_uid(owner: str, week_label: str, kind: str, ordinal: int) -> str:
 def identified(
     sessions: tuple[Session, ...], owner: str, week_label: str
 ) -> list[tuple[str, Session]]:
-    """Sessions in time order, each with its stable UID (kind and ordinal within the kind)."""
+    """Sessions in time order, each with its stable UID (kind and ordinal within the kind),
+    or the UID a re-plan assigned it (``Session.uid``, see ``replan``)."""
     ordinals: Counter[str] = Counter()
     out = []
     for session in sorted(sessions, key=lambda s: (s.start, s.kind)):
         ordinals[session.kind] += 1
-        out.append((session_uid(owner, week_label, session.kind, ordinals[session.kind]), session))
+        uid = session.uid or session_uid(owner, week_label, session.kind, ordinals[session.kind])
+        out.append((uid, session))
     return out
 
 
@@ -78,6 +80,12 @@ def session_description(rules: RuleSet, session: Session) -> str:
     return "\n".join(lines)
 
 
+def dropped_note(rules: RuleSet, dropped: tuple[str, ...]) -> str:
+    """The line a ``--relax soft`` plan adds to every event: which rules it breaks."""
+    listed = "; ".join(f"{rule_id} ({rules.rule_text(rule_id)})" for rule_id in dropped)
+    return f"This week's plan drops: {listed}."
+
+
 def plan_calendar(
     plan: Plan, rules: RuleSet, horizon: Horizon, *, owner: str, stamp: dt.datetime
 ) -> Calendar:
@@ -90,20 +98,30 @@ def plan_calendar(
     cal.add("x-wr-timezone", horizon.tz_name)
     cal.add_component(vtimezone(horizon.tz_name, horizon.monday, horizon.end.date()))
     for uid, session in identified(plan.sessions, owner, horizon.label):
-        cal.add_component(session_event(session, rules, horizon, uid=uid, stamp=stamp))
+        event = session_event(session, rules, horizon, uid=uid, stamp=stamp)
+        if plan.dropped:
+            text = f"{event.pop('description')}\n{dropped_note(rules, plan.dropped)}"
+            event.add("description", text)
+        cal.add_component(event)
     return cal
 
 
 def session_event(
-    session: Session, rules: RuleSet, horizon: Horizon, *, uid: str, stamp: dt.datetime
+    session: Session,
+    rules: RuleSet,
+    horizon: Horizon,
+    *,
+    uid: str,
+    stamp: dt.datetime,
+    sequence: int = 0,
 ) -> Event:
     title = session_title(rules, session)
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
-    event.add("sequence", 0)
-    event.add("dtstart", horizon.to_datetime(session.start))
-    event.add("dtend", horizon.to_datetime(session.end))
+    event.add("sequence", sequence)
+    event.add("dtstart", unambiguous(horizon.to_datetime(session.start)))
+    event.add("dtend", unambiguous(horizon.to_datetime(session.end)))
     event.add("summary", title)
     event.add("description", session_description(rules, session))
     event.add("categories", [CATEGORY, session.kind])
@@ -117,6 +135,13 @@ def session_event(
     alarm.add("trigger", dt.timedelta(minutes=-lead))
     event.add_component(alarm)
     return event
+
+
+def unambiguous(moment: dt.datetime) -> dt.datetime:
+    """A local time, or UTC when the wall-clock time occurs twice (the hour repeated when
+    clocks go back): clients disagree on which of the two a TZID time means, but not on UTC."""
+    other = moment.replace(fold=1 - moment.fold)
+    return moment.astimezone(UTC) if other.utcoffset() != moment.utcoffset() else moment
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:

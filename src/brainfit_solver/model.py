@@ -247,6 +247,22 @@ class WeekModel:
             self.model.add_implication(lit, used)
         return used
 
+    def hosts(self, session: Session, *, same_end: bool) -> list[CandidateVars]:
+        """Candidates that can hold ``session`` (a previous plan's): same kind and day, its
+        start in their domain, and with ``same_end`` its duration in their range too."""
+        grid = self.week.grid
+        if session.start % grid or (same_end and session.end % grid):
+            return []
+        slot, size = session.start // grid, (session.end - session.start) // grid
+        day = self.week.horizon.day_of(session.start)
+        return [
+            v
+            for v in self.of_kind(session.kind)
+            if v.cand.day == day
+            and any(lo <= slot <= hi for lo, hi in v.cand.starts)
+            and (not same_end or v.cand.slots[0] <= size <= v.cand.slots[1])
+        ]
+
     def enforce(self, constraint: cp_model.Constraint, rule_id: str) -> None:
         """Put a hard constraint behind its rule's guard literal when the model is guarded."""
         if self.guarded:

@@ -7,12 +7,15 @@ field does not. ``solve_seconds`` is the one field that varies between identical
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import __version__
 from .api import PlanResult
+from .errors import ReportError
 from .ics_out import identified, session_title
+from .profile import describe_validation_error
 from .soft import PENALTIES
 
 REPORT_SCHEMA_VERSION = 1
@@ -48,11 +51,22 @@ class CheckOut(_Out):
     objective: int = Field(description="The objective recomputed from the exported file.")
 
 
+class DroppedOut(_Out):
+    rule: str = Field(description="Hard rule id, or <kind>_per_week for a weekly minimum.")
+    priority: int = Field(description="The rule's priority in the rule file (0-100).")
+    description: str
+
+
 class Report(_Out):
-    schema_version: int = REPORT_SCHEMA_VERSION
-    tool_version: str = __version__
-    week: str
-    timezone: str
+    """One planned week as `brainfit plan --json` writes it. ``schema_version`` changes when a
+    field is removed or changes meaning; new fields may appear without it changing."""
+
+    schema_version: int = Field(
+        default=REPORT_SCHEMA_VERSION, description="Version of this report's layout."
+    )
+    tool_version: str = Field(default=__version__, description="brainfit-solver's version.")
+    week: str = Field(description="ISO week planned, e.g. 2026-W49.")
+    timezone: str = Field(description="IANA time zone of the plan.")
     status: str = Field(description="OPTIMAL (proven) or FEASIBLE (time limit reached).")
     objective: int
     bound: int = Field(description="Best proven upper bound on the objective.")
@@ -61,6 +75,11 @@ class Report(_Out):
     terms: list[TermOut]
     sessions: list[SessionOut]
     check: CheckOut
+    dropped: list[DroppedOut] = Field(
+        default_factory=list,
+        description="Rules this plan breaks because they could not all hold (--relax soft); "
+        "empty when every rule holds.",
+    )
 
 
 def build_report(result: PlanResult) -> Report:
@@ -105,6 +124,10 @@ def build_report(result: PlanResult) -> Report:
             violations=result.check.violations,
             objective=result.check.objective,
         ),
+        dropped=[
+            DroppedOut(rule=r, priority=rules.priority_of(r), description=rules.rule_text(r))
+            for r in plan.dropped
+        ],
     )
 
 
@@ -114,6 +137,40 @@ def report_json(report: Report) -> bytes:
     ).encode()
 
 
+def read_report(path: str | Path) -> Report:
+    """A report written by ``--json``, read back and validated (``brainfit compare``)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportError(
+            f"cannot read the report ({exc.strerror})", file=path, fix="Check the path"
+        ) from exc
+    try:
+        report = Report.model_validate_json(data)
+    except ValidationError as exc:
+        place, problem = describe_validation_error(exc)
+        raise ReportError(
+            problem,
+            file=path,
+            where=f"at '{place}'",
+            fix="Pass reports written by `brainfit plan --json` (see docs/report.schema.json)",
+        ) from exc
+    if report.schema_version != REPORT_SCHEMA_VERSION:
+        raise ReportError(
+            f"schema_version {report.schema_version} is not the {REPORT_SCHEMA_VERSION} "
+            "this version reads",
+            file=path,
+            fix="Plan the week again with this version of brainfit",
+        )
+    return report
+
+
 def report_schema() -> dict[str, object]:
     """The JSON Schema of the report, generated from the pydantic model."""
-    return Report.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **Report.model_json_schema()}
+
+
+def report_schema_json() -> str:
+    """The schema as shipped in ``docs/report.schema.json`` (``brainfit schema`` prints it)."""
+    return json.dumps(report_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -167,9 +167,24 @@ class ActiveDays(_Rule):
     weight: int = Field(ge=0, le=10_000)
 
 
+class Stability(_Rule):
+    """Soft, re-planning only (``brainfit plan --previous``): ``weight`` points per session of
+    the previous plan that the new plan keeps, same kind and same start; moving one costs
+    them. Without a previous plan it scores nothing."""
+
+    kind: Literal["stability"]
+    weight: int = Field(ge=0, le=10_000)
+
+
 HardRule = Annotated[MaxPerDay | NotOnConsecutiveDays, Field(discriminator="kind")]
 SoftRule = Annotated[
-    NearStudy | LongerSessions | SessionBonus | PreferredTimes | DislikedTimes | ActiveDays,
+    NearStudy
+    | LongerSessions
+    | SessionBonus
+    | PreferredTimes
+    | DislikedTimes
+    | ActiveDays
+    | Stability,
     Field(discriminator="kind"),
 ]
 
@@ -253,6 +268,28 @@ class RuleSet(_Strict):
 
     def select(self, selector: Selector) -> list[str]:
         return [k for k, kind in self.kinds.items() if selector.matches(k, kind)]
+
+    def guarded_kind(self, rule_id: str) -> str | None:
+        """The kind whose weekly minimum ``rule_id`` names (``zone2_per_week``), else None."""
+        kind_id = rule_id.removesuffix("_per_week")
+        return kind_id if rule_id.endswith("_per_week") and kind_id in self.kinds else None
+
+    def priority_of(self, rule_id: str) -> int:
+        """How important a hard rule or weekly minimum is (0-100, higher matters more);
+        guards that are not rules of the file (re-planning's ``keep_past``) count as 100."""
+        kind_id = self.guarded_kind(rule_id)
+        if kind_id is not None:
+            return self.kinds[kind_id].priority
+        return next((r.priority for r in self.hard if r.id == rule_id), 100)
+
+    def rule_text(self, rule_id: str) -> str:
+        """A hard rule or weekly minimum in a few words, for a plan that drops it."""
+        kind_id = self.guarded_kind(rule_id)
+        if kind_id is not None:
+            kind = self.kinds[kind_id]
+            return f"at least {kind.per_week.min} {kind.title} session(s) a week"
+        rule = next((r for r in self.hard if r.id == rule_id), None)
+        return rule.description.rstrip(".") if rule is not None else rule_id
 
 
 def default_rules_path() -> Path:

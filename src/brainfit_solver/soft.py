@@ -22,6 +22,7 @@ from .rules import (
     NearStudy,
     PreferredTimes,
     SessionBonus,
+    Stability,
 )
 
 PENALTIES = frozenset({"disliked_times"})
@@ -129,6 +130,25 @@ def active_days(wm: WeekModel, rule: ActiveDays) -> Raw:
     return sum(total)
 
 
+def stability(wm: WeekModel, rule: Stability) -> Raw:
+    """Sessions of the previous plan kept: same kind, same start (``brainfit plan --previous``).
+
+    One literal per (previous session, candidate that could start there); it forces the
+    candidate present at that start, so the count never exceeds what the plan keeps.
+    """
+    total: list[Raw] = []
+    kinds = set(wm.week.rules.select(rule.applies_to))
+    for i, old in enumerate(wm.week.previous):
+        if old.kind not in kinds:
+            continue
+        for v in wm.hosts(old, same_end=False):
+            lit = wm.model.new_bool_var(f"{wm.prefix}{v.cand.key}.{rule.id}{i}")
+            wm.model.add_implication(lit, v.present)
+            wm.model.add(v.start == old.start // wm.week.grid).only_enforce_if(lit)
+            total.append(lit)
+    return sum(total)
+
+
 SOFT_RULES: dict[str, Callable[[WeekModel, Any], Raw]] = {
     "near_study": near_study,
     "longer_sessions": longer_sessions,
@@ -136,6 +156,7 @@ SOFT_RULES: dict[str, Callable[[WeekModel, Any], Raw]] = {
     "preferred_times": preferred_times,
     "disliked_times": disliked_times,
     "active_days": active_days,
+    "stability": stability,
 }
 
 

@@ -58,11 +58,13 @@ def make_solver(options: SolverOptions) -> cp_model.CpSolver:
     return solver
 
 
-def solve_week(week: Week, options: SolverOptions | None = None) -> Plan:
+def solve_week(week: Week, options: SolverOptions | None = None, *, relax: bool = False) -> Plan:
     """The best week under the rules, or an error saying why there is none.
 
     Raises ``InfeasibleError`` (naming a minimal set of conflicting rules) when the hard
-    rules cannot all hold, and ``NoPlanFoundError`` when a time limit ran out first.
+    rules cannot all hold, and ``NoPlanFoundError`` when a time limit ran out first. With
+    ``relax=True`` an impossible week is planned without its least important rules instead
+    (``explain.solve_relaxed``; ``Plan.dropped`` names them).
     """
     options = options or SolverOptions()
     started = time.perf_counter()
@@ -71,14 +73,25 @@ def solve_week(week: Week, options: SolverOptions | None = None) -> Plan:
     status = solver.solve(model)
     seconds = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
-        from .explain import explain_infeasible
+        from .explain import explain_infeasible, solve_relaxed
 
+        if relax:
+            return solve_relaxed(week, options)
         raise explain_infeasible(week, options)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise NoPlanFoundError(
             f"no plan was found within the time limit ({options.time_limit_s} s)",
             fix="Raise --time-limit, or drop it to search until the best week is proven",
         )
+    return read_solution(solver, status, wm, seconds)
+
+
+def read_solution(
+    solver: cp_model.CpSolver, status: cp_model.CpSolverStatus, wm: WeekModel, seconds: float
+) -> Plan:
+    """The plan of one week held by a solved model (status OPTIMAL or FEASIBLE): its
+    sessions and the objective broken down by soft rule (used by ``multiweek`` too)."""
+    week = wm.week
     raw = {name: int(solver.value(expr)) for name, expr in wm.terms.items()}
     weights = {rule.id: rule.weight for rule in week.rules.soft}
     signs = {rule.id: -1 if rule.kind == "disliked_times" else 1 for rule in week.rules.soft}

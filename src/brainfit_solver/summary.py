@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from .report import Report
+from .compare import Comparison
+from .report import Report, SessionOut
+from .tuning import WeightOut
 
 
 def week_table(report: Report) -> Table:
@@ -47,9 +50,121 @@ def status_line(report: Report) -> Text:
             f"best found within the time limit: objective {report.objective}, "
             f"bound {report.bound}, gap {report.gap:.1%}"
         )
-    checked = "checked: every hard rule holds" if report.check.ok else "CHECK FAILED"
+    holds = "every hard rule not dropped holds" if report.dropped else "every hard rule holds"
+    checked = f"checked: {holds}" if report.check.ok else "CHECK FAILED"
     return Text(f"{verdict}; solved in {report.solve_seconds:.2f} s; {checked}.")
 
 
+def dropped_line(report: Report) -> Text:
+    """What a ``--relax soft`` plan breaks, said as plainly as the event descriptions say it."""
+    listed = "; ".join(f"{d.rule} ({d.description}, priority {d.priority})" for d in report.dropped)
+    return Text(f"This week's plan drops: {listed}.", style="bold yellow")
+
+
 def render(report: Report) -> Group:
-    return Group(week_table(report), objective_table(report), status_line(report))
+    parts: list[RenderableType] = [week_table(report), objective_table(report)]
+    parts.append(status_line(report))
+    if report.dropped:
+        parts.append(dropped_line(report))
+    return Group(*parts)
+
+
+def weights_table(rows: Sequence[WeightOut], *, title: str) -> Table:
+    """``brainfit weights``: each soft rule, its weight, what it rewards, and its source."""
+    table = Table(title=title, title_justify="left", show_lines=True)
+    table.add_column("Rule (--weight NAME)")
+    table.add_column("Weight", justify="right")
+    table.add_column("What it rewards", overflow="fold")
+    table.add_column("Source", overflow="fold")
+    for row in rows:
+        sign = "−" if row.penalty else "+"
+        weight = f"{sign}{row.weight}"
+        if row.weight != row.default:
+            weight += f"\n(file: {row.default})"
+        kinds = ", ".join(row.applies_to)
+        per = f"{row.per} ({kinds})" if kinds and row.kind != "stability" else row.per
+        rewards = Text(row.description)
+        rewards.append(f"\n{'−' if row.penalty else '+'}weight per {per}", style="dim")
+        table.add_row(row.rule, weight, rewards, f'"{row.cites}"')
+    return table
+
+
+def _when(s: SessionOut | None) -> str:
+    if s is None:
+        return "—"
+    start, end = dt.datetime.fromisoformat(s.start), dt.datetime.fromisoformat(s.end)
+    return f"{start:%a %H:%M}–{end:%H:%M} ({s.minutes} min)"
+
+
+_MARK = {
+    "unchanged": "=",
+    "moved": "moved",
+    "resized": "resized",
+    "added": "added",
+    "removed": "removed",
+}
+
+
+def comparison_view(cmp: Comparison) -> Group:
+    """Two plans side by side: every session of each, then the objective term by term."""
+    legend = Text(f"A: {cmp.label_a}   B: {cmp.label_b}", style="bold")
+    if cmp.weights_changed:
+        changed = ", ".join(f"{r} {a}→{b}" for r, (a, b) in cmp.weights_changed.items())
+        legend.append(f"   (weights changed: {changed})", style="")
+    sessions = Table(title="Sessions, side by side", title_justify="left")
+    sessions.add_column("Change")
+    sessions.add_column("Session")
+    sessions.add_column("A")
+    sessions.add_column("B")
+    for c in cmp.sessions:
+        style = "dim" if c.change == "unchanged" else None
+        either = c.b or c.a
+        title = either.title.split(" — ")[0] if either else c.kind
+        sessions.add_row(_MARK[c.change], title, _when(c.a), _when(c.b), style=style)
+    terms = Table(title="Objective by soft rule", title_justify="left")
+    terms.add_column("Rule", no_wrap=True)
+    terms.add_column("Weight A→B", justify="right")
+    terms.add_column("Count A→B", justify="right")
+    terms.add_column("Points A", justify="right")
+    terms.add_column("Points B", justify="right")
+    terms.add_column("Δ", justify="right")
+
+    def pair(a: int | None, b: int | None) -> str:
+        shown = ["—" if v is None else str(v) for v in (a, b)]
+        return shown[0] if a == b else f"{shown[0]}→{shown[1]}"
+
+    for t in cmp.terms:
+        terms.add_row(
+            t.rule,
+            pair(t.weight_a, t.weight_b),
+            pair(t.raw_a, t.raw_b),
+            f"{t.points_a:+d}",
+            f"{t.points_b:+d}",
+            f"{t.delta:+d}" if t.delta else "",
+            style=None if t.changed else "dim",
+        )
+    delta = cmp.objective_b - cmp.objective_a
+    terms.add_row(
+        Text("total", style="bold"),
+        "",
+        "",
+        f"{cmp.objective_a:+d}",
+        f"{cmp.objective_b:+d}",
+        f"{delta:+d}" if delta else "",
+    )
+    counts = ", ".join(
+        f"{cmp.count(c)} {c}" for c in ("moved", "resized", "added", "removed") if cmp.count(c)
+    )
+    verdict = (
+        "The two plans are the same."
+        if cmp.identical
+        else f"{counts or 'no session changed'}; {cmp.count('unchanged')} unchanged; "
+        f"objective {cmp.objective_a} → {cmp.objective_b}."
+    )
+    notes = [Text(verdict)]
+    if cmp.week_a != cmp.week_b:
+        notes.append(Text(f"Note: the plans are of different weeks ({cmp.week_a}, {cmp.week_b})."))
+    for label, dropped in ((cmp.label_a, cmp.dropped_a), (cmp.label_b, cmp.dropped_b)):
+        if dropped:
+            notes.append(Text(f"{label} drops: {', '.join(dropped)}."))
+    return Group(legend, sessions, terms, *notes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .domain import CalendarWeek, Commitment
+from .domain import CalendarWeek, Commitment, Session
 from .profile import Profile, TimeRange
 from .rules import RuleSet
 from .timegrid import Horizon
@@ -37,6 +37,11 @@ class Week:
     buffer: int
     preferred: dict[str, tuple[tuple[Span, ...], ...]]  # kind -> per day spans
     disliked: dict[str, tuple[tuple[Span, ...], ...]]
+    # Re-planning (see ``replan``): the previous plan's sessions in this week, those of them
+    # already started at "now" (kept exactly), and the first minute new sessions may start.
+    previous: tuple[Session, ...] = ()
+    pinned: tuple[Session, ...] = ()
+    not_before: int | None = None
 
     @property
     def days(self) -> int:

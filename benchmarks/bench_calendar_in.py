@@ -1,0 +1,161 @@
+"""Time and memory of reading one big calendar: load_calendar + week_from_calendars.
+
+    python benchmarks/bench_calendar_in.py [--megabytes 50] [--runs 3]
+
+Generates an Outlook-like export of about ``--megabytes`` MB (ten years of history, one
+event in twenty a weekly series, some with EXDATE and moved occurrences) in a temporary
+folder, then reads it ``--runs`` times, each in a fresh process so that peak resident memory
+(``os.wait4``) belongs to that one read. Prints the median of each phase and of the peak.
+The file is never kept: it is too big to commit and takes seconds to make again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WEEK, TZ = "2026-W49", "Europe/Berlin"
+HEAD = [
+    "BEGIN:VCALENDAR",
+    "PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN",
+    "VERSION:2.0",
+    "METHOD:PUBLISH",
+    "X-WR-CALNAME:Kalender",
+]
+WORDS = (
+    "review", "planning", "budget", "roadmap", "customer", "sync", "hiring", "retro", "design",
+    "incident", "release", "onboarding", "workshop", "interview", "training", "migration",
+)  # fmt: skip
+
+
+def big_calendar(megabytes: float, seed: int = 2026) -> tuple[bytes, int]:
+    """An export of at least ``megabytes`` MB and the number of VEVENTs in it."""
+    rnd = random.Random(seed)
+    first = dt.date(2017, 1, 2)
+    out = ["\r\n".join(HEAD)]
+    size, events = 0, 0
+    while size < megabytes * 1_000_000:
+        day = first + dt.timedelta(days=rnd.randrange(10 * 365))
+        start = dt.datetime.combine(day, dt.time(rnd.randrange(7, 19), rnd.choice((0, 15, 30))))
+        end = start + dt.timedelta(minutes=rnd.choice((15, 30, 45, 60, 90, 120)))
+        topic = " ".join(rnd.choice(WORDS) for _ in range(3))
+        lines = [
+            "BEGIN:VEVENT",
+            f"UID:bench-{events:07d}-{rnd.getrandbits(64):016x}@bench.example",
+            "DTSTAMP:20261129T120000Z",
+            f"CREATED:{day:%Y%m%d}T080000Z",
+            f"LAST-MODIFIED:{day:%Y%m%d}T080000Z",
+            f"DTSTART;TZID=Europe/Berlin:{start:%Y%m%dT%H%M%S}",
+            f"DTEND;TZID=Europe/Berlin:{end:%Y%m%dT%H%M%S}",
+            f"SUMMARY:{topic.capitalize()} #{events}",
+            "DESCRIPTION:"
+            + ("Agenda\\: " + topic + "\\, notes in the wiki\\n") * rnd.randint(1, 4),
+            "LOCATION:Raum " + str(rnd.randrange(1, 40)),
+            "CATEGORIES:" + rnd.choice(("Work", "Study", "Privat")),
+            "TRANSP:OPAQUE",
+            "X-MICROSOFT-CDO-BUSYSTATUS:BUSY",
+        ]
+        if events % 20 == 0:
+            lines.append(f"RRULE:FREQ=WEEKLY;COUNT={rnd.randrange(10, 200)}")
+            if events % 60 == 0:
+                lines.append(
+                    f"EXDATE;TZID=Europe/Berlin:{start + dt.timedelta(weeks=2):%Y%m%dT%H%M%S}"
+                )
+        lines.append("END:VEVENT")
+        text = "\r\n".join(_fold(line) for line in lines)
+        out.append(text)
+        size += len(text) + 2
+        events += 1
+    out.append("END:VCALENDAR\r\n")
+    return "\r\n".join(out).encode(), events
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 §3.1 folding at 75 octets (the lines here are ASCII)."""
+    return (
+        "\r\n ".join(line[i : i + 74] for i in range(0, len(line), 74)) if len(line) > 75 else line
+    )
+
+
+def child(path: str) -> None:
+    """One measured read, in this process; prints its phases as JSON."""
+    from brainfit_solver.calendar_in import load_calendar, week_from_calendars
+    from brainfit_solver.profile import BusyPolicy, StudyRecognition
+    from brainfit_solver.timegrid import Horizon, parse_week, zone
+
+    horizon = Horizon(zone(TZ), parse_week(WEEK))
+    next_week = Horizon(horizon.tz, horizon.monday + dt.timedelta(days=7))
+    study, busy = StudyRecognition(), BusyPolicy()
+    began = time.perf_counter()
+    loaded = load_calendar(path)
+    loaded_at = time.perf_counter()
+    week = week_from_calendars([loaded], horizon, study=study, busy=busy)
+    first_week_at = time.perf_counter()
+    week_from_calendars([loaded], next_week, study=study, busy=busy)
+    done = time.perf_counter()
+    print(
+        json.dumps(
+            {
+                "load": loaded_at - began,
+                "week": first_week_at - loaded_at,
+                "next week": done - first_week_at,
+                "n": len(week.commitments),
+            }
+        )
+    )
+
+
+def measure(path: Path) -> tuple[dict[str, float], float]:
+    """Phases reported by a child process and its peak resident memory in MiB."""
+    command = [sys.executable, __file__, "--child", str(path)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    output, errors = process.stdout.read(), process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"the measured read failed:\n{errors.decode()}")
+    phases = json.loads(output)
+    phases["process"] = time.perf_counter() - started
+    return phases, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--megabytes", type=float, default=50.0, help="size of the calendar")
+    parser.add_argument("--runs", type=int, default=3, help="measured reads (median printed)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-calendar-in-") as folder:
+        path = Path(folder) / "big.ics"
+        began = time.perf_counter()
+        data, events = big_calendar(args.megabytes)
+        path.write_bytes(data)
+        took = time.perf_counter() - began
+        print(f"generated {len(data) / 1e6:.1f} MB, {events} VEVENTs in {took:.1f} s")
+        runs = [measure(path) for _ in range(args.runs)]
+    keys = ("load", "week", "next week", "process")
+    phases = {key: statistics.median(run[0][key] for run in runs) for key in keys}
+    peak = statistics.median(run[1] for run in runs)
+    print(f"runs: {args.runs}, commitments in {WEEK}: {runs[0][0]['n']}")
+    print(f"median load_calendar        {phases['load']:7.2f} s")
+    print(f"median week_from_calendars  {phases['week']:7.2f} s")
+    print(f"median the next week        {phases['next week']:7.2f} s (series already built)")
+    print(f"median whole process        {phases['process']:7.2f} s")
+    print(f"median peak resident memory {peak:7.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brainfit_solver.calendar_in import (
-    MAX_BYTES,
     LoadedCalendar,
     load_calendar,
     read_calendars,
@@ -520,7 +519,7 @@ def test_empty_file_is_not_icalendar(tmp_path: Path) -> None:
 def test_file_over_64_mib_is_refused_before_parsing(tmp_path: Path) -> None:
     huge = tmp_path / "huge.ics"
     with huge.open("wb") as handle:
-        handle.truncate(MAX_BYTES + 1)
+        handle.truncate(64 * 1024 * 1024 + 1)
     assert "larger than 64 MiB" in error_of(huge).message
 
 

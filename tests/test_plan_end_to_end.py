@@ -175,3 +175,14 @@ def test_exported_plan_has_what_clients_need(tmp_path: Path) -> None:
         assert event.decoded("dtstart").tzinfo is not None
     assert {"zone2", "hiit", "resistance", "vo2max"} <= kinds
     assert b"\r\n" in ics
+
+
+def test_a_calendar_named_twice_is_read_once_and_study_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_calendar(tmp_path / "uni.ics", [Ev(1, "10:00", "12:00", "Group work")])
+    monkeypatch.chdir(tmp_path)
+    inputs = api.load_inputs(
+        ["uni.ics"], study_calendars=[tmp_path / "uni.ics"], week="2026-W49", tz="Europe/Berlin"
+    )
+    assert [(c.summary, c.study) for c in inputs.calendar.commitments] == [("Group work", True)]

@@ -76,6 +76,16 @@ def today(tz_name: str) -> dt.date:
     return moment.astimezone(zone(tz_name)).date()
 
 
+def _unique(sources: Sequence[str], study_sources: Sequence[str]) -> list[tuple[str, bool]]:
+    """Each calendar once, however it was named (a relative path on the command line, an
+    absolute one from the profile); a calendar named as a study calendar anywhere is one."""
+    seen: dict[str, tuple[str, bool]] = {}
+    for source, study in [*((s, False) for s in sources), *((s, True) for s in study_sources)]:
+        key = source if "://" in source else str(Path(source).resolve())
+        seen[key] = (seen.get(key, (source, False))[0], study or seen.get(key, ("", False))[1])
+    return list(seen.values())
+
+
 def load_inputs(
     calendars: Sequence[str | Path] = (),
     *,
@@ -108,8 +118,7 @@ def load_inputs(
             "no calendar given",
             fix="Pass one or more .ics files, or list them under 'calendars' in the profile",
         )
-    loaded: list[LoadedCalendar] = [load_calendar(s) for s in sources]
-    loaded += [load_calendar(s, study=True) for s in study_sources]
+    loaded = [load_calendar(s, study=study) for s, study in _unique(sources, study_sources)]
     tz_name = tz or prof.timezone or zone_hint(loaded) or system_zone()
     where = "--tz" if tz else "timezone"
     tzinfo = zone(tz_name, where=where)

@@ -45,9 +45,9 @@ from .errors import CalendarError, TimeZoneError
 from .profile import BusyPolicy, StudyRecognition
 from .timegrid import UTC, Horizon, zone, zone_name
 
-MAX_BYTES = 64 * 1024 * 1024
-FREEBUSY_SUMMARY = "busy (free/busy)"
-UNTITLED = "(no title)"
+_MAX_BYTES = 64 * 1024 * 1024
+_FREEBUSY_SUMMARY = "busy (free/busy)"
+_UNTITLED = "(no title)"
 
 _EXPORT_AGAIN = "Export the calendar again from your calendar app as an .ics file"
 _PROPERTY_NAME = re.compile(r"[\w.-]+(?=[;:])")  # icalendar's own token rule, \w included
@@ -171,19 +171,19 @@ def read_calendars(
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
-    """The file's bytes, refusing more than MAX_BYTES before reading them all."""
+    """The file's bytes, refusing more than _MAX_BYTES before reading them all."""
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read(_MAX_BYTES + 1)
     except OSError as exc:
         raise CalendarError(
             f"cannot read the calendar ({exc.strerror or exc})",
             file=name,
             fix="Check that the path names an .ics file you can read",
         ) from exc
-    if len(data) > MAX_BYTES:
+    if len(data) > _MAX_BYTES:
         raise CalendarError(
-            f"the calendar is larger than {MAX_BYTES // (1024 * 1024)} MiB",
+            f"the calendar is larger than {_MAX_BYTES // (1024 * 1024)} MiB",
             file=name,
             fix="Export only the months around the planned week",
         )
@@ -558,7 +558,7 @@ def _event_commitments(
     for occurrence in _occurrences(loaded, horizon):
         if _text(occurrence, "STATUS").upper() == "CANCELLED" or _is_plan_session(occurrence):
             continue
-        summary = _text(occurrence, "SUMMARY") or UNTITLED
+        summary = _text(occurrence, "SUMMARY") or _UNTITLED
         start, end = occurrence.start, occurrence.end
         all_day = not isinstance(start, dt.datetime)
         study = study_calendar or judge.is_study(occurrence, summary)
@@ -607,7 +607,7 @@ def _freebusy_commitments(
             )
             span = _span(horizon, start, end)
             if span is not None:
-                yield Commitment(span[0], span[1], FREEBUSY_SUMMARY, loaded.source, study_calendar)
+                yield Commitment(span[0], span[1], _FREEBUSY_SUMMARY, loaded.source, study_calendar)
 
 
 def _span(horizon: Horizon, start: dt.date, end: dt.date) -> tuple[int, int] | None:

@@ -361,3 +361,25 @@ def test_relax_soft_refuses_multi_week_planning_rather_than_ignoring_it(
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert "--relax soft and --compare-weights plan one week from scratch" in result.stderr
+
+
+def test_check_of_a_relaxed_plan_holds_it_to_what_it_declares(
+    four_high: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "week.ics"
+    planned = CliRunner().invoke(main, ["plan", *four_high, "-o", str(out), "--relax", "soft"])
+    assert planned.exit_code == 0, planned.output
+    assert b"X-BRAINFIT-DROPPED:high_intensity_not_on_consecutive_days" in out.read_bytes()
+    checked = CliRunner().invoke(main, ["check", str(out), *four_high])
+    assert checked.exit_code == 0, checked.output
+    assert "but those the plan declares dropped (high_intensity_not_on_consecutive_days)" in (
+        checked.stdout
+    )
+    # Declaring a drop excuses only that rule: a session moved onto a busy lecture still fails.
+    text = out.read_bytes().decode()
+    first = text.index("DTSTART;TZID=Europe/Berlin:")
+    line_end = text.index("\r\n", first)
+    moved = text[:first] + "DTSTART;TZID=Europe/Berlin:20261130T100000" + text[line_end:]
+    bad = tmp_path / "bad.ics"
+    bad.write_text(moved)
+    assert CliRunner().invoke(main, ["check", str(bad), *four_high]).exit_code == 4

@@ -20,7 +20,7 @@ from icalendar import Calendar, Component
 
 from .domain import CalendarWeek, Commitment, Session
 from .errors import CalendarError
-from .ics_out import CATEGORY, KIND_PROPERTY
+from .ics_out import CATEGORY, DROPPED_PROPERTY, KIND_PROPERTY
 from .profile import Profile
 from .rules import RuleSet, Selector
 from .timegrid import Horizon
@@ -93,6 +93,16 @@ def _vevents(cal: Calendar, source: str) -> list[Component]:
         raise CalendarError(
             f"cannot expand the plan's repeating events ({exc})", file=source
         ) from exc
+
+
+def declared_dropped(data: bytes) -> tuple[str, ...]:
+    """The rules a ``--relax soft`` plan says it drops (X-BRAINFIT-DROPPED), so that checking
+    it later tests what it promises and not the rules it openly gave up."""
+    try:
+        value = Calendar.from_ical(data).get(DROPPED_PROPERTY)
+    except ValueError:
+        return ()
+    return tuple(part.strip() for part in str(value or "").split(",") if part.strip())
 
 
 def _as_list(value: object) -> list[object]:

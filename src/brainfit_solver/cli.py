@@ -391,7 +391,7 @@ def check(
 
     Use the same inputs as for `plan`; the week defaults to the plan's own week."""
     from . import api
-    from .check import read_plan
+    from .check import declared_dropped, read_plan
     from .errors import CalendarError, CheckFailedError
 
     try:
@@ -421,10 +421,11 @@ def check(
             violations=report.violations,
             file=str(plan_file),
         )
-    click.echo(
-        f"{plan_file}: {len(report.events)} sessions, every hard rule holds; "
-        f"objective {report.objective}"
-    )
+    dropped = declared_dropped(data)
+    holds = "every hard rule holds"
+    if dropped:
+        holds = f"every hard rule holds but those the plan declares dropped ({', '.join(dropped)})"
+    click.echo(f"{plan_file}: {len(report.events)} sessions, {holds}; objective {report.objective}")
 
 
 @main.command("weights")

@@ -28,6 +28,7 @@ from .vtimezone import vtimezone
 PRODID = f"-//brainfit-solver//brainfit {__version__}//EN"
 CATEGORY = "BrainFit"
 KIND_PROPERTY = "X-BRAINFIT-KIND"
+DROPPED_PROPERTY = "X-BRAINFIT-DROPPED"  # rules a --relax soft plan declares it breaks
 
 
 def output_stamp(horizon: Horizon, latest_input: dt.datetime | None) -> dt.datetime:
@@ -96,6 +97,8 @@ def plan_calendar(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"BrainFit {horizon.label}")
     cal.add("x-wr-timezone", horizon.tz_name)
+    if plan.dropped:
+        cal.add(DROPPED_PROPERTY, ",".join(plan.dropped))
     cal.add_component(vtimezone(horizon.tz_name, horizon.monday, horizon.end.date()))
     for uid, session in identified(plan.sessions, owner, horizon.label):
         event = session_event(session, rules, horizon, uid=uid, stamp=stamp)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from icalendar import Calendar
 
 from . import api
-from .check import CheckReport, check_plan, check_seams, read_plan
+from .check import CheckReport, check_plan, check_seams, declared_dropped, read_plan
 from .domain import CalendarWeek, Commitment, Plan, Session
 from .errors import ProfileError
 from .ics_out import PRODID, identified, output_stamp, session_event
@@ -279,11 +279,12 @@ def check_weeks(data: bytes, inputs: api.Inputs, *, source: str = "plan") -> Che
     each week from ``inputs``' week to the plan's last one checked against its own calendar,
     plus the seam rules between weeks. Sessions before ``inputs``' week are ignored."""
     events = read_plan(data, source=source)
+    dropped = declared_dropped(data)
     first = inputs.horizon
     last = max((e.start for e in events), default=first.start).astimezone(first.tz).date()
     weeks = max(1, (last - first.monday).days // 7 + 1)
     if weeks == 1:
-        return api.check(data, inputs, source=source)
+        return api.check(data, inputs, source=source, dropped=dropped)
     merged = CheckReport(events=[e for e in events if e.start >= first.start])
     horizons = []
     for inp in week_inputs(inputs, min(weeks, MAX_WEEKS)):
@@ -295,6 +296,7 @@ def check_weeks(data: bytes, inputs: api.Inputs, *, source: str = "plan") -> Che
             rules=inp.rules,
             calendar=inp.calendar,
             horizon=h,
+            dropped=dropped,
         )
         merged.violations += [f"{h.label}: {v}" for v in report.violations]
         for name, value in report.raw.items():

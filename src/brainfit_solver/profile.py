@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from .errors import ProfileError
+from .inputs import read_toml, validate
 
 DEFAULT_STUDY_PATTERN = (
     r"(?i)\b(study|studying|lecture|lectures|class|classes|exam|exams|revision|revise|"
@@ -152,42 +152,17 @@ class Profile(_Strict):
         return str((self.base_dir / path).resolve())
 
 
-def describe_validation_error(exc: ValidationError) -> tuple[str, str]:
-    """(place, problem) of a pydantic error, in the words of the TOML file."""
-    first = exc.errors()[0]
-    place = ".".join(str(part) for part in first["loc"] if not str(part).startswith("function"))
-    message = first["msg"].removeprefix("Value error, ")
-    extra = f" ({len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return place or "top level", message + extra
-
-
 def load_profile(path: str | Path | None) -> Profile:
     """Read and validate a profile; no path gives the documented defaults."""
     if path is None:
         return Profile()
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ProfileError(
-            f"cannot read the profile ({exc.strerror})", file=path, fix="Check the path"
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise ProfileError(
-            "the profile is not UTF-8 text", file=path, fix="Save it as UTF-8"
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(
-            f"not valid TOML ({exc})", file=path, fix="Fix the TOML syntax at that place"
-        ) from exc
-    try:
-        profile = Profile.model_validate(data)
-    except ValidationError as exc:
-        place, problem = describe_validation_error(exc)
-        raise ProfileError(
-            problem,
-            file=path,
-            where=f"at '{place}'",
-            fix="See examples/student/profile.toml and the README's profile section",
-        ) from exc
+    data = read_toml(path, error=ProfileError, what="profile")
+    profile = validate(
+        Profile,
+        data,
+        path=path,
+        error=ProfileError,
+        fix="See examples/student/profile.toml and the README's profile section",
+    )
     return profile.model_copy(update={"base_dir": path.parent.resolve()})

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .api import PlanResult
 from .errors import ReportError
 from .ics_out import identified, session_title
-from .profile import describe_validation_error
+from .inputs import validate
 from .soft import PENALTIES
 
 REPORT_SCHEMA_VERSION = 1
@@ -146,16 +146,14 @@ def read_report(path: str | Path) -> Report:
         raise ReportError(
             f"cannot read the report ({exc.strerror})", file=path, fix="Check the path"
         ) from exc
-    try:
-        report = Report.model_validate_json(data)
-    except ValidationError as exc:
-        place, problem = describe_validation_error(exc)
-        raise ReportError(
-            problem,
-            file=path,
-            where=f"at '{place}'",
-            fix="Pass reports written by `brainfit plan --json` (see docs/report.schema.json)",
-        ) from exc
+    report = validate(
+        Report,
+        data,
+        path=path,
+        error=ReportError,
+        fix="Pass reports written by `brainfit plan --json` (see docs/report.schema.json)",
+        json=True,
+    )
     if report.schema_version != REPORT_SCHEMA_VERSION:
         raise ReportError(
             f"schema_version {report.schema_version} is not the {REPORT_SCHEMA_VERSION} "

@@ -10,16 +10,15 @@ rule kind by rule kind in ``constraints/README.md``.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import RuleFileError
-from .profile import describe_validation_error
+from .inputs import read_toml, validate
 
 FORMAT_VERSION = 1
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -300,27 +299,11 @@ def default_rules_path() -> Path:
 def load_rules(path: str | Path | None = None) -> RuleSet:
     """Read and validate a rule set; no path gives the bundled brain-health protocol."""
     path = Path(path) if path is not None else default_rules_path()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RuleFileError(
-            f"cannot read the rule file ({exc.strerror})", file=path, fix="Check the path"
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise RuleFileError(
-            "the rule file is not UTF-8 text", file=path, fix="Save it as UTF-8"
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleFileError(
-            f"not valid TOML ({exc})", file=path, fix="Fix the TOML syntax at that place"
-        ) from exc
-    try:
-        return RuleSet.model_validate(data)
-    except ValidationError as exc:
-        place, problem = describe_validation_error(exc)
-        raise RuleFileError(
-            problem,
-            file=path,
-            where=f"at '{place}'",
-            fix="See constraints/README.md for the format of each rule kind",
-        ) from exc
+    data = read_toml(path, error=RuleFileError, what="rule file")
+    return validate(
+        RuleSet,
+        data,
+        path=path,
+        error=RuleFileError,
+        fix="See constraints/README.md for the format of each rule kind",
+    )

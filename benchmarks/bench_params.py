@@ -1,6 +1,6 @@
 """Compare CP-SAT parameter settings on the same generated weeks.
 
-    python benchmarks/bench_params.py [--quick]
+    python benchmarks/bench_params.py [--quick] [--profile default|tastes]
 
 Each setting solves every feasible week to proven optimality (time limit 5 s, so a
 setting that times out shows as at least 5000 ms and fewer weeks proven); settings
@@ -24,14 +24,16 @@ from ortools.sat.python import cp_model
 from brainfit_solver import api
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.solve import SolverOptions, build_model, make_solver
-from common import instances, median, ms, worst
+from common import PROFILES, instances, median, ms, worst
 
 Setting = Callable[[], cp_model.CpSolver]
+Branching = type(cp_model.CpSolver().parameters.search_branching)
 LIMIT_S = 5.0
 
 
 def tuned(**values: object) -> Setting:
-    """One worker, linearization level 2, seed 0, then ``values``."""
+    """One worker, linearization level 2, seed 0 (the project's setting before
+    ``max_presolve_iterations=1`` was measured in), then ``values``."""
 
     def make() -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
@@ -63,18 +65,24 @@ SETTINGS: dict[str, Setting] = {
     "lin 2, 1w, probing level 0": tuned(cp_model_probing_level=0),
     "lin 2, 1w, optimize_with_core": tuned(optimize_with_core=True),
     "lin 2, 1w, max_presolve_iterations 1": tuned(max_presolve_iterations=1),
+    "lin 2, 1w, LP_SEARCH": tuned(search_branching=Branching.LP_SEARCH),
+    "lin 2, 1w, LP_SEARCH, max_presolve 1": tuned(
+        search_branching=Branching.LP_SEARCH, max_presolve_iterations=1
+    ),
+    "lin 2, 1w, objective_lb_search": tuned(use_objective_lb_search=True),
 }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer seeds and repeats")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="default")
     args = parser.parse_args()
     seeds, repeats = (2, 1) if args.quick else (5, 2)
     times: dict[str, list[float]] = {name: [] for name in SETTINGS}
     proven: dict[str, int] = dict.fromkeys(SETTINGS, 0)
     with tempfile.TemporaryDirectory() as tmp:
-        cases = instances(Path(tmp), seeds=seeds)
+        cases = instances(Path(tmp), seeds=seeds, profile=args.profile)
         weeks = 0
         for case in cases:
             inputs = case.inputs()
@@ -99,7 +107,10 @@ def main() -> None:
                 times[name].append(median(runs[name]))
             print(f"  {case.name} done", file=sys.stderr, flush=True)
     base = times["make_solver (project)"]
-    print(f"{weeks} feasible weeks of {len(cases)}, {repeats} run(s) each, solve wall time in ms")
+    print(
+        f"{weeks} feasible weeks of {len(cases)} (profile {args.profile}), {repeats} run(s) "
+        "each, solve wall time in ms"
+    )
     print(f"{'setting':40} {'median':>7} {'worst':>7}  ratio  optimal")
     for name, values in times.items():
         ratio = median([v / b for v, b in zip(values, base, strict=True)])

@@ -136,7 +136,6 @@ def test_a_past_session_the_calendar_now_overlaps_is_moved_or_cancelled_not_forc
     assert sequence == 1
     if status != "CANCELLED":  # the week still needs it: done later, same UID
         assert new_start >= now
-        assert victim.kind == "vo2max"  # a weekly minimum of 1
 
 
 def test_replanning_several_weeks_keeps_the_weeks_outside_untouched(tmp_path: Path) -> None:

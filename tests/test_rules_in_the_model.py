@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from brainfit_solver import api
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.profile import KindPreference, Profile, Window
-from support import busy, day_at, inputs_of, kind, ruleset
+from support import busy, day_at, inputs_of, kind, local, ruleset
 
 HIGH = {
     "id": "one_high_per_day",
@@ -193,3 +195,24 @@ def test_sessions_spread_over_days_when_rewarded() -> None:
     spread = {"id": "spread", "kind": "active_days", "weight": 5}
     planned = sessions(inputs_of([], rules=ruleset(kinds, soft=[spread])))
     assert len({start // 1440 for _, start, _ in planned}) == 3
+
+
+def test_checker_allows_one_snack_per_study_block() -> None:
+    from brainfit_solver.check import PlannedEvent, check_plan
+
+    rules = ruleset(
+        {"snack": kind(5, per_week=(0, 5), intensity="low", buffer=False,
+                       anchor="before_study", lead_max_min=10)},
+    )
+    inputs = inputs_of([busy(1, "14:00", "16:00", "Revision", study=True)], rules=rules)
+
+    def snack(clock: str) -> PlannedEvent:
+        start = local(inputs, day_at(1, clock))
+        return PlannedEvent("u" + clock, "snack", start, start + dt.timedelta(minutes=5), "s")
+
+    def violations(*events: PlannedEvent) -> list[str]:
+        return check_plan(list(events), profile=inputs.profile, rules=rules,
+                          calendar=inputs.calendar, horizon=inputs.horizon).violations
+
+    assert violations(snack("13:55")) == []
+    assert any("one per study block" in v for v in violations(snack("13:50"), snack("13:55")))

@@ -142,6 +142,7 @@ def check_plan(
         return f"{e.kind} {e.start.astimezone(tz):%a %d %b %H:%M}"
 
     spans: list[tuple[int, int, PlannedEvent]] = []
+    snacked: set[Commitment] = set()
     for e in events:
         if e.kind not in rules.kinds:
             bad(f"{label(e)}: unknown session kind {e.kind!r}")
@@ -154,7 +155,7 @@ def check_plan(
         low, high = kind.duration_min
         if not low <= minutes <= high:
             bad(f"{label(e)}: lasts {minutes} min, outside {low}-{high} min")
-        if not horizon.start <= e.start and e.end <= horizon.end:
+        if not (horizon.start <= e.start and e.end <= horizon.end):
             bad(f"{label(e)}: outside the planned week {horizon.label}")
         window = profile.window.for_weekday(local_start.weekday())
         end_wall = _wall(local_end) if local_end.date() == local_start.date() else 24 * 60
@@ -166,10 +167,14 @@ def check_plan(
         for c in busy:
             if c.start < end + pad and start - pad < c.end:
                 bad(f"{label(e)}: overlaps '{c.summary}' (or its {pad}-min buffer)")
-        if kind.anchor == "before_study" and not any(
-            s.start - kind.lead_max_min <= end <= s.start for s in study
-        ):
-            bad(f"{label(e)}: not within {kind.lead_max_min} min before a study block")
+        if kind.anchor == "before_study":
+            block = next((s for s in study if s.start >= end), None)
+            if block is None or block.start - kind.lead_max_min > end:
+                bad(f"{label(e)}: not within {kind.lead_max_min} min before a study block")
+            elif block in snacked:
+                bad(f"{label(e)}: a second snack before '{block.summary}' (one per study block)")
+            else:
+                snacked.add(block)
 
     for i, (s1, e1, a) in enumerate(spans):
         for s2, e2, b in spans[i + 1 :]:

@@ -1,11 +1,14 @@
 """Time and memory of reading one big calendar: load_calendar + week_from_calendars.
 
-    python benchmarks/bench_calendar_in.py [--megabytes 50] [--runs 3]
+    python benchmarks/bench_calendar_in.py [--megabytes 50] [--runs 3] [--mode both]
 
 Generates an Outlook-like export of about ``--megabytes`` MB (ten years of history, one
 event in twenty a weekly series, some with EXDATE and moved occurrences) in a temporary
 folder, then reads it ``--runs`` times, each in a fresh process so that peak resident memory
 (``os.wait4``) belongs to that one read. Prints the median of each phase and of the peak.
+Mode ``whole`` parses every event; ``filtered`` passes the two weeks read as ``dates``, so
+the loader leaves out the events that cannot touch them (``prefilter``), as ``brainfit plan``
+does; ``both`` (the default) measures the two and checks they read the same commitments.
 The file is never kept: it is too big to commit and takes seconds to make again.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -86,7 +90,7 @@ def _fold(line: str) -> str:
     )
 
 
-def child(path: str) -> None:
+def child(path: str, filtered: bool) -> None:
     """One measured read, in this process; prints its phases as JSON."""
     from brainfit_solver.calendar_in import load_calendar, week_from_calendars
     from brainfit_solver.profile import BusyPolicy, StudyRecognition
@@ -96,7 +100,8 @@ def child(path: str) -> None:
     next_week = Horizon(horizon.tz, horizon.monday + dt.timedelta(days=7))
     study, busy = StudyRecognition(), BusyPolicy()
     began = time.perf_counter()
-    loaded = load_calendar(path)
+    dates = (horizon.monday, next_week.monday + dt.timedelta(days=6)) if filtered else None
+    loaded = load_calendar(path, dates=dates)
     loaded_at = time.perf_counter()
     week = week_from_calendars([loaded], horizon, study=study, busy=busy)
     first_week_at = time.perf_counter()
@@ -109,14 +114,15 @@ def child(path: str) -> None:
                 "week": first_week_at - loaded_at,
                 "next week": done - first_week_at,
                 "n": len(week.commitments),
+                "digest": hashlib.sha256(repr(week.commitments).encode()).hexdigest(),
             }
         )
     )
 
 
-def measure(path: Path) -> tuple[dict[str, float], float]:
+def measure(path: Path, mode: str) -> tuple[dict[str, float], float]:
     """Phases reported by a child process and its peak resident memory in MiB."""
-    command = [sys.executable, __file__, "--child", str(path)]
+    command = [sys.executable, __file__, "--child", str(path), "--mode", mode]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None
@@ -133,11 +139,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=float, default=50.0, help="size of the calendar")
     parser.add_argument("--runs", type=int, default=3, help="measured reads (median printed)")
+    parser.add_argument(
+        "--mode", choices=("both", "whole", "filtered"), default="both", help="what to measure"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, filtered=args.mode == "filtered")
         return
+    modes = ("whole", "filtered") if args.mode == "both" else (args.mode,)
     with tempfile.TemporaryDirectory(prefix="bench-calendar-in-") as folder:
         path = Path(folder) / "big.ics"
         began = time.perf_counter()
@@ -145,16 +155,20 @@ def main() -> None:
         path.write_bytes(data)
         took = time.perf_counter() - began
         print(f"generated {len(data) / 1e6:.1f} MB, {events} VEVENTs in {took:.1f} s")
-        runs = [measure(path) for _ in range(args.runs)]
+        results = {mode: [measure(path, mode) for _ in range(args.runs)] for mode in modes}
     keys = ("load", "week", "next week", "process")
-    phases = {key: statistics.median(run[0][key] for run in runs) for key in keys}
-    peak = statistics.median(run[1] for run in runs)
-    print(f"runs: {args.runs}, commitments in {WEEK}: {runs[0][0]['n']}")
-    print(f"median load_calendar        {phases['load']:7.2f} s")
-    print(f"median week_from_calendars  {phases['week']:7.2f} s")
-    print(f"median the next week        {phases['next week']:7.2f} s (series already built)")
-    print(f"median whole process        {phases['process']:7.2f} s")
-    print(f"median peak resident memory {peak:7.0f} MiB")
+    for mode, runs in results.items():
+        phases = {key: statistics.median(run[0][key] for run in runs) for key in keys}
+        peak = statistics.median(run[1] for run in runs)
+        print(f"{mode}: runs: {args.runs}, commitments in {WEEK}: {runs[0][0]['n']}")
+        print(f"  median load_calendar        {phases['load']:7.2f} s")
+        print(f"  median week_from_calendars  {phases['week']:7.2f} s")
+        print(f"  median the next week        {phases['next week']:7.2f} s (series already built)")
+        print(f"  median whole process        {phases['process']:7.2f} s")
+        print(f"  median peak resident memory {peak:7.0f} MiB")
+    digests = {run[0]["digest"] for runs in results.values() for run in runs}
+    if len(digests) > 1:
+        raise SystemExit("the modes read different commitments: the filter changed the week")
 
 
 if __name__ == "__main__":

@@ -95,8 +95,13 @@ def load_inputs(
     tz: str | None = None,
     weights: Mapping[str, int] | None = None,
     study_calendars: Sequence[str | Path] = (),
+    weeks: int = 1,
 ) -> Inputs:
-    """Read, validate and resolve every input; raise an ``InputError`` naming what is wrong."""
+    """Read, validate and resolve every input; raise an ``InputError`` naming what is wrong.
+
+    Calendars are files, feed URLs or CalDAV calendars (``sources``). ``weeks`` is how many
+    weeks from the planned one will be read (``shifted``): the loader skips the events that
+    cannot touch them, which makes a big calendar fast; other weeks still read correctly."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     if prof.weights:
@@ -118,7 +123,10 @@ def load_inputs(
             "no calendar given",
             fix="Pass one or more .ics files, or list them under 'calendars' in the profile",
         )
-    loaded = [load_calendar(s, study=study) for s, study in _unique(sources, study_sources)]
+    dates = _planned_dates(week or prof.week, weeks)
+    loaded = [
+        load_calendar(s, study=study, dates=dates) for s, study in _unique(sources, study_sources)
+    ]
     tz_name = tz or prof.timezone or zone_hint(loaded) or system_zone()
     where = "--tz" if tz else "timezone"
     tzinfo = zone(tz_name, where=where)
@@ -131,6 +139,21 @@ def load_inputs(
     calendar = week_from_calendars(loaded, horizon, study=prof.study, busy=prof.busy)
     week_ = prepare_week(prof, ruleset, calendar, horizon)
     return Inputs(prof, ruleset, horizon, calendar, week_, tuple(loaded))
+
+
+def _planned_dates(week_text: str | None, weeks: int) -> tuple[dt.date, dt.date] | None:
+    """Every day the plan may cover, known before the calendars (and so the zone) are: the
+    given week, or each Monday that "next full week" can be in some zone today (today in
+    UTC ± 1 day); None when the week is unreadable, which is reported later as ever."""
+    if week_text:
+        try:
+            mondays = [parse_week(week_text)]
+        except ValueError:
+            return None
+    else:
+        utc_today = today("UTC")
+        mondays = [next_full_week(utc_today + dt.timedelta(days=d)) for d in (-1, 0, 1)]
+    return min(mondays), max(mondays) + dt.timedelta(weeks=max(weeks, 1), days=-1)
 
 
 def shifted(inputs: Inputs, weeks: int) -> Inputs:

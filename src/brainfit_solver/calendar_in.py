@@ -4,18 +4,23 @@ A file goes through four steps, each of which either succeeds or raises ``Calend
 (``TimeZoneError`` for a zone nobody knows) naming the file and, where possible, the line or
 the event; nothing else escapes, so the CLI can always print one paragraph and exit with 2:
 
-1. **Bytes.** Read as bytes, at most 64 MiB, and decoded as UTF-8 (a BOM is allowed).
-   RFC 5545 §3.1.4 makes UTF-8 the only charset; a file in another encoding is refused with
-   the line of the first bad byte, not guessed at, because a wrong guess silently garbles the
-   summaries that study recognition reads ("Übung").
+1. **Bytes.** Read from a file, an ICS feed or a CalDAV calendar (``sources``), at most
+   64 MiB, and decoded as UTF-8 (a BOM is allowed). RFC 5545 §3.1.4 makes UTF-8 the only
+   charset; a file in another encoding is refused with the line of the first bad byte, not
+   guessed at, because a wrong guess silently garbles the summaries that study recognition
+   reads ("Übung").
 2. **Structure.** Our own scan of the unfolded content lines (§3.1) checks what icalendar's
    tolerant parser lets pass or reports without a place: a file that is not iCalendar at all,
-   a line that is not ``NAME[;PARAMS]:VALUE``, BEGIN/END that do not pair up, a truncated
-   file, two calendars glued together. It costs a few per cent of parsing.
+   a line that is not ``NAME[;PARAMS]:VALUE`` or whose parameters cannot be read, BEGIN/END
+   that do not pair up, a truncated file, two calendars glued together, a VTIMEZONE rule
+   that would take forever to expand. It costs a few per cent of parsing. When the planned
+   days are known (``dates``), ``prefilter`` then leaves out the events that cannot touch
+   them, so a ten-year export is parsed in seconds; the scan still covers the whole file.
 3. **Parse.** icalendar parses; a broken value of a property the planner reads (DTSTART,
    RRULE, …) is an error with its line, a broken one the planner never reads (GEO, an X-
    property) is left alone. X-WR-TIMEZONE (Google, Apple) is applied with ``x_wr_timezone``,
-   then every event is checked once: a DTSTART, an unknown TZID, an end before the start.
+   then every event is checked once: one DTSTART that is a date, an unknown TZID, an end
+   before the start, an RRULE that cannot be expanded in bounded time.
 4. **Week.** ``recurring_ical_events`` expands recurrences over the horizon only, so a series
    without end that started years ago costs nothing; each occurrence is judged busy or not
    and study or not, and cut to whole minutes of the horizon (start floored, end ceiled).
@@ -23,12 +28,14 @@ the event; nothing else escapes, so the CLI can always print one paragraph and e
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 import re
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -38,14 +45,16 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 from icalendar.error import GloballyUniqueTZIDGuessed
+from icalendar.parser import Contentline
 from icalendar.timezone import tzp
 
 from .domain import CalendarWeek, Commitment
-from .errors import CalendarError, TimeZoneError
+from .errors import CalendarError, InputError, TimeZoneError
+from .prefilter import Filtered, prefilter
 from .profile import BusyPolicy, StudyRecognition
+from .sources import read_source
 from .timegrid import UTC, Horizon, zone, zone_name
 
-_MAX_BYTES = 64 * 1024 * 1024
 _FREEBUSY_SUMMARY = "busy (free/busy)"
 _UNTITLED = "(no title)"
 
@@ -69,6 +78,10 @@ class LoadedCalendar:
     ``calendar`` is already normalised (X-WR-TIMEZONE applied) and checked, so reading a week
     from it can only fail inside the recurrence library. ``study`` marks a calendar loaded as
     a separate study calendar: every event in it is study.
+
+    ``dates`` is set when events that cannot touch those days were left out (``prefilter``);
+    ``original`` then keeps the text, so a week outside them is read from the whole file
+    (``covering``), never from the filtered one.
     """
 
     source: str
@@ -76,6 +89,22 @@ class LoadedCalendar:
     zone_hint: str | None
     study: bool
     latest_stamp: dt.datetime | None
+    dates: tuple[dt.date, dt.date] | None = None
+    original: str | None = field(default=None, repr=False, compare=False)
+
+    def covering(self, horizon: Horizon) -> LoadedCalendar:
+        """This calendar if it was read for every day of ``horizon``, else the whole file."""
+        if self.dates is None or self.original is None:
+            return self
+        last = horizon.monday + dt.timedelta(days=horizon.days - 1)
+        if self.dates[0] <= horizon.monday and last <= self.dates[1]:
+            return self
+        return self._whole
+
+    @cached_property
+    def _whole(self) -> LoadedCalendar:
+        assert self.original is not None
+        return _load_text(self.original, self.source, study=self.study, dates=None)
 
     @cached_property
     def _query(self) -> Any:
@@ -87,17 +116,47 @@ class LoadedCalendar:
         return recurring_ical_events.of(self.calendar)
 
 
-def load_calendar(source: str | Path, *, study: bool = False) -> LoadedCalendar:
-    """Read, check and normalise one .ics file (steps 1–3 of the module docstring)."""
-    name = str(source)
-    text = _decode(_read_bytes(Path(source), name), name)
-    _check_structure(text, name)
-    calendar = _parse(text, name)
+def load_calendar(
+    source: str | Path, *, study: bool = False, dates: tuple[dt.date, dt.date] | None = None
+) -> LoadedCalendar:
+    """Read, check and normalise one calendar: an .ics file, a feed URL or a CalDAV
+    calendar (steps 1–3 of the module docstring).
+
+    ``dates`` (the first and last planned day) lets the loader leave out events that cannot
+    touch those days; the weeks read from the result are the same, only faster.
+    """
+    data = read_source(source, dates=dates)
+    return load_calendar_bytes(data, str(source), study=study, dates=dates)
+
+
+def load_calendar_bytes(
+    data: bytes, source: str, *, study: bool = False, dates: tuple[dt.date, dt.date] | None = None
+) -> LoadedCalendar:
+    """``load_calendar`` for bytes already read; ``source`` names them in errors."""
+    text = _decode(data, source)
+    _check_structure(text, source)
+    return _load_text(text, source, study=study, dates=dates)
+
+
+def _load_text(
+    text: str, name: str, *, study: bool, dates: tuple[dt.date, dt.date] | None
+) -> LoadedCalendar:
+    """Steps 2b and 3 on structurally sound text."""
+    filtered = prefilter(text, *dates) if dates is not None else None
+    if filtered is None:
+        calendar = _parse(text, name)
+    else:
+        calendar = _parse(filtered.text, name, line_of=filtered.original_line)
     _check_broken_properties(calendar, text, name)
     declared_zone = _declared_zone(calendar, name)
     if declared_zone is not None:
         calendar = _apply_declared_zone(calendar, declared_zone, name)
     facts = _inspect_components(calendar, text, name)
+    if filtered is not None:
+        dropped = _dropped_facts(filtered, declared_zone, name)
+        if dropped is None:  # a left-out event would be an error: read it all to report it
+            return _load_text(text, name, study=study, dates=None)
+        facts.add(dropped)
     hint = zone_name(declared_zone) if declared_zone is not None else facts.most_used_zone()
     return LoadedCalendar(
         source=name,
@@ -105,6 +164,8 @@ def load_calendar(source: str | Path, *, study: bool = False) -> LoadedCalendar:
         zone_hint=hint,
         study=study,
         latest_stamp=facts.latest_stamp,
+        dates=dates if filtered is not None else None,
+        original=text if filtered is not None else None,
     )
 
 
@@ -133,17 +194,29 @@ def week_from_calendars(
     found: set[Commitment] = set()
     for same in copies.values():
         is_study_calendar = any(judge.is_study_calendar(loaded) for loaded in same)
-        found.update(_event_commitments(same[0], horizon, judge, is_study_calendar))
-        found.update(_freebusy_commitments(same[0], horizon, busy, is_study_calendar))
+        first = same[0].covering(horizon)
+        found.update(_event_commitments(first, horizon, judge, is_study_calendar))
+        found.update(_freebusy_commitments(first, horizon, busy, is_study_calendar))
     stamps = [loaded.latest_stamp for loaded in calendars if loaded.latest_stamp is not None]
     return CalendarWeek(
-        commitments=tuple(
-            sorted(found, key=lambda c: (c.start, c.end, c.summary, c.source, c.study))
-        ),
+        commitments=_one_per_block(found),
         zone_hint=zone_hint(calendars),
         latest_stamp=max(stamps, default=None),
         sources=tuple(copies),
     )
+
+
+def _one_per_block(found: Iterable[Commitment]) -> tuple[Commitment, ...]:
+    """Sorted, one commitment per (start, end, summary): the same event in two calendars (a
+    meeting in the work and the family calendar, a feed also saved as a file) is one block
+    of busy time, and one study block if any copy is study; the first source names it."""
+    merged: dict[tuple[int, int, str], Commitment] = {}
+    for found_one in sorted(found, key=lambda c: (c.start, c.end, c.summary, c.source, c.study)):
+        key = (found_one.start, found_one.end, found_one.summary)
+        kept = merged.setdefault(key, found_one)
+        if found_one.study and not kept.study:
+            merged[key] = dataclasses.replace(kept, study=True)
+    return tuple(merged.values())
 
 
 def read_calendars(
@@ -170,26 +243,6 @@ def read_calendars(
 # --- step 1: bytes -------------------------------------------------------------------------
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
-    """The file's bytes, refusing more than _MAX_BYTES before reading them all."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(_MAX_BYTES + 1)
-    except OSError as exc:
-        raise CalendarError(
-            f"cannot read the calendar ({exc.strerror or exc})",
-            file=name,
-            fix="Check that the path names an .ics file you can read",
-        ) from exc
-    if len(data) > _MAX_BYTES:
-        raise CalendarError(
-            f"the calendar is larger than {_MAX_BYTES // (1024 * 1024)} MiB",
-            file=name,
-            fix="Export only the months around the planned week",
-        )
-    return data
-
-
 def _decode(data: bytes, name: str) -> str:
     """UTF-8 text (RFC 5545 §3.1.4); any other encoding is refused with the line it breaks."""
     try:
@@ -207,10 +260,20 @@ def _decode(data: bytes, name: str) -> str:
 # --- step 2: structure ---------------------------------------------------------------------
 
 
+def _physical_lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
+    """``text.split("\n")``, a megabyte at a time: a 50 MB file's million lines never all
+    exist at once."""
+    start = 0
+    while (cut := text.find("\n", start + chunk)) >= 0:
+        yield from text[start:cut].split("\n")
+        start = cut + 1
+    yield from text[start:].split("\n")
+
+
 def _content_lines(text: str) -> Iterator[tuple[int, str]]:
     """(number of the first physical line, unfolded line) for each content line (§3.1)."""
     number, parts = 0, list[str]()
-    for index, raw in enumerate(text.split("\n"), start=1):
+    for index, raw in enumerate(_physical_lines(text), start=1):
         line = raw.removesuffix("\r")
         if parts and line[:1] in (" ", "\t"):
             parts.append(line[1:])
@@ -231,9 +294,15 @@ def _not_icalendar(name: str, why: str) -> CalendarError:
 
 
 def _check_structure(text: str, name: str) -> None:
-    """Refuse what is not one well-formed VCALENDAR, naming the line (RFC 5545 §3.1, §3.4)."""
+    """Refuse what is not one well-formed VCALENDAR, naming the line (RFC 5545 §3.1, §3.4).
+
+    Parameters are checked here too, with icalendar's own reader of a content line, so a
+    damaged one (``DTSTART;\\ZID=…``) is an error wherever it is, also in an event that the
+    pre-filter then leaves out. Each distinct parameter section is read once.
+    """
     open_blocks: list[tuple[str, int]] = []
     seen_calendar = False
+    parameters_read: dict[str, str | None] = {}
     for number, line in _content_lines(text):
         if not line.strip():
             continue
@@ -248,6 +317,8 @@ def _check_structure(text: str, name: str) -> None:
                 fix="Repair or delete that line, or export the calendar again",
             )
         keyword = match[0].upper()
+        if line[match.end()] == ";":
+            _check_parameters(line, number, name, parameters_read)
         if keyword == "BEGIN":
             block = line.partition(":")[2].strip().upper()
             if not open_blocks:
@@ -277,6 +348,8 @@ def _check_structure(text: str, name: str) -> None:
                     fix=f"The file is damaged. {_EXPORT_AGAIN}",
                 )
             open_blocks.pop()
+        elif keyword == "RRULE" and open_blocks and open_blocks[-1][0] in _ZONE_RULE_BLOCKS:
+            _check_zone_rule(line, number, name)
         elif not open_blocks:
             if not seen_calendar:
                 raise _not_icalendar(name, f"it starts with {_excerpt(line)!r}")
@@ -299,6 +372,68 @@ def _check_structure(text: str, name: str) -> None:
         )
 
 
+_HEAD = re.compile(r'[^":\\]*(?:"[^"]*"[^":\\]*)*:')  # up to the value, if no \ is in the way
+
+
+def _check_parameters(line: str, number: int, name: str, seen: dict[str, str | None]) -> None:
+    """Refuse a line whose parameters icalendar cannot read (RFC 5545 §3.2)."""
+    head = _HEAD.match(line)
+    key = head[0] if head is not None else None
+    if key is None or key not in seen:
+        try:
+            Contentline(line).parts()  # type: ignore[no-untyped-call]  # untyped __new__
+            problem = None
+        except ValueError as exc:
+            problem = str(exc)
+        if key is None:
+            seen_problem = problem
+        else:
+            seen[key] = seen_problem = problem
+    else:
+        seen_problem = seen[key]
+    if seen_problem is not None:
+        raise CalendarError(
+            f"this line cannot be read ({_excerpt(seen_problem, 120)})",
+            file=name,
+            where=f"line {number}",
+            fix="Repair or delete that line, or export the calendar again",
+        )
+
+
+_ZONE_RULE_BLOCKS = frozenset({"STANDARD", "DAYLIGHT"})
+_ZONE_RULE_FREQS = frozenset({"DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
+
+
+def _check_zone_rule(line: str, number: int, name: str) -> None:
+    """Refuse a VTIMEZONE rule that cannot be expanded in bounded time (RFC 5545 §3.6.5).
+
+    icalendar turns a VTIMEZONE into offsets while parsing, walking each rule from its
+    DTSTART (1601 in Outlook's): an hourly rule takes seconds, a secondly one or INTERVAL=0
+    never ends. Real zones change a few times a year, so such a rule is damage.
+    """
+    parts = [part.partition("=") for part in line.partition(":")[2].strip().upper().split(";")]
+    freqs = [value for key, _, value in parts if key == "FREQ"]
+    intervals = [value for key, _, value in parts if key == "INTERVAL"]
+    per_period = math.prod(
+        len(value.split(","))
+        for key, _, value in parts
+        if key in ("BYSECOND", "BYMINUTE", "BYHOUR")
+    )
+    if (
+        len(freqs) != 1
+        or freqs[0] not in _ZONE_RULE_FREQS
+        or any(not value.isdigit() or int(value) == 0 for value in intervals)
+        or per_period > 4
+    ):
+        raise CalendarError(
+            f"the time zone rule {_excerpt(line)!r} is not a rule a time zone follows",
+            file=name,
+            where=f"line {number}",
+            fix="Time zones change a few times a year (FREQ=YEARLY). The file is damaged. "
+            + _EXPORT_AGAIN,
+        )
+
+
 def _excerpt(line: str, width: int = 40) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
@@ -306,13 +441,16 @@ def _excerpt(line: str, width: int = 40) -> str:
 # --- step 3: parse and check ---------------------------------------------------------------
 
 
-def _parse(text: str, name: str) -> icalendar.Calendar:
+def _parse(
+    text: str, name: str, *, line_of: Callable[[int], int] | None = None
+) -> icalendar.Calendar:
     """icalendar's parse of a structurally sound file.
 
     icalendar remembers the zone a VTIMEZONE defines under its TZID for the whole process, so
     a second Outlook file with its own "Customized Time Zone" would silently get the first
     file's offsets; the cache is emptied before each file (``use_zoneinfo`` starts a fresh
     one), so each file's VTIMEZONEs define its own TZIDs. IANA names always come from tzdata.
+    ``line_of`` maps a line of ``text`` to the user's file when ``text`` was filtered.
 
     Globally unique TZIDs such as ``/mozilla.org/20050126_1/Europe/Berlin`` (old Thunderbird,
     Evolution) are resolved by dropping the vendor prefix, which is what every client does;
@@ -325,6 +463,8 @@ def _parse(text: str, name: str) -> icalendar.Calendar:
             return icalendar.Calendar.from_ical(text)
     except Exception as exc:  # the parser raises ValueError, TypeError, KeyError, …
         line = getattr(exc, "line_number", None)
+        if isinstance(line, int) and line_of is not None:
+            line = line_of(line)
         raise CalendarError(
             f"icalendar cannot parse the calendar ({exc})",
             file=name,
@@ -384,6 +524,25 @@ class _Facts:
     zones: Counter[str]
     latest_stamp: dt.datetime | None = None
 
+    def note(self, component: icalendar.Component, start: Any = None, count: int = 1) -> None:
+        """A component's DTSTAMP/LAST-MODIFIED, and ``count`` uses of its DTSTART's zone."""
+        for prop in ("DTSTAMP", "LAST-MODIFIED"):
+            stamp = _utc_stamp(component.get(prop))
+            if stamp is not None and (self.latest_stamp is None or stamp > self.latest_stamp):
+                self.latest_stamp = stamp
+        tzid = start.params.get("TZID") if start is not None else None
+        if tzid and count:
+            iana = _iana_name(str(tzid), start.dt)
+            if iana is not None:
+                self.zones[iana] += count
+
+    def add(self, other: _Facts) -> None:
+        self.zones.update(other.zones)
+        if other.latest_stamp is not None and (
+            self.latest_stamp is None or other.latest_stamp > self.latest_stamp
+        ):
+            self.latest_stamp = other.latest_stamp
+
     def most_used_zone(self) -> str | None:
         """The most used IANA zone of DTSTARTs; ties go to the first name alphabetically."""
         if not self.zones:
@@ -395,19 +554,43 @@ def _inspect_components(calendar: icalendar.Calendar, text: str, name: str) -> _
     """One pass over the calendar's components: checks, zone counts and the newest stamp."""
     facts = _Facts(zones=Counter())
     for component in calendar.subcomponents:
-        for prop in ("DTSTAMP", "LAST-MODIFIED"):
-            stamp = _utc_stamp(component.get(prop))
-            if stamp is not None and (facts.latest_stamp is None or stamp > facts.latest_stamp):
-                facts.latest_stamp = stamp
         if component.name != "VEVENT":
+            facts.note(component)
             continue
         _check_zones(component, text, name)
-        start = _check_span(component, text, name)
-        tzid = start.params.get("TZID")
-        if tzid:
-            iana = _iana_name(str(tzid), start.dt)
-            if iana is not None:
-                facts.zones[iana] += 1
+        _check_rules(component, text, name)
+        facts.note(component, _check_span(component, text, name))
+    return facts
+
+
+def _dropped_facts(filtered: Filtered, declared: ZoneInfo | None, name: str) -> _Facts | None:
+    """The facts the events ``prefilter`` left out would have added: their newest stamp and
+    their zones, read from their own lines (``Filtered.stubs``) with the file's VTIMEZONEs.
+
+    None when one of those lines would have been an error (an unknown TZID, a broken
+    stamp): the caller then reads the whole file, which reports it as without the filter.
+    """
+    if not filtered.stubs:
+        return _Facts(zones=Counter())
+    text = "".join(
+        [
+            "BEGIN:VCALENDAR\r\n",
+            *filtered.zones,
+            *(f"BEGIN:VEVENT\r\n{line}\r\nEND:VEVENT\r\n" for line, _ in filtered.stubs),
+            "END:VCALENDAR\r\n",
+        ]
+    )
+    facts = _Facts(zones=Counter())
+    try:
+        stubs = _parse(text, name)
+        _check_broken_properties(stubs, text, name)
+        if declared is not None:
+            stubs = _apply_declared_zone(stubs, declared, name)
+        for event, (_, count) in zip(stubs.walk("VEVENT"), filtered.stubs, strict=True):
+            _check_zones(event, text, name)
+            facts.note(event, event.get("DTSTART"), count)
+    except (InputError, ValueError):
+        return None
     return facts
 
 
@@ -439,12 +622,67 @@ def _check_zones(event: icalendar.Component, text: str, name: str) -> None:
                 )
 
 
+_MAX_PER_DAY = 288  # one occurrence every five minutes
+
+
+def _check_rules(event: icalendar.Component, text: str, name: str) -> None:
+    """Refuse an RRULE that cannot be expanded in bounded time (RFC 5545 §3.3.10).
+
+    The recurrence library walks a rule from its DTSTART, period by period, so a rule
+    repeating every second or minute since years ago takes minutes and gigabytes to reach
+    the planned week, and INTERVAL=0 never does. No calendar app writes such rules; a
+    damaged or generated file does, and is refused with the event named. So is a rule
+    that would put more than 288 occurrences into one day (BYHOUR × BYMINUTE × BYSECOND).
+    """
+    for rule in _values(event.get("RRULE")) + _values(event.get("EXRULE")):
+        if not hasattr(rule, "get"):
+            continue  # unreadable: _check_broken_properties has said so
+        freq = str((rule.get("FREQ") or [""])[0]).upper()
+        interval = (rule.get("INTERVAL") or [1])[0]
+        per_day = math.prod(len(rule.get(part) or [0]) for part in ("BYHOUR", "BYMINUTE"))
+        per_day *= len(rule.get("BYSECOND") or [0])
+        if freq == "HOURLY":
+            per_day *= 24
+        problem = None
+        if freq in ("SECONDLY", "MINUTELY"):
+            problem = f"repeats by the {freq[:-2].lower()} (FREQ={freq})"
+        elif not isinstance(interval, int) or interval < 1:
+            problem = f"has INTERVAL={interval}, which never advances"
+        elif per_day > _MAX_PER_DAY:
+            problem = f"repeats {per_day} times a day"
+        if problem is not None:
+            raise CalendarError(
+                f"{_describe(event)} {problem}; such a rule is not expanded",
+                file=name,
+                where=_where(text, event),
+                fix="Make it repeat hourly or slower (at most every five minutes) in the "
+                "calendar app, or delete the event",
+            )
+
+
+# icalendar reads a DATE-TIME property's value as whatever it looks like (P1W: a duration).
+_SPAN_TYPES = (
+    ("DTSTART", dt.date, "a date or date-time"),
+    ("DTEND", dt.date, "a date or date-time"),
+    ("DURATION", dt.timedelta, "a duration"),
+)
+
+
 def _check_span(event: icalendar.Component, text: str, name: str) -> Any:
     """The event's DTSTART, after making sure it exists and the event does not end before it.
 
     RFC 5545 §3.6.1 requires DTEND (or start + DURATION) to be later than DTSTART; an
-    inverted event is a typo the user should see, not an interval to guess about.
+    inverted event is a typo the user should see, not an interval to guess about. Each of
+    them "MUST NOT occur more than once": two starts are a choice we will not guess either.
     """
+    for prop in ("DTSTART", "DTEND", "DURATION"):
+        if isinstance(event.get(prop), list):
+            raise CalendarError(
+                f"{_describe(event)} has {prop} more than once",
+                file=name,
+                where=_where(text, event),
+                fix=f"Keep the right {prop} and delete the others, or export the calendar again",
+            )
     start = event.get("DTSTART")
     if start is None:
         raise CalendarError(
@@ -453,6 +691,15 @@ def _check_span(event: icalendar.Component, text: str, name: str) -> Any:
             where=_where(text, event),
             fix="Give the event a start time or delete it",
         )
+    for prop, kind, what in _SPAN_TYPES:
+        value = event.get(prop)
+        if value is not None and not isinstance(getattr(value, "dt", None), kind):
+            raise CalendarError(
+                f"{_describe(event)}: {prop} is not {what}",
+                file=name,
+                where=_where(text, event),
+                fix=f"Correct its {prop} (e.g. 20261110T093000) or export the calendar again",
+            )
     end = event.get("DTEND")
     duration = getattr(event.get("DURATION"), "dt", None)
     if end is not None:

@@ -7,6 +7,7 @@ out before any plan was found; 1 an internal error (please report it).
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -79,6 +80,18 @@ def _weights(pairs: Sequence[str], option: str = "--weight") -> dict[str, int]:
     return weights
 
 
+class CalendarSource(click.ParamType):  # type: ignore[type-arg]  # generic only in click 8.2+
+    """A calendar file, or an ICS feed/CalDAV URL kept as text (a Path would fold its //)."""
+
+    name = "calendar"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value)
+        return text if "://" in text else Path(text)
+
+
+CALENDAR = CalendarSource()
+
 input_options = [
     click.option(
         "--profile",
@@ -98,8 +111,9 @@ input_options = [
         "--study",
         "study",
         multiple=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="A calendar whose events are all study blocks (repeatable).",
+        type=CALENDAR,
+        help="A calendar (file, feed or CalDAV URL) whose events are all study blocks "
+        "(repeatable).",
     ),
     click.option(
         "--weight",
@@ -211,7 +225,11 @@ def _plan_schedule(
     )
     ics = result.ics
     if merge:
-        sources = [(loaded.source, Path(loaded.source).read_bytes()) for loaded in inputs.loaded]
+        from .sources import read_source
+
+        last = inputs.horizon.monday + dt.timedelta(weeks=weeks, days=-1)
+        dates = (inputs.horizon.monday, last)
+        sources = [(c.source, read_source(c.source, dates=dates)) for c in inputs.loaded]
         ics = merge_calendars(sources, ics)
     reports = [build_report(r) for r in result.weeks]
     write_atomic(output, ics)
@@ -255,7 +273,7 @@ def main() -> None:
 
 
 @main.command(epilog=EXIT_CODES)
-@click.argument("calendars", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("calendars", nargs=-1, type=CALENDAR)
 @with_inputs
 @click.option(
     "-o",
@@ -293,12 +311,12 @@ def main() -> None:
 @with_schedule_options
 @reports_errors
 def plan(
-    calendars: tuple[Path, ...],
+    calendars: tuple[Path | str, ...],
     profile: Path | None,
     rules: Path | None,
     week: str | None,
     tz: str | None,
-    study: tuple[Path, ...],
+    study: tuple[Path | str, ...],
     weights: tuple[str, ...],
     output: Path,
     json_path: Path | None,
@@ -312,7 +330,8 @@ def plan(
     now: str | None = None,
     merge: bool = False,
 ) -> None:
-    """Plan the week around CALENDARS (.ics files) and write it as an .ics file."""
+    """Plan the week around CALENDARS (.ics files, https:// or webcal:// feeds, caldavs://
+    calendars) and write it as an .ics file."""
     from . import api
     from .ics_out import write_atomic
     from .report import build_report, report_json
@@ -329,6 +348,7 @@ def plan(
         tz=tz,
         weights=_weights(weights),
         study_calendars=study,
+        weeks=weeks or 1,
     )
     alternative = None
     if compare_weights:
@@ -374,17 +394,17 @@ def plan(
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("plan_file", metavar="PLAN.ics", type=click.Path(path_type=Path))
-@click.argument("calendars", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("calendars", nargs=-1, type=CALENDAR)
 @with_inputs
 @reports_errors
 def check(
     plan_file: Path,
-    calendars: tuple[Path, ...],
+    calendars: tuple[Path | str, ...],
     profile: Path | None,
     rules: Path | None,
     week: str | None,
     tz: str | None,
-    study: tuple[Path, ...],
+    study: tuple[Path | str, ...],
     weights: tuple[str, ...],
 ) -> None:
     """Verify PLAN.ics against CALENDARS, the profile and the rules, independently of the solver.
@@ -411,6 +431,7 @@ def check(
         tz=tz,
         weights=_weights(weights),
         study_calendars=study,
+        weeks=_weeks_spanned(week, [e.start.date() for e in events]),
     )
     from .schedule import check_weeks
 
@@ -426,6 +447,20 @@ def check(
     if dropped:
         holds = f"every hard rule holds but those the plan declares dropped ({', '.join(dropped)})"
     click.echo(f"{plan_file}: {len(report.events)} sessions, {holds}; objective {report.objective}")
+
+
+def _weeks_spanned(week: str | None, starts: Sequence[dt.date]) -> int:
+    """How many weeks from ``week`` a plan's sessions reach, as ``plan --weeks`` made it;
+    1 when unknown (a bad --week is reported by load_inputs)."""
+    from .timegrid import parse_week
+
+    try:
+        monday = parse_week(week) if week else None
+    except ValueError:
+        return 1
+    if monday is None or not starts:
+        return 1
+    return max(1, min((max(starts) - monday).days // 7 + 1, 53))
 
 
 @main.command("weights")

@@ -40,7 +40,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,21 +289,30 @@ def _answers(port: int) -> bool:
 
 
 @contextmanager
-def running_radicale(folder: Path, startup_timeout: float = 30.0) -> Iterator[str]:
+def running_radicale(
+    folder: Path, startup_timeout: float = 30.0, *, users: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """A real Radicale on a free loopback port, storing in ``folder``; yields its base URL.
 
     Authentication is off and every user may read and write everything: the server exists
-    only for this process's tests. Its log is ``folder / "radicale.log"``.
+    only for this process's tests. With ``users`` (name -> password), it asks for Basic
+    credentials from a plain htpasswd file and each user reaches only their own
+    collections. Its log is ``folder / "radicale.log"``.
     """
     port = _free_loopback_port()
     config = folder / "radicale.conf"
+    auth = "[auth]\ntype = none\n[rights]\ntype = authenticated\n"
+    if users is not None:
+        htpasswd = folder / "users.htpasswd"
+        htpasswd.write_text("".join(f"{u}:{p}\n" for u, p in users.items()), encoding="utf-8")
+        auth = (
+            f"[auth]\ntype = htpasswd\nhtpasswd_filename = {htpasswd}\n"
+            "htpasswd_encryption = plain\n[rights]\ntype = owner_only\n"
+        )
     config.write_text(
         "[server]\n"
         f"hosts = 127.0.0.1:{port}\n"
-        "[auth]\n"
-        "type = none\n"
-        "[rights]\n"
-        "type = authenticated\n"
+        f"{auth}"
         "[storage]\n"
         f"filesystem_folder = {folder / 'collections'}\n"
         "[web]\n"

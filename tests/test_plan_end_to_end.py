@@ -12,7 +12,7 @@ from icalendar import Calendar
 from brainfit_solver import api
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.profile import Profile, Window
-from support import Ev, inputs_for, kind, ruleset, write_calendar
+from support import Ev, calendar_bytes, inputs_for, kind, ruleset, write_calendar
 
 
 def sunday_only(window: str, tz: str) -> Profile:
@@ -185,4 +185,13 @@ def test_a_calendar_named_twice_is_read_once_and_study_wins(
     inputs = api.load_inputs(
         ["uni.ics"], study_calendars=[tmp_path / "uni.ics"], week="2026-W49", tz="Europe/Berlin"
     )
+    assert [(c.summary, c.study) for c in inputs.calendar.commitments] == [("Group work", True)]
+
+
+def test_study_calendar_can_be_named_by_its_display_name(tmp_path: Path) -> None:
+    text = calendar_bytes([Ev(1, "10:00", "12:00", "Group work")]).decode()
+    path = tmp_path / "uni.ics"
+    path.write_text(text.replace("VERSION:2.0", "VERSION:2.0\r\nX-WR-CALNAME:Uni", 1))
+    profile = Profile.model_validate({"timezone": "Europe/Berlin", "study": {"calendars": ["Uni"]}})
+    inputs = api.load_inputs([path], profile=profile, week="2026-W49")
     assert [(c.summary, c.study) for c in inputs.calendar.commitments] == [("Group work", True)]

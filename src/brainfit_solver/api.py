@@ -76,6 +76,15 @@ def today(tz_name: str) -> dt.date:
     return moment.astimezone(zone(tz_name)).date()
 
 
+def _names_a_source(profile: Profile, entry: str) -> bool:
+    """Whether a ``[study] calendars`` entry is a calendar to read (a URL, an .ics path or an
+    existing file) rather than the display name (X-WR-CALNAME) of a calendar given elsewhere,
+    which the calendar reader matches by name."""
+    if "://" in entry or entry.lower().endswith(".ics"):
+        return True
+    return Path(profile.resolve(entry)).is_file()
+
+
 def _unique(sources: Sequence[str], study_sources: Sequence[str]) -> list[tuple[str, bool]]:
     """Each calendar once, however it was named (a relative path on the command line, an
     absolute one from the profile); a calendar named as a study calendar anywhere is one."""
@@ -117,7 +126,10 @@ def load_inputs(
             fix=f"Use kinds of the rule set: {', '.join(ruleset.kinds)}",
         )
     sources = [*map(str, calendars), *(prof.resolve(c) for c in prof.calendars)]
-    study_sources = [*map(str, study_calendars), *(prof.resolve(c) for c in prof.study.calendars)]
+    study_sources = [
+        *map(str, study_calendars),
+        *(prof.resolve(c) for c in prof.study.calendars if _names_a_source(prof, c)),
+    ]
     if not sources and not study_sources:
         raise CalendarError(
             "no calendar given",

@@ -201,8 +201,16 @@ def test_checker_allows_one_snack_per_study_block() -> None:
     from brainfit_solver.check import PlannedEvent, check_plan
 
     rules = ruleset(
-        {"snack": kind(5, per_week=(0, 5), intensity="low", buffer=False,
-                       anchor="before_study", lead_max_min=10)},
+        {
+            "snack": kind(
+                5,
+                per_week=(0, 5),
+                intensity="low",
+                buffer=False,
+                anchor="before_study",
+                lead_max_min=10,
+            )
+        },
     )
     inputs = inputs_of([busy(1, "14:00", "16:00", "Revision", study=True)], rules=rules)
 
@@ -211,8 +219,13 @@ def test_checker_allows_one_snack_per_study_block() -> None:
         return PlannedEvent("u" + clock, "snack", start, start + dt.timedelta(minutes=5), "s")
 
     def violations(*events: PlannedEvent) -> list[str]:
-        return check_plan(list(events), profile=inputs.profile, rules=rules,
-                          calendar=inputs.calendar, horizon=inputs.horizon).violations
+        return check_plan(
+            list(events),
+            profile=inputs.profile,
+            rules=rules,
+            calendar=inputs.calendar,
+            horizon=inputs.horizon,
+        ).violations
 
     assert violations(snack("13:55")) == []
     assert any("one per study block" in v for v in violations(snack("13:50"), snack("13:55")))

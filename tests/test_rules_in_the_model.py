@@ -24,6 +24,11 @@ APART = {
 }
 
 
+SNACK = kind(
+    5, per_week=(0, 5), intensity="low", buffer=False, anchor="before_study", lead_max_min=10
+)
+
+
 def only_days(*days: str, window: str = "06:30-21:30") -> Profile:
     """A profile whose exercise window is open on the named weekdays only."""
     week = dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), "off")
@@ -133,16 +138,7 @@ def test_variable_length_session_never_spans_a_busy_block() -> None:
 
 def test_snack_ends_right_before_a_study_block() -> None:
     rules = ruleset(
-        {
-            "snack": kind(
-                5,
-                per_week=(0, 5),
-                intensity="low",
-                buffer=False,
-                anchor="before_study",
-                lead_max_min=10,
-            )
-        },
+        {"snack": SNACK},
         soft=[
             {
                 "id": "snacks",
@@ -201,16 +197,7 @@ def test_checker_allows_one_snack_per_study_block() -> None:
     from brainfit_solver.check import PlannedEvent, check_plan
 
     rules = ruleset(
-        {
-            "snack": kind(
-                5,
-                per_week=(0, 5),
-                intensity="low",
-                buffer=False,
-                anchor="before_study",
-                lead_max_min=10,
-            )
-        },
+        {"snack": SNACK},
     )
     inputs = inputs_of([busy(1, "14:00", "16:00", "Revision", study=True)], rules=rules)
 

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 from icalendar import Calendar, Event
 
 from brainfit_solver.cli import main
+from brainfit_solver.credentials import Credentials, find_credentials
 from brainfit_solver.errors import CalendarError
-from brainfit_solver.publish import Credentials, find_credentials, publish
+from brainfit_solver.publish import publish
 from brainfit_solver.replan import read_previous
 from brainfit_solver.schedule import plan_weeks
 from clients.consumers import running_radicale

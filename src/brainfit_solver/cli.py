@@ -563,8 +563,9 @@ def schema_command() -> None:
 def publish_command(plan_file: Path, url: str, previous: Path | None, quiet: bool) -> None:
     """Write PLAN.ics's sessions to a CalDAV calendar: same UID updates, cancelled ones
     are deleted, the calendar's other events are never touched; safe to repeat."""
+    from .credentials import check_url, find_credentials
     from .errors import CalendarError
-    from .publish import check_url, find_credentials, publish
+    from .publish import publish
 
     def read(path: Path, what: str) -> bytes:
         try:

@@ -13,21 +13,17 @@ UID plus the VTIMEZONEs they use, no METHOD). Publishing is safe to repeat:
 Only BrainFit sessions (UIDs ending in ``@brainfit-solver``) are ever written or deleted; the
 user's own events are never touched. SEQUENCE is sent as the plan says (``replan`` raises it).
 
-Credentials come from ``BRAINFIT_CALDAV_USER``/``BRAINFIT_CALDAV_PASSWORD`` or, failing
-those, from the netrc file (``$NETRC`` or ``~/.netrc``) entry for the server's host; never
-from the command line or the URL, where they would end up in shell history and logs.
+Credentials come from the environment or netrc (see ``credentials``), never from the
+command line or the URL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import netrc
-import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from caldav.calendarobjectresource import CalendarObjectResource
 from caldav.collection import Calendar as DavCalendar
@@ -35,19 +31,10 @@ from caldav.davclient import DAVClient
 from caldav.lib.error import NotFoundError
 from icalendar import Calendar, Component, Event, Timezone
 
+from .credentials import Credentials, check_url
 from .errors import CalendarError
 from .merge import PLAN_UID_SUFFIX
 from .replan import changed, read_previous
-
-USER_VARIABLE = "BRAINFIT_CALDAV_USER"
-PASSWORD_VARIABLE = "BRAINFIT_CALDAV_PASSWORD"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    username: str
-    password: str
-    origin: str  # where they were found, for messages (never the password itself)
 
 
 @dataclass
@@ -64,46 +51,6 @@ class PublishReport:
             f"{len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.deleted)} deleted"
         )
-
-
-def check_url(url: str) -> str:
-    """The calendar collection URL, refused when it carries credentials or is not HTTP(S)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise CalendarError(
-            f"{url!r} is not an http(s) URL of a CalDAV calendar",
-            fix="Pass the calendar collection's URL, e.g. https://dav.example.org/alice/sport/",
-        )
-    if parts.username or parts.password:
-        raise CalendarError(
-            "the CalDAV URL contains credentials",
-            fix=(
-                f"Remove them from the URL; set {USER_VARIABLE} and {PASSWORD_VARIABLE} "
-                "or add the host to your ~/.netrc"
-            ),
-        )
-    return url if url.endswith("/") else url + "/"
-
-
-def find_credentials(url: str, environ: Mapping[str, str] | None = None) -> Credentials | None:
-    """The credentials for ``url``: environment first, then the netrc entry of its host."""
-    env = os.environ if environ is None else environ
-    user, password = env.get(USER_VARIABLE), env.get(PASSWORD_VARIABLE)
-    if user:
-        return Credentials(user, password or "", "environment")
-    path = Path(env["NETRC"]) if env.get("NETRC") else Path.home() / ".netrc"
-    if not path.is_file():
-        return None
-    try:
-        entry = netrc.netrc(str(path)).authenticators(urlsplit(url).hostname or "")
-    except (netrc.NetrcParseError, OSError) as exc:
-        raise CalendarError(
-            f"cannot read the netrc file ({exc})", file=path, fix="Fix or remove that file"
-        ) from exc
-    if entry is None:
-        return None
-    login, _, secret = entry
-    return Credentials(login or "", secret or "", str(path))
 
 
 def resources(data: bytes, *, source: str = "plan") -> tuple[dict[str, Calendar], set[str]]:

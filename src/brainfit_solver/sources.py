@@ -311,7 +311,7 @@ def read_caldav(url: str, dates: tuple[dt.date, dt.date] | None) -> bytes:
     from caldav.davclient import DAVClient
     from caldav.elements import dav
 
-    from .publish import find_credentials
+    from .credentials import find_credentials
 
     target = caldav_url(url)
     credentials = find_credentials(target)

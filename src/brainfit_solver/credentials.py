@@ -1,0 +1,67 @@
+"""Where CalDAV credentials come from, for reading (``sources``) and publishing alike.
+
+``BRAINFIT_CALDAV_USER``/``BRAINFIT_CALDAV_PASSWORD`` or, failing those, the netrc file
+(``$NETRC`` or ``~/.netrc``) entry for the server's host; never the command line or the URL,
+where they would end up in shell history and logs.
+"""
+
+from __future__ import annotations
+
+import netrc
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import CalendarError
+
+USER_VARIABLE = "BRAINFIT_CALDAV_USER"
+PASSWORD_VARIABLE = "BRAINFIT_CALDAV_PASSWORD"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+    origin: str  # where they were found, for messages (never the password itself)
+
+
+def check_url(url: str) -> str:
+    """The calendar collection URL, refused when it carries credentials or is not HTTP(S)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CalendarError(
+            f"{url!r} is not an http(s) URL of a CalDAV calendar",
+            fix="Pass the calendar collection's URL, e.g. https://dav.example.org/alice/sport/",
+        )
+    if parts.username or parts.password:
+        raise CalendarError(
+            "the CalDAV URL contains credentials",
+            fix=(
+                f"Remove them from the URL; set {USER_VARIABLE} and {PASSWORD_VARIABLE} "
+                "or add the host to your ~/.netrc"
+            ),
+        )
+    return url if url.endswith("/") else url + "/"
+
+
+def find_credentials(url: str, environ: Mapping[str, str] | None = None) -> Credentials | None:
+    """The credentials for ``url``: environment first, then the netrc entry of its host."""
+    env = os.environ if environ is None else environ
+    user, password = env.get(USER_VARIABLE), env.get(PASSWORD_VARIABLE)
+    if user:
+        return Credentials(user, password or "", "environment")
+    path = Path(env["NETRC"]) if env.get("NETRC") else Path.home() / ".netrc"
+    if not path.is_file():
+        return None
+    try:
+        entry = netrc.netrc(str(path)).authenticators(urlsplit(url).hostname or "")
+    except (netrc.NetrcParseError, OSError) as exc:
+        raise CalendarError(
+            f"cannot read the netrc file ({exc})", file=path, fix="Fix or remove that file"
+        ) from exc
+    if entry is None:
+        return None
+    login, _, secret = entry
+    return Credentials(login or "", secret or "", str(path))

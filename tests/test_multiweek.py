@@ -179,3 +179,23 @@ def test_cli_plans_several_weeks_and_check_accepts_them(
     lonely = runner.invoke(main, ["plan", "cal.ics", "--repeat", "-o", "x.ics"])
     assert lonely.exit_code == 2 and "--weeks" in lonely.output
     assert not (tmp_path / "x.ics").exists()
+
+
+def test_multi_week_json_report_is_versioned_and_adds_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from brainfit_solver.report import REPORT_SCHEMA_VERSION, WeeksReport
+
+    monkeypatch.chdir(tmp_path)
+    write_calendar(tmp_path / "cal.ics", [Ev(d, "09:00", "12:00", "Lecture") for d in range(5)])
+    args = ["plan", "cal.ics", "--week", WEEK, "--weeks", "2", "-o", "p.ics", "--json", "r.json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    report = WeeksReport.model_validate_json((tmp_path / "r.json").read_bytes())
+    assert report.schema_version == REPORT_SCHEMA_VERSION and not report.repeat
+    assert [w.week for w in report.weeks] == [
+        WEEK,
+        iso_week_label(parse_week(WEEK) + dt.timedelta(7)),
+    ]
+    assert report.objective == sum(w.objective for w in report.weeks)
+    assert report.status == "OPTIMAL" and all(w.check.ok for w in report.weeks)

@@ -199,12 +199,11 @@ def _plan_schedule(
 ) -> None:
     """`plan` with --weeks, --repeat, --previous or --merge (see ``schedule``)."""
     import datetime as dt
-    import json
 
     from .ics_out import write_atomic
     from .merge import merge_calendars
     from .replan import parse_now
-    from .report import build_report
+    from .report import WeeksReport, build_report, report_json
     from .schedule import plan_weeks
     from .timegrid import iso_week_label
 
@@ -234,14 +233,10 @@ def _plan_schedule(
     reports = [build_report(r) for r in result.weeks]
     write_atomic(output, ics)
     if json_path is not None:
-        document = {
-            "status": result.solved.status,
-            "objective": result.objective,
-            "weeks": [r.model_dump(mode="json") for r in reports],
-            "repeat": repeat,
-        }
-        data = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        write_atomic(json_path, data.encode())
+        document = WeeksReport(
+            status=result.solved.status, objective=result.objective, repeat=repeat, weeks=reports
+        )
+        write_atomic(json_path, report_json(document))
     if quiet:
         return
     console = Console(highlight=False)

@@ -82,6 +82,18 @@ class Report(_Out):
     )
 
 
+class WeeksReport(_Out):
+    """The report of a ``--weeks N`` plan: the whole horizon's verdict, then one report per
+    week in the one-week format."""
+
+    schema_version: int = REPORT_SCHEMA_VERSION
+    tool_version: str = __version__
+    status: str = Field(description="OPTIMAL (proven for the whole horizon) or FEASIBLE.")
+    objective: int = Field(description="Sum of the weekly objectives.")
+    repeat: bool = Field(description="True when the plan is one week repeated (--repeat).")
+    weeks: list[Report]
+
+
 def build_report(result: PlanResult) -> Report:
     inputs, plan = result.inputs, result.plan
     horizon, rules = inputs.horizon, inputs.rules
@@ -131,7 +143,7 @@ def build_report(result: PlanResult) -> Report:
     )
 
 
-def report_json(report: Report) -> bytes:
+def report_json(report: Report | WeeksReport) -> bytes:
     return (
         json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     ).encode()

@@ -22,7 +22,7 @@ from .domain import CalendarWeek, Commitment, Session
 from .errors import CalendarError
 from .ics_out import CATEGORY, DROPPED_PROPERTY, KIND_PROPERTY
 from .profile import Profile
-from .rules import RuleSet, Selector
+from .rules import RuleSet, Selector, sign
 from .timegrid import Horizon
 
 
@@ -308,9 +308,8 @@ def _score(
             kinds = {e.kind for e in matching}
             starts = {(e.kind, horizon.to_minute(e.start)) for e in matching}
             raw = sum(p.kind in kinds and (p.kind, p.start) in starts for p in previous)
-        sign = -1 if rule.kind == "disliked_times" else 1
         report.raw[rule.id] = raw
-        report.terms[rule.id] = sign * rule.weight * raw
+        report.terms[rule.id] = sign(rule) * rule.weight * raw
 
 
 def _time_taste(events: list[PlannedEvent], profile: Profile, which: str, tz: dt.tzinfo) -> int:

@@ -51,12 +51,12 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from .domain import Plan
-from .errors import InfeasibleError, NoPlanFoundError
+from .errors import InfeasibleError
 from .hard import add_hard_rules
 from .model import WeekModel
 from .rules import NotOnConsecutiveDays
 from .soft import add_soft_rules
-from .solve import SolverOptions, build_model, make_solver, read_solution
+from .solve import SolverOptions, build_model, read_solution, run, status_name
 from .week import Week
 
 Rules = frozenset[str]
@@ -141,17 +141,10 @@ def solve_variant(week: Week, variant: _Variant, options: SolverOptions) -> _Sol
     started = time.perf_counter()
     model, wm = build_model(week)
     _restrict(wm, variant, rules)
-    solver = make_solver(options)
-    status = solver.solve(model)
+    solver, status = run(model, options, what=week.horizon.label)
     seconds = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
         return _Solved(variant, None, variant)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanFoundError(
-            f"no plan was found for {week.horizon.label} within the time limit "
-            f"({options.time_limit_s} s)",
-            fix="Raise --time-limit, or drop it to search until the best weeks are proven",
-        )
     plan = read_solution(solver, status, wm, seconds)
     return _Solved(variant, plan, _used(week, plan, rules))
 
@@ -313,13 +306,10 @@ def solve_joint(weeks: Sequence[Week], options: SolverOptions | None = None) -> 
     options = options or SolverOptions()
     started = time.perf_counter()
     model, wms = build_joint(weeks)
-    solver = make_solver(options)
-    status = solver.solve(model)
+    solver, status = run(model, options, what="the weeks")
     seconds = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError("the weeks cannot be planned together")
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanFoundError(f"no plan was found within {options.time_limit_s} s")
     plans = []
     for wm in wms:
         plan = read_solution(solver, status, wm, seconds)
@@ -327,7 +317,7 @@ def solve_joint(weeks: Sequence[Week], options: SolverOptions | None = None) -> 
     objective = round(solver.objective_value)
     return WeeksPlan(
         plans=tuple(plans),
-        status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
+        status=status_name(status),
         objective=objective,
         bound=round(solver.best_objective_bound),
         solves=1,

@@ -16,7 +16,7 @@ from .api import PlanResult
 from .errors import ReportError
 from .ics_out import identified, session_title
 from .inputs import validate
-from .soft import PENALTIES
+from .rules import sign
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -103,7 +103,7 @@ def build_report(result: PlanResult) -> Report:
             kind=rule.kind,
             weight=rule.weight,
             raw=plan.raw.get(rule.id, 0),
-            points=(-1 if rule.kind in PENALTIES else 1) * rule.weight * plan.raw.get(rule.id, 0),
+            points=sign(rule) * rule.weight * plan.raw.get(rule.id, 0),
             description=rule.description,
         )
         for rule in rules.soft

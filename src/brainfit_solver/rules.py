@@ -188,6 +188,16 @@ SoftRule = Annotated[
 ]
 
 
+PENALTIES = frozenset({"disliked_times"})
+"""Soft rule kinds whose points are taken away rather than given."""
+
+
+def sign(rule: SoftRule) -> int:
+    """+1 for a soft rule that rewards, -1 for one that penalises: a rule's points are
+    ``sign × weight × count`` in the model, the report and the checker alike."""
+    return -1 if rule.kind in PENALTIES else 1
+
+
 class Meta(_Strict):
     name: str
     format: int = FORMAT_VERSION

@@ -2,7 +2,7 @@
 
 The raw score counts what the rule rewards (sessions near study, extra grid steps of zone 2,
 active days...). The objective is the sum of ``weight × raw`` over the rules, with the sign
-of ``PENALTIES`` for rules that take points away. Rewards are bounded from above by what
+of ``rules.sign`` for rules that take points away. Rewards are bounded from above by what
 the plan really does, so the solver can never claim a bonus it did not earn; the checker
 recomputes every raw score from the exported file all the same.
 """
@@ -23,9 +23,9 @@ from .rules import (
     PreferredTimes,
     SessionBonus,
     Stability,
+    sign,
 )
 
-PENALTIES = frozenset({"disliked_times"})
 Raw = cp_model.LinearExprT
 
 
@@ -166,7 +166,6 @@ def add_soft_rules(wm: WeekModel) -> cp_model.LinearExprT:
     for rule in wm.week.rules.soft:
         raw = SOFT_RULES[rule.kind](wm, rule)
         wm.terms[rule.id] = raw
-        sign = -1 if rule.kind in PENALTIES else 1
         if rule.weight:
-            objective.append(sign * rule.weight * raw)
+            objective.append(sign(rule) * rule.weight * raw)
     return sum(objective)

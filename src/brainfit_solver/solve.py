@@ -17,6 +17,7 @@ from .domain import Plan
 from .errors import NoPlanFoundError
 from .hard import add_hard_rules
 from .model import WeekModel
+from .rules import sign
 from .soft import add_soft_rules
 from .week import Week
 
@@ -61,6 +62,27 @@ def make_solver(options: SolverOptions) -> cp_model.CpSolver:
     return solver
 
 
+def run(
+    model: cp_model.CpModel, options: SolverOptions, *, what: str = "the week"
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """Solve a built model. OPTIMAL, FEASIBLE and INFEASIBLE come back to the caller (which
+    reads the plan or explains the conflict); a time limit reached with no plan at all is
+    ``NoPlanFoundError``."""
+    solver = make_solver(options)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
+        raise NoPlanFoundError(
+            f"no plan was found for {what} within the time limit ({options.time_limit_s} s)",
+            fix="Raise --time-limit, or drop it to search until the best plan is proven",
+        )
+    return solver, status
+
+
+def status_name(status: cp_model.CpSolverStatus) -> str:
+    """OPTIMAL (proven) or FEASIBLE (the best found when a time limit ran out)."""
+    return "OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE"
+
+
 def solve_week(week: Week, options: SolverOptions | None = None, *, relax: bool = False) -> Plan:
     """The best week under the rules, or an error saying why there is none.
 
@@ -72,8 +94,7 @@ def solve_week(week: Week, options: SolverOptions | None = None, *, relax: bool 
     options = options or SolverOptions()
     started = time.perf_counter()
     model, wm = build_model(week)
-    solver = make_solver(options)
-    status = solver.solve(model)
+    solver, status = run(model, options)
     seconds = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
         from .explain import explain_infeasible, solve_relaxed
@@ -81,11 +102,6 @@ def solve_week(week: Week, options: SolverOptions | None = None, *, relax: bool 
         if relax:
             return solve_relaxed(week, options)
         raise explain_infeasible(week, options)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanFoundError(
-            f"no plan was found within the time limit ({options.time_limit_s} s)",
-            fix="Raise --time-limit, or drop it to search until the best week is proven",
-        )
     return read_solution(solver, status, wm, seconds)
 
 
@@ -96,12 +112,11 @@ def read_solution(
     sessions and the objective broken down by soft rule (used by ``multiweek`` too)."""
     week = wm.week
     raw = {name: int(solver.value(expr)) for name, expr in wm.terms.items()}
-    weights = {rule.id: rule.weight for rule in week.rules.soft}
-    signs = {rule.id: -1 if rule.kind == "disliked_times" else 1 for rule in week.rules.soft}
-    terms = {name: signs[name] * weights[name] * value for name, value in raw.items()}
+    points = {rule.id: sign(rule) * rule.weight for rule in week.rules.soft}
+    terms = {name: points[name] * value for name, value in raw.items()}
     return Plan(
         sessions=wm.extract(solver),
-        status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
+        status=status_name(status),
         objective=round(solver.objective_value),
         bound=round(solver.best_objective_bound),
         terms=terms,

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .rules import RuleSet
-from .soft import PENALTIES
+from .rules import PENALTIES, RuleSet
 
 _PER = {
     "near_study": "workout ending within {within} min before, or starting within {within} min "

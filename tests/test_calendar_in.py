@@ -7,6 +7,7 @@ tuple gives the local wall-clock time it stands for.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tempfile
 import time
@@ -25,7 +26,7 @@ from brainfit_solver.calendar_in import (
 )
 from brainfit_solver.domain import CalendarWeek
 from brainfit_solver.errors import CalendarError, TimeZoneError
-from brainfit_solver.profile import BusyPolicy, StudyRecognition
+from brainfit_solver.profile import DEFAULT_STUDY_PATTERN, BusyPolicy, StudyRecognition
 from brainfit_solver.timegrid import Horizon, parse_week, zone
 
 CALENDARS = Path(__file__).parent / "calendars"
@@ -655,3 +656,33 @@ def test_random_calendars_stay_inside_the_horizon_and_ignore_event_order(
     for commitment in week.commitments:
         assert 0 <= commitment.start < commitment.end <= HYPOTHESIS_HORIZON.minutes
     assert shuffled.commitments == week.commitments
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["Blood test at lab", "Yoga class", "Eye exam", "Kids' swim class", "Dental exam", "Reading"],
+)
+def test_default_study_pattern_does_not_match_ordinary_life(summary: str) -> None:
+    assert not re.search(DEFAULT_STUDY_PATTERN, summary)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Lecture: Linear Algebra",
+        "Seminar Ethik",
+        "Tutorial Analysis I",
+        "Study group",
+        "Revision for finals",
+        "Exam: Statistics",
+        "Final exam Analysis",
+        "Lab: Rechnerarchitektur",
+        "Vorlesung Algorithmen",
+        "Übung Lineare Algebra",
+        "Lernblock Analysis",
+        "Klausur Mathe",
+        "Class: Organic Chemistry",
+    ],
+)
+def test_default_study_pattern_matches_learning(summary: str) -> None:
+    assert re.search(DEFAULT_STUDY_PATTERN, summary)

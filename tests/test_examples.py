@@ -41,3 +41,17 @@ def test_quick_start_command_writes_a_readable_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == (REPO / "examples/student/expected-week.ics").read_bytes()
     assert stat.S_IMODE(out.stat().st_mode) & 0o044  # readable like any file the user writes
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_sprint_snack_never_shares_a_day_with_hiit_or_vo2max(name: str) -> None:
+    """All-out sprints are high intensity: the source warns against two high-intensity
+    efforts in one day, so a sprint snack never lands on a HIIT or VO2 max day."""
+    folder = REPO / "examples" / name
+    result = api.plan(api.load_inputs(profile=folder / "profile.toml", rules=EXAMPLES[name]))
+    tz = result.inputs.horizon.tz
+    days: dict[str, set[object]] = {}
+    for e in result.check.events:
+        days.setdefault(e.kind, set()).add(e.start.astimezone(tz).date())
+    hard_days = days.get("hiit", set()) | days.get("vo2max", set())
+    assert not days.get("sprint_snack", set()) & hard_days

@@ -96,3 +96,59 @@ def test_invalid_rule_file_error_names_file_place_and_fix(
     message = str(err.value)
     assert str(path) in message and place in message and problem in message
     assert "constraints/README.md" in message or "TOML" in message
+
+
+# --- what comes from the source and what is ours -------------------------------------------
+
+_NUMBER = re.compile(r"^\s*(\w+)\s*=\s*(\[?\s*\d|\{[^}\"]*=\s*\d)")
+_ORIGIN = re.compile(r"#\s*(source|default)(?:\s*\([^)]*\))?:\s*(.+)$")
+
+
+def _numbered_lines(path: Path) -> list[tuple[int, str]]:
+    """Lines that set a number (``duration_min = 45``, ``per_week = { min = 1 … }``),
+    apart from the format's own bookkeeping (``format``, ``granularity_min``, ``weight``,
+    ``priority``), which are settings of the tool rather than claims about exercise."""
+    bookkeeping = {"format", "granularity_min", "weight", "priority"}
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = _NUMBER.match(line)
+        if match and match.group(1) not in bookkeeping:
+            found.append((number, line))
+    return found
+
+
+def test_every_number_in_the_default_rules_says_whether_the_source_or_we_chose_it() -> None:
+    path = REPO / "constraints" / "brain-health.toml"
+    lines = _numbered_lines(path)
+    assert len(lines) >= 15
+    for number, line in lines:
+        origin = _ORIGIN.search(line)
+        assert origin, f"brain-health.toml:{number} has no '# source:' or '# default:' mark"
+        quoted = re.findall(r"\"([^\"]+)\"", origin.group(2))
+        for passage in quoted:
+            assert _norm(passage) in _norm(SOURCE), (number, passage)
+        if origin.group(1) == "source":
+            assert quoted, f"brain-health.toml:{number}: a source mark quotes its passage"
+        else:
+            assert len(origin.group(2).strip()) > 10, f"brain-health.toml:{number}: say why"
+
+
+def test_every_omission_listed_in_the_rules_readme_quotes_the_source() -> None:
+    readme = (REPO / "constraints" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What the source says that is not a rule", 1)[1].split("\n## ")[0]
+    items = [_norm(item) for item in re.split(r"\n- ", section.split("\n- ", 1)[1])]
+    assert len(items) >= 3
+    for item in items:
+        quoted = re.findall(r"“([^”]+)”", item)
+        assert quoted, item
+        for passage in quoted:
+            assert _norm(passage) in _norm(SOURCE), passage
+        assert "—" in item, f"an omission gives its reason after a dash: {item}"
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.name)
+def test_sprint_snacks_are_high_intensity_in_every_bundled_rule_set(path: Path) -> None:
+    rules = load_rules(path)
+    assert rules.kinds["sprint_snack"].intensity == "high"
+    hard = {r.id: r for r in rules.hard}
+    assert "sprint_snack" in rules.select(hard["one_high_intensity_per_day"].applies_to)

@@ -16,9 +16,16 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from .errors import ProfileError
 from .inputs import read_toml, validate
 
+# Learning, not ordinary life: "Yoga class", "Eye exam" and "Blood test at lab" are not study.
+# "class" and "lab" count only as a timetable writes them ("Lab: Rechnerarchitektur", "Class -
+# Organic Chemistry"); "exam" not after a medical or everyday word.
 DEFAULT_STUDY_PATTERN = (
-    r"(?i)\b(study|studying|lecture|lectures|class|classes|exam|exams|revision|revise|"
-    r"seminar|tutorial|lab|homework|reading|coursework|thesis|lernen|vorlesung|übung|klausur)\b"
+    r"(?i)\b(?:stud(?:y|ying|ies)|lectures?|seminars?|tutorials?|tutorium|revision|revise|"
+    r"homework|coursework|thesis|colloquium|midterms?|"
+    r"(?<!eye )(?<!dental )(?<!medical )(?<!physical )(?<!vision )(?<!hearing )(?<!driving )"
+    r"(?<!health )(?<!doctor's )(?<!vet )exams?|"
+    r"(?:lab|class)(?=\s*[:–-])|lab (?:session|course)|"
+    r"lernen|lernblock|vorlesung|übung|klausur|praktikum)\b"
 )
 _RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$")
 

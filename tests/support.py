@@ -18,6 +18,7 @@ from brainfit_solver.week import prepare_week
 
 REPO = Path(__file__).resolve().parent.parent
 CALENDARS = REPO / "tests" / "calendars"
+EXAMPLES_DIR = REPO / "examples"
 STAMP = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
 
 

@@ -18,7 +18,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .calendar_in import LoadedCalendar, load_calendar, week_from_calendars, zone_hint
+from .calendar_in import (
+    JudgedEvent,
+    LoadedCalendar,
+    judge_events,
+    load_calendar,
+    week_from_calendars,
+    zone_hint,
+)
 from .check import CheckReport, check_plan, read_plan
 from .domain import CalendarWeek, Plan
 from .errors import CalendarError, ProfileError, TimeZoneError
@@ -188,6 +195,14 @@ def with_weights(inputs: Inputs, overrides: Mapping[str, int], *, origin: str) -
 def with_preferences(profile: Profile, preferences: Mapping[str, KindPreference]) -> Profile:
     """A profile with some kinds' preferences replaced (for scripts sweeping preferences)."""
     return profile.model_copy(update={"preferences": {**profile.preferences, **preferences}})
+
+
+def judge_calendars(inputs: Inputs) -> tuple[JudgedEvent, ...]:
+    """Every event of the planned week as busy, study or ignored, and why (``brainfit
+    calendars``): the verdicts the planner acts on, so a surprising plan can be traced to the
+    event behind it."""
+    prof = inputs.profile
+    return judge_events(inputs.loaded, inputs.horizon, study=prof.study, busy=prof.busy)
 
 
 def export(plan_: Plan, inputs: Inputs) -> bytes:

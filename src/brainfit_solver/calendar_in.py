@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -737,6 +737,28 @@ def _iana_name(tzid: str, moment: object) -> str | None:
 # --- step 4: the week ----------------------------------------------------------------------
 
 
+Role = Literal["busy", "study", "ignored"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What an event is to the planner, and the reason in words a user recognises."""
+
+    role: Role
+    why: str
+
+
+@dataclass(frozen=True)
+class JudgedEvent:
+    """An occurrence of the week with its verdict; ``span`` is None outside the horizon."""
+
+    source: str
+    summary: str
+    span: tuple[int, int] | None
+    verdict: Verdict
+    all_day: bool = False
+
+
 class _Judge:
     """The busy and study rules of the profile, compiled once for all events."""
 
@@ -763,32 +785,54 @@ class _Judge:
                 return True
         return False
 
-    def is_study(self, event: icalendar.Event, summary: str) -> bool:
-        """CATEGORIES names a study category, or the summary matches the study pattern."""
-        if any(category.casefold() in self.categories for category in _categories(event)):
-            return True
-        return self.pattern is not None and self.pattern.search(summary) is not None
+    def study_reason(self, event: icalendar.Event, summary: str) -> str | None:
+        """Why an event is study (CATEGORIES names a study category, or the summary matches
+        the study pattern), or None when it is not."""
+        for category in _categories(event):
+            if category.casefold() in self.categories:
+                return f"CATEGORIES {category}"
+        found = self.pattern.search(summary) if self.pattern is not None else None
+        return f"the title matches the study pattern ({found.group(0)!r})" if found else None
 
-    def is_busy(self, event: icalendar.Event, *, all_day: bool, study: bool) -> bool:
-        """Whether an occurrence blocks time (cancelled ones never reach here).
+    def verdict(self, event: icalendar.Event, *, all_day: bool, study: str | None) -> Verdict:
+        """Whether an occurrence blocks time, and why; ``study`` is why it is study, if it is.
 
-        In order: an invitation the user declined is free; a tentative one is busy only if
+        In order: a cancelled event and a BrainFit session of an earlier plan are ignored; an
+        invitation the user declined is free; a tentative one is busy only if
         ``busy.tentative``; an all-day event is free unless it says TRANSP:OPAQUE or Outlook's
         BUSY/OOF, or ``busy.all_day`` is set (Google and Outlook export all-day entries such
         as birthdays and holidays that nobody means as busy); TRANSP:TRANSPARENT and Outlook's
         FREE make a timed event free, except a study block: it is still study the person
         means to do, so marking it free in the app does not make it free for exercise.
         """
+        if _text(event, "STATUS").upper() == "CANCELLED":
+            return Verdict("ignored", "cancelled (STATUS:CANCELLED)")
+        if _is_plan_session(event):
+            return Verdict(
+                "ignored", "a BrainFit session of an earlier plan (this plan replaces it)"
+            )
         if self._declined(event):
-            return False
+            return Verdict("ignored", "an invitation you declined (PARTSTAT=DECLINED)")
         transp = _text(event, "TRANSP").upper()
         outlook = _text(event, "X-MICROSOFT-CDO-BUSYSTATUS").upper()
         tentative = _text(event, "STATUS").upper() == "TENTATIVE" or outlook == "TENTATIVE"
         if tentative and not self.busy.tentative:
-            return False
+            return Verdict("ignored", "tentative, and [busy] tentative = false")
+        role: Role = "study" if study else "busy"
+        because = [study] if study else []
+        if tentative:
+            because.append("tentative, and [busy] tentative = true")
         if all_day:
-            return self.busy.all_day or transp == "OPAQUE" or outlook in ("BUSY", "OOF")
-        return study or (transp != "TRANSPARENT" and outlook != "FREE")
+            if self.busy.all_day:
+                return Verdict(role, "; ".join([*because, "all day, and [busy] all_day = true"]))
+            if transp == "OPAQUE" or outlook in ("BUSY", "OOF"):
+                return Verdict(role, "; ".join([*because, "all day, marked busy"]))
+            return Verdict("ignored", "all day and not marked busy ([busy] all_day = false)")
+        if study:
+            return Verdict(role, "; ".join(because))
+        if transp == "TRANSPARENT" or outlook == "FREE":
+            return Verdict("ignored", "marked free (TRANSP:TRANSPARENT or Outlook FREE)")
+        return Verdict(role, "; ".join(because or ["a timed event not marked free"]))
 
     def _declined(self, event: icalendar.Event) -> bool:
         return any(
@@ -802,18 +846,49 @@ def _event_commitments(
     loaded: LoadedCalendar, horizon: Horizon, judge: _Judge, study_calendar: bool
 ) -> Iterator[Commitment]:
     """The busy occurrences of VEVENTs in the horizon (RFC 5545 §3.6.1, §3.8.5)."""
+    for judged in _judged_events(loaded, horizon, judge, study_calendar):
+        if judged.verdict.role != "ignored" and judged.span is not None:
+            start, end = judged.span
+            yield Commitment(
+                start, end, judged.summary, loaded.source, judged.verdict.role == "study"
+            )
+
+
+def _judged_events(
+    loaded: LoadedCalendar, horizon: Horizon, judge: _Judge, study_calendar: bool
+) -> Iterator[JudgedEvent]:
+    """Every VEVENT occurrence in the horizon with the verdict on it: the one place where the
+    busy and study policy is applied, for planning and for ``brainfit calendars`` alike."""
     for occurrence in _occurrences(loaded, horizon):
-        if _text(occurrence, "STATUS").upper() == "CANCELLED" or _is_plan_session(occurrence):
-            continue
         summary = _text(occurrence, "SUMMARY") or _UNTITLED
         start, end = occurrence.start, occurrence.end
         all_day = not isinstance(start, dt.datetime)
-        study = study_calendar or judge.is_study(occurrence, summary)
-        if not judge.is_busy(occurrence, all_day=all_day, study=study):
-            continue
+        study = "in a study calendar" if study_calendar else judge.study_reason(occurrence, summary)
+        verdict = judge.verdict(occurrence, all_day=all_day, study=study)
         span = _span(horizon, start, end)
-        if span is not None:
-            yield Commitment(span[0], span[1], summary, loaded.source, study)
+        yield JudgedEvent(loaded.source, summary, span, verdict, all_day=all_day)
+
+
+def judge_events(
+    calendars: Sequence[LoadedCalendar],
+    horizon: Horizon,
+    *,
+    study: StudyRecognition,
+    busy: BusyPolicy,
+) -> tuple[JudgedEvent, ...]:
+    """Each event of the week in every calendar as busy, study or ignored, and why, in time
+    order (``brainfit calendars``): the same verdicts the planner acts on."""
+    judge = _Judge(study, busy)
+    found: list[JudgedEvent] = []
+    for loaded in calendars:
+        study_calendar = judge.is_study_calendar(loaded)
+        found += _judged_events(loaded.covering(horizon), horizon, judge, study_calendar)
+        role: Role = "study" if study_calendar else "busy"
+        found += (
+            JudgedEvent(loaded.source, c.summary, (c.start, c.end), Verdict(role, "free/busy"))
+            for c in _freebusy_commitments(loaded, horizon, busy, study_calendar)
+        )
+    return tuple(sorted(found, key=lambda j: (j.span or (-1, -1), j.summary, j.source)))
 
 
 def _is_plan_session(event: icalendar.Event) -> bool:

@@ -9,8 +9,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .calendar_in import JudgedEvent
 from .compare import Comparison
 from .report import Report, SessionOut
+from .timegrid import Horizon
 from .tuning import WeightOut
 
 
@@ -168,3 +170,22 @@ def comparison_view(cmp: Comparison) -> Group:
         if dropped:
             notes.append(Text(f"{label} drops: {', '.join(dropped)}."))
     return Group(legend, sessions, terms, *notes)
+
+
+def judged_table(judged: Sequence[JudgedEvent], horizon: Horizon) -> Table:
+    """``brainfit calendars``: each event of the week, what the planner makes of it, and why."""
+    table = Table(title=f"Events of {horizon.label} ({horizon.tz_name})", title_justify="left")
+    for column in ("Day", "Time", "Event", "Is", "Why"):
+        table.add_column(column)
+    style = {"busy": "", "study": "bold", "ignored": "dim"}
+    last_day = ""
+    for j in judged:
+        day = when = ""
+        if j.span is not None:
+            start, end = (horizon.to_datetime(m).astimezone(horizon.tz) for m in j.span)
+            day, when = f"{start:%a %d %b}", f"{start:%H:%M}–{end:%H:%M}"
+            when = "all day" if j.all_day else when
+        cells = (day if day != last_day else "", when, j.summary, j.verdict.role, j.verdict.why)
+        table.add_row(*(Text(cell) for cell in cells), style=style[j.verdict.role])
+        last_day = day
+    return table

@@ -420,12 +420,14 @@ def test_latest_stamp_is_the_newest_dtstamp_or_last_modified() -> None:
     assert week.latest_stamp == dt.datetime(2026, 11, 8, 21, 15, tzinfo=dt.UTC)  # freebusy's
 
 
-def test_zone_hint_is_the_first_calendar_with_one() -> None:
+def test_zone_hint_is_the_zone_most_events_use_in_any_order() -> None:
     free_busy = load_calendar(CALENDARS / "freebusy.ics")
     apple = load_calendar(CALENDARS / "apple_calendar_vtimezone.ics")
     google = load_calendar(CALENDARS / "google_xwr_timezone_recurring.ics")
     assert free_busy.zone_hint is None
-    assert zone_hint([free_busy, apple, google]) == NEW_YORK
+    assert zone_hint([free_busy, apple, google]) == zone_hint([google, free_busy, apple])
+    # Berlin 3 events (Google), New York 2 and London 1 (Apple): the most used zone wins.
+    assert zone_hint([free_busy, apple, google]) == BERLIN
     assert zone_hint([free_busy]) is None
 
 

@@ -129,3 +129,10 @@ def test_help_documents_exit_codes() -> None:
     assert code == 0
     for line in ("0  plan written", "2  bad input", "3  the rules cannot all hold"):
         assert line in output
+
+
+def test_empty_tz_is_refused_not_ignored(calendar: Path, tmp_path: Path) -> None:
+    code, output = run("plan", calendar, "--tz", "", "-o", tmp_path / "week.ics")
+    assert code == 2
+    assert "--tz is empty" in output
+    assert not (tmp_path / "week.ics").exists()

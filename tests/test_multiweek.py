@@ -38,7 +38,7 @@ def synthetic_weeks(tmp_path: Path, seed: int, weeks: int) -> api.Inputs:
     return api.load_inputs(paths, profile=Profile(timezone=TZ), week=WEEK)
 
 
-@pytest.mark.parametrize(("seed", "weeks"), [(2, 2), (12, 2), (8, 3)])
+@pytest.mark.parametrize(("seed", "weeks"), [(1, 2), (12, 2), (5, 3)])
 def test_week_by_week_with_seam_program_equals_one_joint_model(
     tmp_path: Path, seed: int, weeks: int
 ) -> None:
@@ -53,7 +53,7 @@ def test_week_by_week_with_seam_program_equals_one_joint_model(
 
 
 def test_two_processes_give_the_same_plan(tmp_path: Path) -> None:
-    inputs = synthetic_weeks(tmp_path, 8, 3)
+    inputs = synthetic_weeks(tmp_path, 5, 3)
     models = [api.shifted(inputs, k).week for k in range(3)]
     one, two = solve_weeks(models), solve_weeks(models, processes=2)
     assert [p.sessions for p in one.plans] == [p.sessions for p in two.plans]

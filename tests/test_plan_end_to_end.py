@@ -7,12 +7,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 from icalendar import Calendar
 
 from brainfit_solver import api
+from brainfit_solver.cli import main
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.profile import Profile, Window
-from support import Ev, calendar_bytes, inputs_for, kind, ruleset, write_calendar
+from support import REPO, Ev, calendar_bytes, inputs_for, kind, ruleset, write_calendar
 
 
 def sunday_only(window: str, tz: str) -> Profile:
@@ -195,3 +197,23 @@ def test_study_calendar_can_be_named_by_its_display_name(tmp_path: Path) -> None
     profile = Profile.model_validate({"timezone": "Europe/Berlin", "study": {"calendars": ["Uni"]}})
     inputs = api.load_inputs([path], profile=profile, week="2026-W49")
     assert [(c.summary, c.study) for c in inputs.calendar.commitments] == [("Group work", True)]
+
+
+def test_plan_zone_does_not_depend_on_the_order_of_calendars(tmp_path: Path) -> None:
+    """Without --tz or a profile zone, the plan is in the zone most events use, whichever
+    calendar comes first, and the summary says which zone and why."""
+    student = REPO / "examples" / "student" / "calendar.ics"  # 28 events in Berlin
+    office = REPO / "examples" / "office" / "calendar.ics"  # 20 events in New York
+    outputs = []
+    for order, calendars in enumerate([(office, student), (student, office)]):
+        out = tmp_path / f"week{order}.ics"
+        result = CliRunner().invoke(
+            main, ["plan", *map(str, calendars), "--week", "2026-W49", "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        assert (
+            "Times are in Europe/Berlin: the zone most events in the calendars use (28 of 48)"
+            in (" ".join(result.output.split()))
+        )
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]

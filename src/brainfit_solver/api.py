@@ -24,7 +24,7 @@ from .calendar_in import (
     judge_events,
     load_calendar,
     week_from_calendars,
-    zone_hint,
+    zone_choice,
 )
 from .check import CheckReport, check_plan, read_plan
 from .domain import CalendarWeek, Plan
@@ -47,6 +47,7 @@ class Inputs:
     calendar: CalendarWeek
     week: Week
     loaded: tuple[LoadedCalendar, ...] = ()  # the parsed calendars, to read other weeks
+    zone_reason: str = ""  # why the plan is in this zone (--tz, profile, calendars, system)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def load_inputs(
     loaded = [
         load_calendar(s, study=study, dates=dates) for s, study in _unique(sources, study_sources)
     ]
-    tz_name = tz or prof.timezone or zone_hint(loaded) or system_zone()
+    tz_name, zone_reason = _choose_zone(tz, prof, loaded)
     where = "--tz" if tz else "timezone"
     tzinfo = zone(tz_name, where=where)
     week_text = week or prof.week
@@ -157,7 +158,27 @@ def load_inputs(
     horizon = Horizon(tzinfo, monday)
     calendar = week_from_calendars(loaded, horizon, study=prof.study, busy=prof.busy)
     week_ = prepare_week(prof, ruleset, calendar, horizon)
-    return Inputs(prof, ruleset, horizon, calendar, week_, tuple(loaded))
+    return Inputs(prof, ruleset, horizon, calendar, week_, tuple(loaded), zone_reason)
+
+
+def _choose_zone(
+    tz: str | None, profile: Profile, loaded: Sequence[LoadedCalendar]
+) -> tuple[str, str]:
+    """The plan's zone and why, by a rule that does not depend on the order of the calendars:
+    --tz, else the profile's timezone, else the zone most of the calendars' events use, else
+    the system's."""
+    if tz is not None:
+        if not tz.strip():
+            raise ProfileError(
+                "--tz is empty", fix="Give an IANA zone such as --tz Europe/Berlin, or leave it out"
+            )
+        return tz, "given with --tz"
+    if profile.timezone:
+        return profile.timezone, "the profile's timezone"
+    choice = zone_choice(loaded)
+    if choice is not None:
+        return choice
+    return system_zone(), "no calendar names a zone: the system's zone"
 
 
 def _planned_dates(week_text: str | None, weeks: int) -> tuple[dt.date, dt.date] | None:
@@ -181,7 +202,7 @@ def shifted(inputs: Inputs, weeks: int) -> Inputs:
     horizon = Horizon(inputs.horizon.tz, inputs.horizon.monday + dt.timedelta(weeks=weeks))
     calendar = week_from_calendars(inputs.loaded, horizon, study=prof.study, busy=prof.busy)
     week_ = prepare_week(prof, inputs.rules, calendar, horizon)
-    return Inputs(prof, inputs.rules, horizon, calendar, week_, inputs.loaded)
+    return Inputs(prof, inputs.rules, horizon, calendar, week_, inputs.loaded, inputs.zone_reason)
 
 
 def with_weights(inputs: Inputs, overrides: Mapping[str, int], *, origin: str) -> Inputs:

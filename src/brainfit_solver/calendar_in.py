@@ -91,6 +91,7 @@ class LoadedCalendar:
     latest_stamp: dt.datetime | None
     dates: tuple[dt.date, dt.date] | None = None
     original: str | None = field(default=None, repr=False, compare=False)
+    zones: tuple[tuple[str, int], ...] = ()  # IANA zone -> events whose DTSTART uses it
 
     def covering(self, horizon: Horizon) -> LoadedCalendar:
         """This calendar if it was read for every day of ``horizon``, else the whole file."""
@@ -166,12 +167,39 @@ def _load_text(
         latest_stamp=facts.latest_stamp,
         dates=dates if filtered is not None else None,
         original=text if filtered is not None else None,
+        zones=tuple(sorted(facts.zones.items())),
     )
 
 
 def zone_hint(calendars: Sequence[LoadedCalendar]) -> str | None:
-    """The zone the first calendar that has an opinion lives in, for profiles naming none."""
-    return next((loaded.zone_hint for loaded in calendars if loaded.zone_hint), None)
+    """The calendars' zone for profiles naming none (``zone_choice``), without the reason."""
+    choice = zone_choice(calendars)
+    return choice[0] if choice is not None else None
+
+
+def zone_choice(calendars: Sequence[LoadedCalendar]) -> tuple[str, str] | None:
+    """The zone most events of all the calendars use, and why, whatever the order of the
+    calendars; None when no calendar names a zone.
+
+    Events are counted by the zone of their DTSTART (a calendar's X-WR-TIMEZONE is applied
+    first, so a Google export's UTC times count for its zone); ties go to the first name
+    alphabetically. A calendar that declares a zone but has no zoned events counts once.
+    """
+    counts: Counter[str] = Counter()
+    for loaded in calendars:
+        counts.update(dict(loaded.zones))
+        if not loaded.zones and loaded.zone_hint:
+            counts[loaded.zone_hint] += 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    name, used = ranked[0]
+    total = sum(counts.values())
+    why = f"the zone most events in the calendars use ({used} of {total})"
+    if len(ranked) > 1:
+        others = ", ".join(f"{zone_} {n}" for zone_, n in ranked[1:4])
+        why += f"; others: {others}" + (", …" if len(ranked) > 4 else "")
+    return name, why
 
 
 def week_from_calendars(

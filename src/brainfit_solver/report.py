@@ -67,6 +67,11 @@ class Report(_Out):
     tool_version: str = Field(default=__version__, description="brainfit-solver's version.")
     week: str = Field(description="ISO week planned, e.g. 2026-W49.")
     timezone: str = Field(description="IANA time zone of the plan.")
+    timezone_reason: str = Field(
+        default="",
+        description="Why the plan is in this zone: --tz, the profile, the zone most of the "
+        "calendars' events use, or the system's.",
+    )
     status: str = Field(description="OPTIMAL (proven) or FEASIBLE (time limit reached).")
     objective: int
     bound: int = Field(description="Best proven upper bound on the objective.")
@@ -124,6 +129,7 @@ def build_report(result: PlanResult) -> Report:
     return Report(
         week=horizon.label,
         timezone=horizon.tz_name,
+        timezone_reason=inputs.zone_reason,
         status=plan.status,
         objective=plan.objective,
         bound=plan.bound,

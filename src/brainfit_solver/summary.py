@@ -63,9 +63,15 @@ def dropped_line(report: Report) -> Text:
     return Text(f"This week's plan drops: {listed}.", style="bold yellow")
 
 
+def zone_line(report: Report) -> Text:
+    """Which zone the times are in and why, so a traveller's plan is never silently shifted."""
+    why = f": {report.timezone_reason}" if report.timezone_reason else ""
+    return Text(f"Times are in {report.timezone}{why}.", style="dim")
+
+
 def render(report: Report) -> Group:
     parts: list[RenderableType] = [week_table(report), objective_table(report)]
-    parts.append(status_line(report))
+    parts += [zone_line(report), status_line(report)]
     if report.dropped:
         parts.append(dropped_line(report))
     return Group(*parts)

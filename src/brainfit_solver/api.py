@@ -147,6 +147,8 @@ def load_inputs(
     loaded = [
         load_calendar(s, study=study, dates=dates) for s, study in _unique(sources, study_sources)
     ]
+    _check_study_names(prof, loaded)
+    ruleset = _without_excluded(ruleset, prof)
     tz_name, zone_reason = _choose_zone(tz, prof, loaded)
     where = "--tz" if tz else "timezone"
     tzinfo = zone(tz_name, where=where)
@@ -179,6 +181,47 @@ def _choose_zone(
     if choice is not None:
         return choice
     return system_zone(), "no calendar names a zone: the system's zone"
+
+
+def _check_study_names(profile: Profile, loaded: Sequence[LoadedCalendar]) -> None:
+    """Every ``[study] calendars`` entry that is a display name must name a calendar given:
+    a misspelt name would otherwise silently leave the lectures without snacks."""
+    names = {c.display_name.casefold() for c in loaded if c.display_name}
+    for entry in profile.study.calendars:
+        if not _names_a_source(profile, entry) and entry.casefold() not in names:
+            known = ", ".join(sorted(repr(c.display_name) for c in loaded if c.display_name))
+            raise ProfileError(
+                f"[study] calendars: {entry!r} names no calendar given "
+                f"(calendar names: {known or 'none of the calendars has one'})",
+                file=str(profile.base_dir) if profile.base_dir else None,
+                where="[study] calendars",
+                fix="Write the calendar's name as your calendar app shows it (X-WR-CALNAME), "
+                "or its file path or URL",
+            )
+
+
+def _without_excluded(rules: RuleSet, profile: Profile) -> RuleSet:
+    """The rule set with the profile's ``exclude``d kinds never planned (weekly maximum 0);
+    only optional kinds may be left out, since the rules require the others."""
+    if not profile.exclude:
+        return rules
+    kinds = dict(rules.kinds)
+    for kind_id in profile.exclude:
+        kind = kinds.get(kind_id)
+        if kind is None or kind.per_week.min > 0:
+            why = "is not a kind of the rule set" if kind is None else "is required by the rules"
+            optional = ", ".join(k for k, v in rules.kinds.items() if v.per_week.min == 0)
+            raise ProfileError(
+                f"exclude: {kind_id} {why}",
+                file=str(profile.base_dir) if profile.base_dir else None,
+                where="exclude",
+                fix=f"Leave out only optional kinds ({optional}), or use a rule file "
+                "that does not require it (--rules)",
+            )
+        kinds[kind_id] = kind.model_copy(
+            update={"per_week": kind.per_week.model_copy(update={"max": 0})}
+        )
+    return rules.model_copy(update={"kinds": kinds})
 
 
 def _planned_dates(week_text: str | None, weeks: int) -> tuple[dt.date, dt.date] | None:

@@ -80,8 +80,9 @@ class LoadedCalendar:
     a separate study calendar: every event in it is study.
 
     ``dates`` is set when events that cannot touch those days were left out (``prefilter``);
-    ``original`` then keeps the text, so a week outside them is read from the whole file
-    (``covering``), never from the filtered one.
+    ``original`` keeps the whole text, so a week outside them is read from the whole file
+    (``covering``), never from the filtered one, and an error found while reading a week can
+    name its line.
     """
 
     source: str
@@ -92,6 +93,11 @@ class LoadedCalendar:
     dates: tuple[dt.date, dt.date] | None = None
     original: str | None = field(default=None, repr=False, compare=False)
     zones: tuple[tuple[str, int], ...] = ()  # IANA zone -> events whose DTSTART uses it
+
+    @property
+    def display_name(self) -> str:
+        """The calendar's name in the user's app (X-WR-CALNAME), '' when it has none."""
+        return _text(self.calendar, "X-WR-CALNAME")
 
     def covering(self, horizon: Horizon) -> LoadedCalendar:
         """This calendar if it was read for every day of ``horizon``, else the whole file."""
@@ -166,7 +172,7 @@ def _load_text(
         study=study,
         latest_stamp=facts.latest_stamp,
         dates=dates if filtered is not None else None,
-        original=text if filtered is not None else None,
+        original=text,
         zones=tuple(sorted(facts.zones.items())),
     )
 
@@ -271,8 +277,30 @@ def read_calendars(
 # --- step 1: bytes -------------------------------------------------------------------------
 
 
+# Files people pick by mistake: what they are, told by their first bytes.
+_NOT_CALENDARS = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word, Excel or OpenDocument file)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+
 def _decode(data: bytes, name: str) -> str:
-    """UTF-8 text (RFC 5545 §3.1.4); any other encoding is refused with the line it breaks."""
+    """UTF-8 text (RFC 5545 §3.1.4); any other encoding is refused with the line it breaks.
+
+    A file that is not text at all (a PDF of the timetable, a screenshot) is named for what
+    it is, since "save it as UTF-8" would send its owner the wrong way."""
+    for magic, what in _NOT_CALENDARS:
+        if data.startswith(magic):
+            raise CalendarError(
+                f"this is {what}, not an iCalendar file",
+                file=name,
+                fix="Export the calendar from your calendar app as an .ics file and pass that",
+            )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -805,7 +833,7 @@ class _Judge:
         """
         if loaded.study:
             return True
-        display = _text(loaded.calendar, "X-WR-CALNAME").casefold()
+        display = loaded.display_name.casefold()
         for entry in self.study.calendars:
             if entry.casefold() == display or entry == loaded.source:
                 return True
@@ -930,12 +958,33 @@ def _occurrences(loaded: LoadedCalendar, horizon: Horizon) -> list[icalendar.Eve
     try:
         occurrences: list[icalendar.Event] = loaded._query.between(horizon.start, horizon.end)
     except Exception as exc:  # third-party code on user data: never let it escape raw
+        culprit = _unexpandable(loaded, horizon)
+        where = _where(loaded.original or "", culprit) if culprit is not None else None
+        what = f"the recurring {_describe(culprit)}" if culprit is not None else "a recurring event"
         raise CalendarError(
-            f"cannot expand the recurring events ({exc})",
+            f"cannot expand {what} ({exc})",
             file=loaded.source,
-            fix="Check the RRULE, RDATE and EXDATE of the event named above",
+            where=where,
+            fix="Check that event's RRULE, RDATE and EXDATE, or delete the event and export again",
         ) from exc
     return occurrences
+
+
+def _unexpandable(loaded: LoadedCalendar, horizon: Horizon) -> icalendar.Component | None:
+    """The first event whose recurrence the library cannot expand over the horizon, found by
+    expanding each series alone (only on the error path, so its cost does not matter)."""
+    zones = list(loaded.calendar.walk("VTIMEZONE"))
+    for event in loaded.calendar.walk("VEVENT"):
+        if not any(prop in event for prop in ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")):
+            continue
+        alone = icalendar.Calendar()
+        for component in [*zones, event]:
+            alone.add_component(component)
+        try:
+            recurring_ical_events.of(alone).between(horizon.start, horizon.end)
+        except Exception:  # the library's own error is what the caller reports
+            return event
+    return None
 
 
 def _freebusy_commitments(

@@ -378,7 +378,7 @@ def plan(
     elif report.dropped:
         dropped = ", ".join(d.rule for d in report.dropped)
         _err().print(f"warning: this week's plan drops {dropped}", markup=False)
-    if alternative is not None and compare_weights:
+    if alternative is not None and compare_weights and not quiet:
         from .compare import compare as compare_reports
         from .summary import comparison_view
 

@@ -11,7 +11,15 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 from .errors import ProfileError
 from .inputs import read_toml, validate
@@ -78,6 +86,16 @@ class Window(_Strict):
     fri: Range | bool | None = None
     sat: Range | bool | None = None
     sun: Range | bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_off(cls, data: Any) -> Any:
+        """``default = "off"``: only the days named are open (a rota, a part-time plan);
+        the other days are off, and the standard window is what suggestions offer them."""
+        if isinstance(data, dict) and data.get("default") in ("off", "none", False):
+            days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+            data = {day: data.get(day, False) for day in days}
+        return data
 
     @field_validator("mon", "tue", "wed", "thu", "fri", "sat", "sun", mode="before")
     @classmethod
@@ -148,7 +166,11 @@ class Profile(_Strict):
     study: StudyRecognition = Field(default_factory=StudyRecognition)
     busy: BusyPolicy = Field(default_factory=BusyPolicy)
     preferences: dict[str, KindPreference] = Field(default_factory=dict)
-    weights: dict[str, int] = Field(default_factory=dict)
+    weights: dict[str, StrictInt] = Field(default_factory=dict)
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Optional session kinds (weekly minimum 0) this person never wants planned.",
+    )
     solver: SolverSettings = Field(default_factory=SolverSettings)
     base_dir: Path | None = Field(default=None, exclude=True)
 

@@ -26,10 +26,20 @@ def week_table(report: Report) -> Table:
     for s in report.sessions:
         start, end = dt.datetime.fromisoformat(s.start), dt.datetime.fromisoformat(s.end)
         day = f"{start:%a %d %b}"
-        note = f"before {s.before_study}" if s.before_study else ""
+        notes = [f"before {s.before_study}"] if s.before_study else []
+        shift = (end.utcoffset() or dt.timedelta()) - (start.utcoffset() or dt.timedelta())
+        if shift:
+            way = "forward" if shift > dt.timedelta() else "back"
+            notes.append(f"clocks go {way} {_hours(abs(shift))} during it")
+        note = "; ".join(notes)
         table.add_row(day if day != last_day else "", f"{start:%H:%M}–{end:%H:%M}", s.title, note)
         last_day = day
     return table
+
+
+def _hours(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds()) // 60
+    return "an hour" if minutes == 60 else f"{minutes} min"
 
 
 def objective_table(report: Report) -> Table:

@@ -18,7 +18,7 @@ from .errors import TimeZoneError
 
 UTC = dt.UTC
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_ISO_WEEK = re.compile(r"^(\d{4})-[Ww](\d{2})$")
 
 
 def zone(name: str, *, file: str | None = None, where: str | None = None) -> ZoneInfo:

@@ -9,6 +9,10 @@ folder, then reads it ``--runs`` times, each in a fresh process so that peak res
 Mode ``whole`` parses every event; ``filtered`` passes the two weeks read as ``dates``, so
 the loader leaves out the events that cannot touch them (``prefilter``), as ``brainfit plan``
 does; ``both`` (the default) measures the two and checks they read the same commitments.
+Mode ``checker`` measures the independent checker's own reading of the same bytes
+(``check_calendars.read_busy`` over the two weeks), which ``brainfit plan`` adds to the
+planner's; ``plan`` measures filtered and checker, ``both`` all three. The checker must find
+the planner's busy time in the planned week (minutes, start floored and end ceiled).
 The file is never kept: it is too big to commit and takes seconds to make again.
 """
 
@@ -90,6 +94,39 @@ def _fold(line: str) -> str:
     )
 
 
+def child_checker(path: str) -> None:
+    """The checker's reading of the whole file, in this process; prints its phases as JSON."""
+    from brainfit_solver.check_calendars import CalendarBytes, read_busy
+    from brainfit_solver.profile import Profile
+    from brainfit_solver.timegrid import Horizon, parse_week, zone
+
+    horizon = Horizon(zone(TZ), parse_week(WEEK))
+    began = time.perf_counter()
+    data = Path(path).read_bytes()
+    read_at = time.perf_counter()
+    end = horizon.end + dt.timedelta(days=7)
+    busy = read_busy((CalendarBytes(path, data),), Profile(timezone=TZ), horizon.start, end)
+    done = time.perf_counter()
+    inside = [b for b in busy.blocks if b.start < horizon.end]
+    spans = sorted(
+        (horizon.to_minute(b.start), -(-(b.end - horizon.start) // MINUTE)) for b in inside
+    )
+    print(
+        json.dumps(
+            {
+                "load": read_at - began,
+                "week": done - read_at,
+                "next week": 0.0,
+                "n": len(inside),
+                "spans": hashlib.sha256(repr(spans).encode()).hexdigest(),
+            }
+        )
+    )
+
+
+MINUTE = dt.timedelta(minutes=1)
+
+
 def child(path: str, filtered: bool) -> None:
     """One measured read, in this process; prints its phases as JSON."""
     from brainfit_solver.calendar_in import load_calendar, week_from_calendars
@@ -115,6 +152,9 @@ def child(path: str, filtered: bool) -> None:
                 "next week": done - first_week_at,
                 "n": len(week.commitments),
                 "digest": hashlib.sha256(repr(week.commitments).encode()).hexdigest(),
+                "spans": hashlib.sha256(
+                    repr(sorted((c.start, c.end) for c in week.commitments)).encode()
+                ).hexdigest(),
             }
         )
     )
@@ -140,14 +180,22 @@ def main() -> None:
     parser.add_argument("--megabytes", type=float, default=50.0, help="size of the calendar")
     parser.add_argument("--runs", type=int, default=3, help="measured reads (median printed)")
     parser.add_argument(
-        "--mode", choices=("both", "whole", "filtered"), default="both", help="what to measure"
+        "--mode",
+        choices=("both", "whole", "filtered", "checker", "plan"),
+        default="both",
+        help="what to measure",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child and args.mode == "checker":
+        child_checker(args.child)
+        return
     if args.child:
         child(args.child, filtered=args.mode == "filtered")
         return
-    modes = ("whole", "filtered") if args.mode == "both" else (args.mode,)
+    modes = {"both": ("whole", "filtered", "checker"), "plan": ("filtered", "checker")}.get(
+        args.mode, (args.mode,)
+    )
     with tempfile.TemporaryDirectory(prefix="bench-calendar-in-") as folder:
         path = Path(folder) / "big.ics"
         began = time.perf_counter()
@@ -161,12 +209,19 @@ def main() -> None:
         phases = {key: statistics.median(run[0][key] for run in runs) for key in keys}
         peak = statistics.median(run[1] for run in runs)
         print(f"{mode}: runs: {args.runs}, commitments in {WEEK}: {runs[0][0]['n']}")
-        print(f"  median load_calendar        {phases['load']:7.2f} s")
-        print(f"  median week_from_calendars  {phases['week']:7.2f} s")
-        print(f"  median the next week        {phases['next week']:7.2f} s (series already built)")
+        if mode == "checker":
+            print(f"  median reading the bytes    {phases['load']:7.2f} s")
+            print(f"  median read_busy, two weeks {phases['week']:7.2f} s")
+        else:
+            print(f"  median load_calendar        {phases['load']:7.2f} s")
+            print(f"  median week_from_calendars  {phases['week']:7.2f} s")
+            print(f"  median the next week        {phases['next week']:7.2f} s (series built)")
         print(f"  median whole process        {phases['process']:7.2f} s")
         print(f"  median peak resident memory {peak:7.0f} MiB")
-    digests = {run[0]["digest"] for runs in results.values() for run in runs}
+    spans = {run[0]["spans"] for runs in results.values() for run in runs}
+    if len(spans) > 1:
+        raise SystemExit("the checker and the planner read different busy time")
+    digests = {run[0]["digest"] for runs in results.values() for run in runs if "digest" in run[0]}
     if len(digests) > 1:
         raise SystemExit("the modes read different commitments: the filter changed the week")
 

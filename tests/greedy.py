@@ -47,6 +47,7 @@ class Greedy:
             for b in week.busy
         ]
         self.placed: list[Placed] = []
+        self.busy = api.busy_time(inputs)  # the checker's own reading, made once
 
     # -- hard rules ----------------------------------------------------------------------------
 
@@ -143,7 +144,7 @@ class Greedy:
             self.events(placed),
             profile=inputs.profile,
             rules=inputs.rules,
-            calendar=inputs.calendar,
+            busy=self.busy,
             horizon=inputs.horizon,
         )
 

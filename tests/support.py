@@ -10,6 +10,7 @@ from pathlib import Path
 from icalendar import Calendar, Event
 
 from brainfit_solver import api
+from brainfit_solver.check_calendars import CalendarBytes
 from brainfit_solver.domain import CalendarWeek, Commitment
 from brainfit_solver.profile import Profile
 from brainfit_solver.rules import RuleSet, load_rules
@@ -87,14 +88,45 @@ def inputs_of(
     profile: Profile | None = None,
     rules: RuleSet | None = None,
 ) -> api.Inputs:
-    """Model-ready inputs straight from commitments in minutes (no calendar file)."""
+    """Model-ready inputs straight from commitments in minutes (the planner reads no file);
+    the checker reads the same commitments as calendar bytes, study ones from a study
+    calendar, as it always reads its own busy time."""
     horizon = Horizon(zone(tz), parse_week(week))
     profile = profile or Profile(timezone=tz)
     rules = rules or load_rules()
     calendar = CalendarWeek(tuple(commitments))
-    return api.Inputs(
-        profile, rules, horizon, calendar, prepare_week(profile, rules, calendar, horizon)
+    files = tuple(
+        CalendarBytes(
+            f"{'study' if study else 'busy'}.ics",
+            commitments_bytes([c for c in commitments if c.study == study], horizon),
+            study,
+        )
+        for study in (False, True)
     )
+    return api.Inputs(
+        profile,
+        rules,
+        horizon,
+        calendar,
+        prepare_week(profile, rules, calendar, horizon),
+        calendars=files,
+    )
+
+
+def commitments_bytes(commitments: Iterable[Commitment], horizon: Horizon) -> bytes:
+    """Commitments (minutes of ``horizon``) as a calendar of events in UTC."""
+    cal = Calendar()
+    cal.add("prodid", "-//brainfit tests//EN")
+    cal.add("version", "2.0")
+    for i, c in enumerate(commitments):
+        event = Event()
+        event.add("uid", f"c{i}@tests")
+        event.add("dtstamp", STAMP)
+        event.add("dtstart", horizon.to_datetime(c.start).astimezone(dt.UTC))
+        event.add("dtend", horizon.to_datetime(c.end).astimezone(dt.UTC))
+        event.add("summary", c.summary)
+        cal.add_component(event)
+    return bytes(cal.to_ical())
 
 
 def day_at(day: int, clock: str) -> int:

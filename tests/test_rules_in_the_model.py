@@ -194,6 +194,7 @@ def test_sessions_spread_over_days_when_rewarded() -> None:
 
 
 def test_checker_allows_one_snack_per_study_block() -> None:
+    from brainfit_solver import api
     from brainfit_solver.check import PlannedEvent, check_plan
 
     rules = ruleset(
@@ -210,7 +211,7 @@ def test_checker_allows_one_snack_per_study_block() -> None:
             list(events),
             profile=inputs.profile,
             rules=rules,
-            calendar=inputs.calendar,
+            busy=api.busy_time(inputs),
             horizon=inputs.horizon,
         ).violations
 

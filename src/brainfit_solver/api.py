@@ -22,17 +22,19 @@ from .calendar_in import (
     JudgedEvent,
     LoadedCalendar,
     judge_events,
-    load_calendar,
+    load_calendar_bytes,
     week_from_calendars,
     zone_choice,
 )
 from .check import CheckReport, check_plan, read_plan
+from .check_calendars import BusyTime, CalendarBytes, read_busy
 from .domain import CalendarWeek, Plan
 from .errors import CalendarError, ProfileError, TimeZoneError
 from .ics_out import output_stamp, plan_calendar
 from .profile import KindPreference, Profile, load_profile
 from .rules import RuleSet, load_rules
 from .solve import SolverOptions, solve_week
+from .sources import read_source
 from .timegrid import UTC, Horizon, next_full_week, parse_week, zone, zone_name
 from .week import Week, prepare_week
 
@@ -47,6 +49,9 @@ class Inputs:
     calendar: CalendarWeek
     week: Week
     loaded: tuple[LoadedCalendar, ...] = ()  # the parsed calendars, to read other weeks
+    # Each calendar's bytes as read, whole (never the planner's filtered text): what the
+    # independent checker reads busy time from (``check_calendars``).
+    calendars: tuple[CalendarBytes, ...] = ()
     zone_reason: str = ""  # why the plan is in this zone (--tz, profile, calendars, system)
 
 
@@ -144,9 +149,11 @@ def load_inputs(
             fix="Pass one or more .ics files, or list them under 'calendars' in the profile",
         )
     dates = _planned_dates(week or prof.week, weeks)
-    loaded = [
-        load_calendar(s, study=study, dates=dates) for s, study in _unique(sources, study_sources)
-    ]
+    raw = tuple(
+        CalendarBytes(str(s), read_source(s, dates=dates), study)
+        for s, study in _unique(sources, study_sources)
+    )
+    loaded = [load_calendar_bytes(c.data, c.source, study=c.study, dates=dates) for c in raw]
     _check_study_names(prof, loaded)
     ruleset = _without_excluded(ruleset, prof)
     tz_name, zone_reason = _choose_zone(tz, prof, loaded)
@@ -160,7 +167,7 @@ def load_inputs(
     horizon = Horizon(tzinfo, monday)
     calendar = week_from_calendars(loaded, horizon, study=prof.study, busy=prof.busy)
     week_ = prepare_week(prof, ruleset, calendar, horizon)
-    return Inputs(prof, ruleset, horizon, calendar, week_, tuple(loaded), zone_reason)
+    return Inputs(prof, ruleset, horizon, calendar, week_, tuple(loaded), raw, zone_reason)
 
 
 def _choose_zone(
@@ -245,7 +252,16 @@ def shifted(inputs: Inputs, weeks: int) -> Inputs:
     horizon = Horizon(inputs.horizon.tz, inputs.horizon.monday + dt.timedelta(weeks=weeks))
     calendar = week_from_calendars(inputs.loaded, horizon, study=prof.study, busy=prof.busy)
     week_ = prepare_week(prof, inputs.rules, calendar, horizon)
-    return Inputs(prof, inputs.rules, horizon, calendar, week_, inputs.loaded, inputs.zone_reason)
+    return Inputs(
+        prof,
+        inputs.rules,
+        horizon,
+        calendar,
+        week_,
+        inputs.loaded,
+        inputs.calendars,
+        inputs.zone_reason,
+    )
 
 
 def with_weights(inputs: Inputs, overrides: Mapping[str, int], *, origin: str) -> Inputs:
@@ -276,25 +292,52 @@ def export(plan_: Plan, inputs: Inputs) -> bytes:
     return bytes(cal.to_ical())
 
 
+def busy_time(inputs: Inputs, weeks: int = 1) -> BusyTime:
+    """The checker's own reading of the calendars' bytes over ``weeks`` weeks from the
+    planned one, widened by the buffer on both sides (a session's buffer reaches that far)."""
+    pad = dt.timedelta(minutes=inputs.profile.buffer_min)
+    end = dt.datetime.combine(
+        inputs.horizon.monday + dt.timedelta(weeks=weeks), dt.time(0), inputs.horizon.tz
+    )
+    return read_busy(inputs.calendars, inputs.profile, inputs.horizon.start - pad, end + pad)
+
+
 def check(
-    ics: bytes, inputs: Inputs, *, source: str = "plan", dropped: Sequence[str] = ()
+    ics: bytes,
+    inputs: Inputs,
+    *,
+    source: str = "plan",
+    dropped: Sequence[str] = (),
+    busy: BusyTime | None = None,
 ) -> CheckReport:
     """The independent checker's verdict on exported bytes (``dropped``: rules a
-    ``--relax soft`` plan breaks on purpose, checked no further)."""
+    ``--relax soft`` plan breaks on purpose, checked no further; ``busy``: the checker's
+    reading of the calendars, if already made)."""
     return check_plan(
         read_plan(ics, source=source),
         profile=inputs.profile,
         rules=inputs.rules,
-        calendar=inputs.calendar,
+        busy=busy_time(inputs) if busy is None else busy,
         horizon=inputs.horizon,
         dropped=dropped,
     )
 
 
+def same_objective(solver: int, checker: int) -> None:
+    """The solver's objective must be the checker's recomputation of the exported plan; a
+    difference is a bug in the model (or the checker), never a plan to write."""
+    if solver != checker:
+        raise AssertionError(
+            f"internal error: the solver's objective {solver} differs from the checker's "
+            f"{checker} for the same plan"
+        )
+
+
 def plan(
     inputs: Inputs, options: SolverOptions | None = None, *, relax: bool = False
 ) -> PlanResult:
-    """Solve the week, export it and check the export; a plan the checker rejects is a bug.
+    """Solve the week, export it and check the export; a plan the checker rejects, or scores
+    differently from the solver, is a bug.
 
     ``relax=True`` (``--relax soft``): when the rules cannot all hold, plan the best week
     without the least important ones instead of raising ``InfeasibleError``; the plan's
@@ -310,4 +353,5 @@ def plan(
             "internal error: the solver's plan fails the independent check: "
             + "; ".join(verdict.violations)
         )
+    same_objective(solved.objective, verdict.objective)
     return PlanResult(inputs, solved, ics, verdict)

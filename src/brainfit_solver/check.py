@@ -1,9 +1,12 @@
 """An independent checker: re-reads an exported plan and the inputs, tests every hard rule.
 
-It shares the input readers (calendars, profile, rules, the time grid) with the planner but
-none of the model code: windows are checked on local wall-clock times straight from the
-profile, overlaps and buffers on exact minutes, and every soft rule's score is recomputed
-from the file, so a plan is never trusted because the solver said so.
+It shares no code with the planner's reading or model (never ``calendar_in``, ``prefilter``,
+``week``, the model or OR-Tools): busy time and study blocks come from its own reading of
+the calendars' bytes (``check_calendars``), windows are checked on local wall-clock times
+straight from the profile, overlaps, buffers and snack lead times on exact times, and every
+soft rule's score is recomputed from the file, so a plan is never trusted because the
+solver said so. What it shares with the planner is the meaning of the inputs: the profile
+and rule-set models and this package's iCalendar names (CATEGORIES, X-BRAINFIT-KIND).
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ import itertools
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import recurring_ical_events
 from icalendar import Calendar, Component
 
-from .domain import CalendarWeek, Commitment, Session
+from .check_calendars import Block, BusyTime
+from .domain import Session
 from .errors import CalendarError
 from .ics_out import CATEGORY, DROPPED_PROPERTY, KIND_PROPERTY
 from .profile import Profile
@@ -55,8 +58,14 @@ class CheckReport:
         return sum(self.terms.values())
 
 
+# A plan covers at most 52 weeks (``plan --weeks``): a repeating session is expanded over
+# this long from its first start and no further, whatever its RRULE says.
+PLAN_SPAN = dt.timedelta(weeks=53)
+
+
 def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
-    """The BrainFit sessions in an exported plan (other events are ignored)."""
+    """The BrainFit sessions in an exported plan; other events (a ``--merge`` file holds the
+    user's own) are ignored, and never expanded."""
     try:
         cal = Calendar.from_ical(data)
     except ValueError as exc:
@@ -64,31 +73,42 @@ def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
             f"the plan is not a readable iCalendar file ({exc})", file=source
         ) from exc
     events = []
-    for component in _vevents(cal, source):
-        listed = _as_list(component.get("categories"))
-        categories = [str(c) for cats in listed for c in getattr(cats, "cats", ())]
-        if CATEGORY not in categories or str(component.get("status", "")).upper() == "CANCELLED":
+    for component in _sessions(cal, source):
+        categories = _categories(component)
+        if str(component.get("status", "")).upper() == "CANCELLED":
             continue
         kind = str(component.get(KIND_PROPERTY) or next(c for c in categories if c != CATEGORY))
-        start, end = component.decoded("dtstart"), component.decoded("dtend")
-        if not isinstance(start, dt.datetime) or start.tzinfo is None:
-            raise CalendarError(
-                f"event {component.get('uid')} has no zoned start time", file=source
-            )
+        start, end = _zoned(component, source), component.decoded("dtend")
         events.append(
             PlannedEvent(str(component.get("uid")), kind, start, end, str(component.get("summary")))
         )
     return sorted(events, key=lambda e: (e.start, e.kind))
 
 
-def _vevents(cal: Calendar, source: str) -> list[Component]:
-    """The calendar's VEVENTs, a repeating one (RRULE, a ``--repeat`` template) expanded
-    into its occurrences by recurring_ical_events."""
-    components = list(cal.walk("VEVENT"))
-    if not any("RRULE" in c or "RDATE" in c for c in components):
-        return components
+def _categories(component: Component) -> list[str]:
+    listed = _as_list(component.get("categories"))
+    return [str(c) for cats in listed for c in getattr(cats, "cats", ())]
+
+
+def _zoned(component: Component, source: str) -> dt.datetime:
+    start = component.decoded("dtstart")
+    if not isinstance(start, dt.datetime) or start.tzinfo is None:
+        raise CalendarError(f"event {component.get('uid')} has no zoned start time", file=source)
+    return start
+
+
+def _sessions(cal: Calendar, source: str) -> list[Component]:
+    """The plan's BrainFit VEVENTs, a repeating one (RRULE, a ``--repeat`` template) expanded
+    by recurring_ical_events over ``PLAN_SPAN`` from the first session's start."""
+    sessions = [c for c in cal.walk("VEVENT") if CATEGORY in _categories(c)]
+    if not any("RRULE" in c or "RDATE" in c for c in sessions):
+        return sessions
+    only = Calendar()
+    for component in [*cal.walk("VTIMEZONE"), *sessions]:
+        only.add_component(component)
+    first = min(_zoned(c, source) for c in sessions)
     try:
-        return list(recurring_ical_events.of(cal).all())
+        return list(recurring_ical_events.of(only).between(first, first + PLAN_SPAN))
     except Exception as exc:  # third-party code on user data: never let it escape raw
         raise CalendarError(
             f"cannot expand the plan's repeating events ({exc})", file=source
@@ -120,13 +140,17 @@ def check_plan(
     *,
     profile: Profile,
     rules: RuleSet,
-    calendar: CalendarWeek,
+    busy: BusyTime,
     horizon: Horizon,
     previous: Sequence[Session] = (),
     now: dt.datetime | None = None,
     dropped: Collection[str] = (),
 ) -> CheckReport:
     """Every hard rule tested on the plan as exported; the soft score recomputed.
+
+    ``busy`` is the checker's own reading of the calendars (``check_calendars.read_busy``)
+    over at least the horizon and the buffer around it; snacks and scores use the study
+    blocks that overlap the horizon.
 
     When re-planning, ``previous`` holds the previous plan's sessions in this week (for the
     stability score) and ``now`` the moment before which nothing may be new or moved.
@@ -135,14 +159,14 @@ def check_plan(
     report = CheckReport(events)
     bad = report.violations.append
     tz, buffer = horizon.tz, profile.buffer_min
-    busy = [c for c in calendar.commitments if c.end > c.start]
-    study = sorted((c for c in busy if c.study), key=lambda c: c.start)
+    blocks = busy.blocks
+    study = [b for b in busy.study if b.start < horizon.end and horizon.start < b.end]
 
     def label(e: PlannedEvent) -> str:
         return f"{e.kind} {e.start.astimezone(tz):%a %d %b %H:%M}"
 
     spans: list[tuple[int, int, PlannedEvent]] = []
-    snacked: set[Commitment] = set()
+    snacked: set[Block] = set()
     for e in events:
         if e.kind not in rules.kinds:
             bad(f"{label(e)}: unknown session kind {e.kind!r}")
@@ -163,13 +187,15 @@ def check_plan(
             bad(f"{label(e)}: {local_start:%A} is a day off in the profile")
         elif not (window.start_minute <= _wall(local_start) and end_wall <= window.end_minute):
             bad(f"{label(e)}: outside the daily window {window}")
-        pad = buffer if kind.buffer else 0
-        for c in busy:
-            if c.start < end + pad and start - pad < c.end:
-                bad(f"{label(e)}: overlaps '{c.summary}' (or its {pad}-min buffer)")
+        margin = buffer if kind.buffer else 0
+        pad = dt.timedelta(minutes=margin)
+        for c in blocks:
+            if c.start < e.end + pad and e.start - pad < c.end:
+                bad(f"{label(e)}: overlaps '{c.summary}' (or its {margin}-min buffer)")
         if kind.anchor == "before_study":
-            block = next((s for s in study if s.start >= end), None)
-            if block is None or block.start - kind.lead_max_min > end:
+            block = next((s for s in study if s.start >= e.end), None)
+            lead = dt.timedelta(minutes=kind.lead_max_min)
+            if block is None or block.start - lead > e.end:
                 bad(f"{label(e)}: not within {kind.lead_max_min} min before a study block")
             elif block in snacked:
                 bad(f"{label(e)}: a second snack before '{block.summary}' (one per study block)")
@@ -281,7 +307,7 @@ def _score(
     profile: Profile,
     rules: RuleSet,
     horizon: Horizon,
-    study: list[Commitment],
+    study: list[Block],
     previous: Sequence[Session] = (),
 ) -> None:
     grid = rules.meta.granularity_min
@@ -298,9 +324,9 @@ def _score(
         elif rule.kind == "active_days":
             raw = len({_day(e, horizon) for e in matching})
         elif rule.kind == "near_study":
-            w = rule.within_min
+            w = dt.timedelta(minutes=rule.within_min)
             for e in matching:
-                s, t = horizon.to_minute(e.start), horizon.to_minute(e.end)
+                s, t = e.start, e.end
                 raw += any(b.start - w <= t <= b.start or b.end <= s <= b.end + w for b in study)
         elif rule.kind in ("preferred_times", "disliked_times"):
             raw = _time_taste(matching, profile, rule.kind, horizon.tz)
@@ -326,26 +352,3 @@ def _time_taste(events: list[PlannedEvent], profile: Profile, which: str, tz: dt
         else:
             count += any(s < r.end_minute and r.start_minute < t for r in pref.disliked)
     return count
-
-
-def check_file(
-    path: str | Path,
-    *,
-    profile: Profile,
-    rules: RuleSet,
-    calendar: CalendarWeek,
-    horizon: Horizon,
-) -> CheckReport:
-    """Read an exported plan from disk and check it."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CalendarError(f"cannot read the plan ({exc.strerror})", file=path) from exc
-    return check_plan(
-        read_plan(data, source=str(path)),
-        profile=profile,
-        rules=rules,
-        calendar=calendar,
-        horizon=horizon,
-    )

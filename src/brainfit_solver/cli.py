@@ -391,6 +391,12 @@ def plan(
 @click.argument("plan_file", metavar="PLAN.ics", type=click.Path(path_type=Path))
 @click.argument("calendars", nargs=-1, type=CALENDAR)
 @with_inputs
+@click.option(
+    "--accept-dropped",
+    is_flag=True,
+    help="Do not check the rules the plan declares dropped (X-BRAINFIT-DROPPED, written by "
+    "--relax soft); without it they are checked like any other.",
+)
 @reports_errors
 def check(
     plan_file: Path,
@@ -401,6 +407,7 @@ def check(
     tz: str | None,
     study: tuple[Path | str, ...],
     weights: tuple[str, ...],
+    accept_dropped: bool = False,
 ) -> None:
     """Verify PLAN.ics against CALENDARS, the profile and the rules, independently of the solver.
 
@@ -430,17 +437,27 @@ def check(
     )
     from .schedule import check_weeks
 
-    report = check_weeks(data, inputs, source=str(plan_file))
+    report = check_weeks(data, inputs, source=str(plan_file), accept_dropped=accept_dropped)
+    dropped = ", ".join(declared_dropped(data))
     if not report.ok:
+        note = ""
+        if dropped and not accept_dropped:
+            note = (
+                f" The plan declares dropped ({dropped}); those rules were checked all the same: "
+                "pass --accept-dropped to accept a plan that breaks them."
+            )
         raise CheckFailedError(
-            f"{len(report.violations)} hard-rule violation(s): " + "; ".join(report.violations),
+            f"{len(report.violations)} hard-rule violation(s): "
+            + "; ".join(report.violations)
+            + note,
             violations=report.violations,
             file=str(plan_file),
         )
-    dropped = declared_dropped(data)
     holds = "every hard rule holds"
-    if dropped:
-        holds = f"every hard rule holds but those the plan declares dropped ({', '.join(dropped)})"
+    if dropped and accept_dropped:
+        holds += f" but these, not checked, as the plan declares them dropped: {dropped}"
+    elif dropped:
+        holds += f" (the plan declares dropped ({dropped}), checked all the same)"
     click.echo(f"{plan_file}: {len(report.events)} sessions, {holds}; objective {report.objective}")
 
 

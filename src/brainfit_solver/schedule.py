@@ -221,6 +221,7 @@ def plan_weeks(
                 cal.add_component(e.component)  # carried over unchanged
     ics = bytes(cal.to_ical())
     checks = _check(ics, all_inputs, models, previous, now, repeat)
+    _same_objectives(solved, checks, repeat)
     results = tuple(
         api.PlanResult(all_inputs[k], plans[k], ics, checks[k]) for k in range(len(plans))
     )
@@ -243,6 +244,7 @@ def _check(
     repeat: bool,
 ) -> tuple[CheckReport, ...]:
     events = read_plan(ics)
+    busy = api.busy_time(all_inputs[0], len(all_inputs))
     reports = []
     for k, inp in enumerate(all_inputs):
         h = inp.horizon
@@ -252,7 +254,7 @@ def _check(
                 [e for e in events if h.start <= e.start < h.end],
                 profile=inp.profile,
                 rules=inp.rules,
-                calendar=inp.calendar,
+                busy=busy,
                 horizon=h,
                 previous=models[k].previous if replanned else (),
                 now=now if replanned else None,
@@ -269,17 +271,38 @@ def _check(
     return tuple(reports)
 
 
+def _same_objectives(solved: WeeksPlan, checks: Sequence[CheckReport], repeat: bool) -> None:
+    """Each week's solver objective is the checker's score of that week in the file. A
+    ``--repeat`` template was scored against the folded week, whose study blocks are only
+    those of every week: each week, with its own study blocks, scores at least as much."""
+    if repeat:
+        (template,) = solved.plans
+        low = min(checks, key=lambda c: c.objective)
+        if low.objective < template.objective:
+            api.same_objective(template.objective, low.objective)
+        return
+    for plan, report in zip(solved.plans, checks, strict=True):
+        api.same_objective(plan.objective, report.objective)
+    api.same_objective(solved.objective, sum(c.objective for c in checks))
+
+
 def sessions_of(result: ScheduleResult) -> list[Session]:
     """Every planned session of every week (a template's once), with its UID."""
     return [s for r in result.weeks for s in r.plan.sessions]
 
 
-def check_weeks(data: bytes, inputs: api.Inputs, *, source: str = "plan") -> CheckReport:
+def check_weeks(
+    data: bytes, inputs: api.Inputs, *, source: str = "plan", accept_dropped: bool = False
+) -> CheckReport:
     """``brainfit check`` on a plan of one or more weeks (a ``--repeat`` template expanded):
     each week from ``inputs``' week to the plan's last one checked against its own calendar,
-    plus the seam rules between weeks. Sessions before ``inputs``' week are ignored."""
+    plus the seam rules between weeks. Sessions before ``inputs``' week are ignored.
+
+    The rules the file declares dropped (X-BRAINFIT-DROPPED) are checked like any other
+    unless ``accept_dropped`` (``--accept-dropped``): a header anyone can write must not
+    exempt a plan from a rule on its own say-so."""
     events = read_plan(data, source=source)
-    dropped = declared_dropped(data)
+    dropped = declared_dropped(data) if accept_dropped else ()
     first = inputs.horizon
     last = max((e.start for e in events), default=first.start).astimezone(first.tz).date()
     weeks = max(1, (last - first.monday).days // 7 + 1)
@@ -287,14 +310,16 @@ def check_weeks(data: bytes, inputs: api.Inputs, *, source: str = "plan") -> Che
         return api.check(data, inputs, source=source, dropped=dropped)
     merged = CheckReport(events=[e for e in events if e.start >= first.start])
     horizons = []
-    for inp in week_inputs(inputs, min(weeks, MAX_WEEKS)):
+    all_inputs = week_inputs(inputs, min(weeks, MAX_WEEKS))
+    busy = api.busy_time(inputs, len(all_inputs))
+    for inp in all_inputs:
         h = inp.horizon
         horizons.append(h)
         report = check_plan(
             [e for e in events if h.start <= e.start < h.end],
             profile=inp.profile,
             rules=inp.rules,
-            calendar=inp.calendar,
+            busy=busy,
             horizon=h,
             dropped=dropped,
         )

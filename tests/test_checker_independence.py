@@ -1,0 +1,350 @@
+"""The checker catches what the planner gets wrong: it reads the calendars itself, compares
+its score with the solver's, expands only the plan's span, and honours a plan's declared
+drops only when asked to."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import datetime as dt
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar, Event
+
+from brainfit_solver import api, calendar_in, soft
+from brainfit_solver.check import check_plan, read_plan
+from brainfit_solver.check_calendars import CalendarBytes, read_busy
+from brainfit_solver.cli import main
+from brainfit_solver.profile import Profile
+from brainfit_solver.timegrid import Horizon, zone
+from support import CALENDARS, REPO, STAMP, Ev, calendar_bytes, write_calendar
+
+SRC = REPO / "src" / "brainfit_solver"
+
+
+# -- the checker reads the calendars itself ----------------------------------------------------
+
+
+def test_check_py_imports_no_planner_reading_or_model_code() -> None:
+    forbidden = {
+        "model", "hard", "soft", "solve", "calendar_in", "prefilter", "week", "multiweek",
+        "explain", "ortools",
+    }  # fmt: skip
+    for name in ("check.py", "check_calendars.py"):
+        tree = ast.parse((SRC / name).read_text(encoding="utf-8"))
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                imported.add((node.module or "").split(".")[-1])
+                imported.update(a.name for a in node.names if node.module is None)
+            elif isinstance(node, ast.Import):
+                imported.update(a.name.split(".")[0] for a in node.names)
+        assert not imported & forbidden, (name, imported & forbidden)
+
+
+def test_a_planner_reading_bug_that_hides_a_lecture_is_caught_by_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lectures fill every window of the week but for 19:00-21:30 on Thursday: a reader that
+    # loses them plans sessions on top of them, which the checker must see in the bytes.
+    events = [Ev(day, "06:00", "22:00", "Lecture") for day in range(7) if day != 3]
+    events.append(Ev(3, "06:00", "19:00", "Lecture"))
+    cal = write_calendar(tmp_path / "cal.ics", events)
+    real = calendar_in._event_commitments
+
+    def loses_lectures(*args: Any, **kwargs: Any) -> Any:
+        return (c for c in real(*args, **kwargs) if c.summary != "Lecture")
+
+    monkeypatch.setattr(calendar_in, "_event_commitments", loses_lectures)
+    inputs = api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
+    assert inputs.calendar.commitments == ()  # the planted bug: the planner sees no lecture
+    with pytest.raises(AssertionError, match=r"fails the independent check: .*overlaps 'Lecture'"):
+        api.plan(inputs)
+
+
+def _planner_blocks(inputs: api.Inputs) -> list[tuple[int, int, bool]]:
+    return sorted((c.start, c.end, c.study) for c in inputs.calendar.commitments)
+
+
+def _checker_blocks(inputs: api.Inputs) -> list[tuple[int, int, bool]]:
+    """The checker's own reading, in the planner's terms: minutes of the horizon, clipped to
+    it, start floored and end ceiled (the planner's documented rounding)."""
+    h = inputs.horizon
+    busy = read_busy(inputs.calendars, inputs.profile, h.start, h.end)
+    found = set()
+    for b in busy.blocks:
+        start = max(h.to_minute(b.start), 0)
+        end = h.to_minute(b.end) + (h.to_datetime(h.to_minute(b.end)) < b.end)
+        end = min(end, h.minutes)
+        if start < end:
+            found.add((start, end, b.summary, b.study))
+    return sorted((s, e, study) for s, e, _, study in found)
+
+
+SAMPLES = sorted(p.name for p in CALENDARS.glob("*.ics"))
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+@pytest.mark.parametrize("policy", ["default", "strict"])
+def test_checker_and_planner_read_the_same_busy_time_from_each_sample(
+    name: str, policy: str
+) -> None:
+    """Two independent readings of every sample calendar agree, under the default busy
+    policy and a strict one (tentative free, all-day busy, a declined address, a category)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # old Thunderbird zone names: the readers handle them
+        cal = Calendar.from_ical((CALENDARS / name).read_bytes())
+    events = cal.walk("VEVENT")
+    first = events[0].decoded("DTSTART") if events else cal.walk("VFREEBUSY")[0]["FREEBUSY"][0]
+    first = first.dt[0] if hasattr(first, "dt") else first
+    week = (first.date() if isinstance(first, dt.datetime) else first).isoformat()
+    profile = Profile(timezone="Europe/Berlin")
+    if policy == "strict":
+        profile = Profile.model_validate(
+            {
+                "timezone": "Europe/Berlin",
+                "busy": {
+                    "tentative": False,
+                    "all_day": True,
+                    "declined_addresses": ["alex@example.org", "student@uni.example"],
+                },
+                "study": {"categories": ["Work"], "summary_pattern": "(?i)meeting|seminar"},
+            }
+        )
+    inputs = api.load_inputs([CALENDARS / name], profile=profile, week=week)
+    assert policy == "strict" or inputs.calendar.commitments  # a week with something in it
+    for weeks in (0, 1):
+        shifted = api.shifted(inputs, weeks)
+        assert _checker_blocks(shifted) == _planner_blocks(shifted), (name, weeks)
+
+
+@pytest.mark.parametrize("name", ["student", "office"])
+def test_checker_and_planner_read_the_same_busy_time_from_the_examples(name: str) -> None:
+    inputs = api.load_inputs(profile=REPO / "examples" / name / "profile.toml")
+    assert inputs.calendar.commitments
+    assert _checker_blocks(inputs) == _planner_blocks(inputs)
+
+
+def test_the_checker_gets_the_whole_calendar_not_the_planners_filtered_text(
+    tmp_path: Path,
+) -> None:
+    cal = write_calendar(tmp_path / "cal.ics", [Ev(1, "10:00", "11:00", "Lecture")])
+    inputs = api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
+    assert [c.data for c in inputs.calendars] == [cal.read_bytes()]
+
+
+# -- expansion over the plan's span only ---------------------------------------------------------
+
+
+def _endless_lecture_calendar(path: Path) -> Path:
+    cal = Calendar()
+    cal.add("prodid", "-//brainfit tests//EN")
+    cal.add("version", "2.0")
+    event = Event()
+    event.add("uid", "weekly-lecture@tests")
+    event.add("dtstamp", STAMP)
+    start = dt.datetime(2026, 10, 5, 10, 0, tzinfo=dt.UTC)
+    event.add("dtstart", start)
+    event.add("dtend", start + dt.timedelta(hours=2))
+    event.add("summary", "Lecture")
+    event.add("rrule", {"freq": "weekly"})  # no COUNT, no UNTIL: every week, for ever
+    cal.add_component(event)
+    path.write_bytes(cal.to_ical())
+    return path
+
+
+def test_check_of_a_merged_plan_with_an_endless_weekly_lecture_finishes(tmp_path: Path) -> None:
+    cal = _endless_lecture_calendar(tmp_path / "cal.ics")
+    merged = tmp_path / "merged.ics"
+    planned = CliRunner().invoke(
+        main, ["plan", str(cal), "--week", "2026-W49", "--tz", "UTC", "--merge", "-o", str(merged)]
+    )
+    assert planned.exit_code == 0, planned.output
+    assert b"RRULE:FREQ=WEEKLY\r\n" in merged.read_bytes()
+    brainfit = Path(sys.executable).with_name("brainfit")
+    done = subprocess.run(
+        [str(brainfit), "check", str(merged), str(cal), "--tz", "UTC"],
+        capture_output=True,
+        text=True,
+        timeout=120,  # it used to expand the lecture for ever
+        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795000000", "TZ": "UTC"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "every hard rule holds" in done.stdout
+
+
+def test_read_plan_ignores_the_users_own_events_in_a_merged_file(tmp_path: Path) -> None:
+    cal = _endless_lecture_calendar(tmp_path / "cal.ics")
+    data = cal.read_bytes()
+    assert read_plan(data) == []
+
+
+# -- the solver's objective must be the checker's ------------------------------------------------
+
+
+@pytest.fixture
+def student() -> api.Inputs:
+    return api.load_inputs(profile=REPO / "examples" / "student" / "profile.toml")
+
+
+def _doubled_bonus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A planted model bug: the session bonus counted twice."""
+    real = soft.SOFT_RULES["session_bonus"]
+    monkeypatch.setitem(soft.SOFT_RULES, "session_bonus", lambda wm, rule: 2 * real(wm, rule))
+
+
+def test_plan_refuses_when_the_solver_objective_differs_from_the_checkers(
+    student: api.Inputs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _doubled_bonus(monkeypatch)
+    with pytest.raises(
+        AssertionError, match=r"the solver's objective \d+ differs from the checker"
+    ):
+        api.plan(student)
+
+
+@pytest.mark.parametrize("weeks", [1, 2])
+def test_plan_weeks_refuses_when_the_solver_objective_differs_from_the_checkers(
+    student: api.Inputs, monkeypatch: pytest.MonkeyPatch, weeks: int
+) -> None:
+    from brainfit_solver.schedule import plan_weeks
+
+    _doubled_bonus(monkeypatch)
+    with pytest.raises(
+        AssertionError, match=r"the solver's objective \d+ differs from the checker"
+    ):
+        plan_weeks(student, weeks=weeks)
+
+
+def test_cli_plan_with_a_mis_scoring_model_is_an_internal_error_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _doubled_bonus(monkeypatch)
+    out = tmp_path / "week.ics"
+    profile = REPO / "examples" / "student" / "profile.toml"
+    result = CliRunner().invoke(main, ["plan", "--profile", str(profile), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "the solver's objective" in result.output and "differs from the checker's" in (
+        result.output
+    )
+    assert not out.exists()
+
+
+# -- X-BRAINFIT-DROPPED exempts nothing unless asked ---------------------------------------------
+
+
+def _tampered_plan(tmp_path: Path) -> tuple[Path, Path]:
+    """A plan whose VO2 max session was moved to the day after HIIT, and whose header then
+    declares the broken rule dropped."""
+    cal = write_calendar(tmp_path / "cal.ics", [Ev(1, "10:00", "12:00", "Lecture")])
+    inputs = api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
+    events = read_plan(api.plan(inputs).ics)
+    h = inputs.horizon
+    busy = read_busy(inputs.calendars, inputs.profile, h.start, h.end)
+    hiit = next(e for e in events if e.kind == "hiit")
+    vo2 = next(e for e in events if e.kind == "vo2max")
+    hiit_day = hiit.start.astimezone(h.tz).date()
+    target = hiit_day + dt.timedelta(days=1 if hiit_day.weekday() < 6 else -1)
+    # Optional sessions (sprint snacks are high intensity too, impact counts as a workout) are
+    # left out, so that moving VO2 max breaks the consecutive-days rule and nothing else.
+    rest = [e for e in events if e is not vo2 and e.kind not in ("sprint_snack", "impact")]
+    length = vo2.end - vo2.start
+    for minutes in range(6 * 60 + 30, 21 * 60, 15):
+        start = dt.datetime.combine(target, dt.time(*divmod(minutes, 60)), h.tz)
+        moved = dataclasses.replace(vo2, start=start, end=start + length)
+        trial = [*rest, moved]
+        verdict = check_plan(
+            trial, profile=inputs.profile, rules=inputs.rules, busy=busy, horizon=h
+        )
+        if [v.partition(":")[0] for v in verdict.violations] == [
+            "high_intensity_not_on_consecutive_days"
+        ]:
+            break
+    else:
+        raise AssertionError("no slot breaks exactly the consecutive-days rule")
+    plan = Calendar()
+    plan.add("prodid", "-//brainfit tests//EN")
+    plan.add("version", "2.0")
+    plan.add("x-brainfit-dropped", "high_intensity_not_on_consecutive_days")
+    for e in trial:
+        event = Event()
+        event.add("uid", e.uid)
+        event.add("dtstamp", STAMP)
+        event.add("dtstart", e.start)
+        event.add("dtend", e.end)
+        event.add("summary", e.summary)
+        event.add("categories", ["BrainFit", e.kind])
+        event.add("x-brainfit-kind", e.kind)
+        plan.add_component(event)
+    plan.add_missing_timezones()
+    path = tmp_path / "tampered.ics"
+    path.write_bytes(plan.to_ical())
+    return path, cal
+
+
+def test_a_declared_drop_does_not_excuse_a_broken_rule_without_accept_dropped(
+    tmp_path: Path,
+) -> None:
+    plan, cal = _tampered_plan(tmp_path)
+    result = CliRunner().invoke(main, ["check", str(plan), str(cal)])
+    assert result.exit_code == 4, result.output
+    assert "high_intensity_not_on_consecutive_days: sessions on both" in result.output
+    assert "declares dropped" in result.output and "--accept-dropped" in result.output
+
+
+def test_accept_dropped_passes_the_plan_and_names_every_exemption_it_honours(
+    tmp_path: Path,
+) -> None:
+    plan, cal = _tampered_plan(tmp_path)
+    result = CliRunner().invoke(main, ["check", str(plan), str(cal), "--accept-dropped"])
+    assert result.exit_code == 0, result.output
+    assert "not checked, as the plan declares them dropped: " in result.output
+    assert "high_intensity_not_on_consecutive_days" in result.output
+
+
+def test_a_plan_that_keeps_the_rules_it_declares_dropped_passes_and_says_so(
+    tmp_path: Path,
+) -> None:
+    cal = write_calendar(tmp_path / "cal.ics", [Ev(1, "10:00", "12:00", "Lecture")])
+    out = tmp_path / "week.ics"
+    planned = CliRunner().invoke(main, ["plan", str(cal), "--week", "2026-W49", "-o", str(out)])
+    assert planned.exit_code == 0, planned.output
+    text = out.read_bytes().replace(
+        b"X-WR-CALNAME", b"X-BRAINFIT-DROPPED:one_high_intensity_per_day\r\nX-WR-CALNAME", 1
+    )
+    out.write_bytes(text)
+    result = CliRunner().invoke(main, ["check", str(out), str(cal)])
+    assert result.exit_code == 0, result.output
+    assert "declares dropped (one_high_intensity_per_day), checked all the same" in result.output
+
+
+# -- the checker's reading on its own ------------------------------------------------------------
+
+
+def _read(data: bytes, profile: Profile, *, study: bool = False) -> list[tuple[str, bool]]:
+    h = Horizon(zone("Europe/Berlin"), dt.date(2026, 11, 30))
+    busy = read_busy((CalendarBytes("c.ics", data, study),), profile, h.start, h.end)
+    return sorted((b.summary, b.study) for b in busy.blocks)
+
+
+def test_the_checker_reads_exact_times_without_rounding() -> None:
+    data = calendar_bytes([Ev(1, "10:03", "10:17", "Meeting")])
+    h = Horizon(zone("Europe/Berlin"), dt.date(2026, 11, 30))
+    busy = read_busy((CalendarBytes("c.ics", data),), Profile(), h.start, h.end)
+    (block,) = busy.blocks
+    assert (block.start.hour, block.start.minute, block.end.minute) == (10, 3, 17)
+    assert not block.study
+
+
+def test_the_checker_honours_study_calendars_and_plan_sessions() -> None:
+    data = calendar_bytes([Ev(1, "10:00", "11:00", "Gym buddy"), Ev(2, "10:00", "11:00", "Exam")])
+    assert _read(data, Profile()) == [("Exam", True), ("Gym buddy", False)]
+    assert _read(data, Profile(), study=True) == [("Exam", True), ("Gym buddy", True)]
+    own = data.replace(b"UID:ev0@tests", b"UID:abc@brainfit-solver")
+    assert _read(own, Profile()) == [("Exam", True)]

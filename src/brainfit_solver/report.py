@@ -95,15 +95,19 @@ class WeeksReport(_Out):
 
 
 def build_report(result: PlanResult) -> Report:
+    """The report of a checked plan. Each term's count is the checker's, from the exported
+    file: the solver's own count is only exact where the rule's weight makes it matter (at
+    weight 0 it claims nothing, though the sessions may still do what the rule counts)."""
     inputs, plan = result.inputs, result.plan
     horizon, rules = inputs.horizon, inputs.rules
+    raw = result.check.raw
     terms = [
         TermOut(
             rule=rule.id,
             kind=rule.kind,
             weight=rule.weight,
-            raw=plan.raw.get(rule.id, 0),
-            points=sign(rule) * rule.weight * plan.raw.get(rule.id, 0),
+            raw=raw.get(rule.id, 0),
+            points=sign(rule) * rule.weight * raw.get(rule.id, 0),
             description=rule.description,
         )
         for rule in rules.soft

@@ -7,6 +7,7 @@ cannot hold, and it can once any one of its rules is left out.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,10 +18,12 @@ from ortools.sat.python import cp_model
 
 from brainfit_solver import api
 from brainfit_solver.cli import main
+from brainfit_solver.domain import Plan
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.explain import relaxations, solve_relaxed
 from brainfit_solver.profile import Profile, Window
 from brainfit_solver.report import build_report
+from brainfit_solver.rules import Count, RuleSet, load_rules
 from brainfit_solver.solve import SolverOptions, build_model, make_solver, solve_week
 from brainfit_solver.week import Week
 from support import Ev, busy, inputs_of, kind, ruleset, write_calendar
@@ -218,11 +221,26 @@ def test_explaining_stays_fast() -> None:
 # -- --relax soft -------------------------------------------------------------------------------
 
 
-def test_relax_soft_drops_the_least_important_rule() -> None:
+def test_relax_soft_breaks_the_rule_whose_breaks_cost_least() -> None:
+    """Five high-intensity days in seven hold at least two consecutive pairs (2 x 60): one
+    high-intensity session fewer (70) costs less."""
     plan = solve_relaxed(five_high_days().week)
-    assert plan.dropped == ("high_apart",)  # priority 60, below the kinds (70) and 90
+    assert plan.dropped in (("hiit_per_week",), ("vo2_per_week",))
+    assert plan.broken == {plan.dropped[0]: 1}
     assert plan.status == "OPTIMAL"
-    assert len([s for s in plan.sessions if s.kind in ("hiit", "vo2")]) == 5
+    high = days_of(plan, ("hiit", "vo2"))
+    assert len(high) == 4 and not any(day + 1 in high for day in high)
+
+
+def four_high_days_in_six() -> api.Inputs:
+    """Two HIIT and two VO2 max a week, Sunday off: four high days in six hold one pair of
+    consecutive days (60), cheaper than a session fewer (70)."""
+    kinds = {
+        "hiit": kind(25, per_week=(2, 2), intensity="high", title="HIIT", priority=70),
+        "vo2": kind(40, per_week=(2, 2), intensity="high", title="VO2 max", priority=70),
+    }
+    profile = Profile(timezone="Europe/Berlin", window=Window(sun="off"))
+    return inputs_of([], profile=profile, rules=ruleset(kinds, hard=[HIGH, APART]))
 
 
 def test_relax_soft_drops_fewer_rules_at_equal_priority() -> None:
@@ -238,6 +256,56 @@ def test_relax_soft_drops_fewer_rules_at_equal_priority() -> None:
     assert len(plan.dropped) == 1 and plan.dropped[0] in ("b_per_week", "one_a_day")
 
 
+def protocol_with(**minimums: int) -> RuleSet:
+    """The bundled protocol with some kinds' weekly counts set (min = max), as a user's copy
+    of the rule file would have them."""
+    rules = load_rules()
+    kinds = {
+        k: kind_.model_copy(update={"per_week": Count(min=minimums[k], max=minimums[k])})
+        if k in minimums
+        else kind_
+        for k, kind_ in rules.kinds.items()
+    }
+    return rules.model_copy(update={"kinds": kinds})
+
+
+HIGH_KINDS = ("hiit", "vo2max")
+WORKOUTS = ("zone2", "hiit", "resistance", "vo2max", "impact")
+
+
+def days_of(plan: Plan, kinds: Sequence[str]) -> list[int]:
+    """The week's days (0 = Monday) of each session of the given kinds, in time order."""
+    return [s.start // 1440 for s in plan.sessions if s.kind in kinds]
+
+
+def test_relax_soft_breaks_the_consecutive_days_rule_as_few_times_as_priorities_allow() -> None:
+    """Three HIIT and a VO2 max, one high-intensity session a day, four weekdays free: four
+    high days in a row break high_intensity_not_on_consecutive_days three times (3 x 60);
+    three high days with one pair (60) and one high-intensity session short (70) cost less."""
+    free = [busy(d, "06:30", "21:30") for d in range(4, 7)]  # Mon-Thu free
+    plan = solve_relaxed(inputs_of(free, rules=protocol_with(hiit=3)).week)
+    high = days_of(plan, HIGH_KINDS)
+    assert len(high) == len(set(high)) == 3
+    assert sum(day + 1 in high for day in high) == 1
+    short = "hiit_per_week" if len(days_of(plan, ["hiit"])) == 2 else "vo2max_per_week"
+    assert plan.dropped == tuple(sorted(("high_intensity_not_on_consecutive_days", short)))
+    assert plan.broken == {"high_intensity_not_on_consecutive_days": 1, short: 1}
+    assert plan.status == "OPTIMAL"
+
+
+def test_relax_soft_puts_no_optional_session_on_a_day_over_its_limit() -> None:
+    """Only Saturday and Sunday free: six required workouts on two days. One session over
+    "two workouts a day at most" (40) and one high-intensity session fewer (70) cost less than
+    two over (80) and the two high days back to back (60); the optional impact sessions stay
+    out rather than add to a day over its limit."""
+    plan = solve_relaxed(inputs_of([busy(d, "06:30", "21:30") for d in range(5)]).week)
+    workouts = days_of(plan, WORKOUTS)
+    assert "impact" not in {s.kind for s in plan.sessions}
+    assert len(workouts) == 5 and sorted({workouts.count(5), workouts.count(6)}) == [2, 3]
+    (missing,) = {"hiit", "vo2max"} - {s.kind for s in plan.sessions}
+    assert plan.broken == {"two_workouts_per_day_at_most": 1, f"{missing}_per_week": 1}
+
+
 def test_relaxed_solve_of_a_feasible_week_drops_nothing_and_matches_the_optimum() -> None:
     inputs = inputs_of([busy(d, "09:00", "17:00") for d in range(5)])
     relaxed, plain = solve_relaxed(inputs.week), solve_week(inputs.week)
@@ -246,7 +314,7 @@ def test_relaxed_solve_of_a_feasible_week_drops_nothing_and_matches_the_optimum(
 
 
 def test_relaxed_plan_is_checked_against_the_rest_of_the_rules() -> None:
-    inputs = five_high_days()
+    inputs = four_high_days_in_six()
     result = api.plan(inputs, relax=True)
     assert result.plan.dropped == ("high_apart",)
     assert result.check.ok
@@ -352,6 +420,23 @@ def test_cli_relax_soft_plans_and_marks_what_was_dropped(
     quiet = CliRunner().invoke(main, [*args, "--quiet"])
     assert quiet.exit_code == 0 and quiet.stdout == ""
     assert "warning: this week's plan drops high_intensity_not_on_consecutive_days" in quiet.stderr
+
+
+def test_relaxed_summary_and_report_say_how_often_each_dropped_rule_is_broken(
+    four_high: list[str], tmp_path: Path
+) -> None:
+    report = tmp_path / "week.json"
+    args = ["plan", *four_high, "-o", str(tmp_path / "w.ics"), "--json", str(report)]
+    result = CliRunner().invoke(main, [*args, "--relax", "soft"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert (
+        "This week's plan drops: high_intensity_not_on_consecutive_days (High-intensity days are "
+        "never back to back, priority 60; broken by 1 pair of consecutive days)."
+    ) in result.stdout
+    dropped = json.loads(report.read_text())["dropped"]
+    assert [(d["rule"], d["broken"]) for d in dropped] == [
+        ("high_intensity_not_on_consecutive_days", 1)
+    ]
 
 
 def test_relax_soft_refuses_multi_week_planning_rather_than_ignoring_it(

@@ -15,9 +15,10 @@ guarded=True)``). When the rules cannot all hold:
    a weekly minimum, drop a hard rule. A window or buffer change rebuilds the week from a
    modified profile with ``prepare_week``, so it is exact, not an estimate.
 
-``solve_relaxed`` (``brainfit plan --relax soft``) turns the guards into soft rules: it first
-minimises the priority of what is dropped (rule file ``priority``, 0-100, ties broken by the
-number of rules), then, with that fixed, maximises the usual objective.
+``solve_relaxed`` (``brainfit plan --relax soft``) counts how often each rule is broken
+instead of requiring it (consecutive-day pairs, sessions over a day's limit, sessions short
+of a weekly minimum): it first minimises those counts weighted by the rule file's
+``priority`` (0-100), then, with that fixed, maximises the usual objective.
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .domain import CalendarWeek, Plan
-from .errors import InfeasibleError, NoPlanFoundError
-from .model import candidates
+from .domain import CalendarWeek, Plan, Session
+from .errors import InfeasibleError
+from .hard import add_counted_hard_rules
+from .model import WeekModel, candidates
 from .profile import Profile, TimeRange
 from .rules import MaxPerDay, RuleSet
 from .soft import add_soft_rules
-from .solve import SolverOptions, build_model, make_solver, read_solution, solve_week
+from .solve import SolverOptions, build_model, make_solver, read_solution, run, solve_week
 from .timegrid import WEEKDAYS
 from .week import Span, Week, prepare_week
 
@@ -606,42 +608,72 @@ def explain_infeasible(week: Week, options: SolverOptions | None = None) -> Infe
 # -- planning without the least important rules -----------------------------------------------
 
 
-def solve_relaxed(week: Week, options: SolverOptions | None = None) -> Plan:
-    """The best week that breaks the least important rules (``--relax soft``).
+def broken_counts(week: Week, sessions: Sequence[Session]) -> dict[str, int]:
+    """How many times a plan breaks each hard rule and weekly minimum it breaks, counted
+    from its sessions: sessions short of a weekly minimum, sessions over a day's limit,
+    pairs of consecutive days (``keep_past`` is not counted here)."""
+    rules, day_of = week.rules, week.horizon.day_of
+    found: dict[str, int] = {}
+    for kind_id, kind in rules.kinds.items():
+        found[f"{kind_id}_per_week"] = max(
+            0, kind.per_week.min - sum(s.kind == kind_id for s in sessions)
+        )
+    for rule in rules.hard:
+        kinds = set(rules.select(rule.applies_to))
+        days = [day_of(s.start) for s in sessions if s.kind in kinds]
+        if isinstance(rule, MaxPerDay):
+            found[rule.id] = sum(max(0, days.count(d) - rule.max) for d in set(days))
+        else:
+            found[rule.id] = sum(d + 1 in days for d in set(days))
+    return {name: n for name, n in found.items() if n}
 
-    Stage 1 minimises the total ``priority`` of the hard rules and weekly minimums it drops
-    (each counted ``priority × (n + 1) + 1``, so that among equally important choices the one
-    dropping fewer rules wins, and a priority-0 rule is never dropped for nothing); stage 2
-    keeps that and maximises the usual objective. ``Plan.dropped`` names what was dropped.
+
+def broken_text(rules: RuleSet, rule_id: str, count: int) -> str:
+    """How a rule is broken, in the unit it is counted in ("1 pair of consecutive days")."""
+    rule = next((r for r in rules.hard if r.id == rule_id), None)
+    if rules.guarded_kind(rule_id) is not None:
+        return f"{_plural(count, 'session')} short of the minimum"
+    if isinstance(rule, MaxPerDay):
+        return f"{_plural(count, 'session')} over a day's limit"
+    if rule is not None:
+        return f"{count} {'pair' if count == 1 else 'pairs'} of consecutive days"
+    return "moving what had already started"
+
+
+def solve_relaxed(week: Week, options: SolverOptions | None = None) -> Plan:
+    """The best week that breaks the least important rules as little as it can
+    (``--relax soft``).
+
+    Every hard rule and weekly minimum is counted instead of required (``hard.
+    add_counted_hard_rules``: consecutive-day pairs, sessions over a day's limit, sessions
+    short of a minimum). Stage 1 minimises the sum over rules of ``priority × count``, each
+    break also counting 1 below any priority step, so that at equal priority fewer breaks
+    win and a priority-0 rule is never broken for nothing; stage 2 keeps that cost and
+    maximises the usual objective. A rule dropped to the least possible extent leaves no room
+    for an optional session on a day whose limit it breaks: that would be a break more.
+    ``Plan.dropped`` names the rules broken and ``Plan.broken`` how often.
     """
     options = options or SolverOptions()
     started = time.perf_counter()
-    model, wm = build_model(week, guarded=True, objective=False)
-    names = sorted(wm.guards)
-    if not names:
+    model = cp_model.CpModel()
+    wm = WeekModel(model, week, guarded=True)
+    broken = add_counted_hard_rules(wm)
+    if not broken:
         return solve_week(week, options)
-    cost = {name: week.rules.priority_of(name) * (len(names) + 1) + 1 for name in names}
-    dropped_cost = sum(cost[name] * (1 - wm.guards[name]) for name in names)
-    model.minimize(dropped_cost)
-    solver = make_solver(options)
-    first = solver.solve(model)
-    if first not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanFoundError(
-            f"no plan was found within the time limit ({options.time_limit_s} s)",
-            fix="Raise --time-limit, or drop it to search until the best week is proven",
-        )
-    model.add(dropped_cost <= round(solver.objective_value))
+    rules = week.rules
+    # More than the number of breaks any plan can have, so one priority step outweighs them.
+    step = 1 + sum(k.per_week.min for k in rules.kinds.values()) + len(broken)
+    step += len(rules.hard) * (len(wm.vars) + week.days)
+    cost = sum((rules.priority_of(name) * step + 1) * expr for name, expr in broken.items())
+    model.minimize(cost)
+    solver, first = run(model, options)
+    model.add(cost <= round(solver.objective_value))
     model.maximize(add_soft_rules(wm))
-    solver = make_solver(options)
-    second = solver.solve(model)
-    if second not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanFoundError(
-            f"no plan was found within the time limit ({options.time_limit_s} s)",
-            fix="Raise --time-limit, or drop it to search until the best week is proven",
-        )
+    solver, second = run(model, options)
     proven = first == second == cp_model.OPTIMAL
     plan = read_solution(
         solver, cp_model.OPTIMAL if proven else cp_model.FEASIBLE, wm, time.perf_counter() - started
     )
-    dropped = tuple(name for name in names if not solver.boolean_value(wm.guards[name]))
-    return dataclasses.replace(plan, dropped=dropped)
+    counts = broken_counts(week, plan.sessions)
+    counts.update({name: 1 for name, guard in wm.guards.items() if not solver.boolean_value(guard)})
+    return dataclasses.replace(plan, dropped=tuple(sorted(counts)), broken=counts)

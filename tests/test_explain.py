@@ -150,6 +150,75 @@ def test_separate_conflicts_are_each_named_and_each_minimal() -> None:
     assert not holds(inputs.week, [n for c in err.conflicts[1:] for n in c])
 
 
+def weekend_only() -> api.Inputs:
+    """The whole protocol in a week busy from 06:30 to 21:30 on every weekday."""
+    return inputs_of([busy(d, "06:30", "21:30") for d in range(5)])
+
+
+def test_conflicts_that_share_a_rule_are_all_named_at_once() -> None:
+    """Saturday and Sunday only: six workouts on two days break "two a day" with HIIT's
+    minimum and again with VO2 max's; HIIT and VO2 max on those two days are back to back or
+    on one day, where one of them makes a third workout. Dropping HIIT's minimum alone leaves
+    the others, so all five are named at once, and no single rule is offered as the fix."""
+    inputs = weekend_only()
+    err = explain(inputs.week)
+    assert set(err.conflicts) == {
+        ("hiit_per_week", "resistance_per_week", "two_workouts_per_day_at_most", "zone2_per_week"),
+        (
+            "resistance_per_week",
+            "two_workouts_per_day_at_most",
+            "vo2max_per_week",
+            "zone2_per_week",
+        ),
+        (
+            "high_intensity_not_on_consecutive_days",
+            "hiit_per_week",
+            "one_high_intensity_per_day",
+            "vo2max_per_week",
+        ),
+        (
+            "high_intensity_not_on_consecutive_days",
+            "hiit_per_week",
+            "resistance_per_week",
+            "two_workouts_per_day_at_most",
+            "vo2max_per_week",
+        ),
+        (
+            "high_intensity_not_on_consecutive_days",
+            "hiit_per_week",
+            "two_workouts_per_day_at_most",
+            "vo2max_per_week",
+            "zone2_per_week",
+        ),
+    }
+    for conflict in err.conflicts:
+        assert_minimal(inputs.week, conflict)
+    rules = sorted({name for c in err.conflicts for name in c})
+    for name in rules:  # the sentence below, checked: no one rule dropped is enough
+        assert not holds(inputs.week, [n for n in rules if n != name]), name
+    assert "5 conflicts (some share rules), each needing a change. (1) " in str(err)
+    assert (
+        "No rule is in every conflict, so no single rule dropped makes the week plannable. "
+        "Relax one of: the daily window"
+    ) in str(err)
+
+
+def test_days_with_room_for_only_one_workout_each_are_said_to_be() -> None:
+    """Weekdays free only 17:00-18:30 (60 min once the buffers are kept), weekends full: each
+    day has room for one workout, five in all, and the minimums ask for six."""
+    week_ = [busy(d, "06:30", "21:30") for d in (5, 6)]
+    week_ += [b for d in range(5) for b in (busy(d, "06:30", "17:00"), busy(d, "18:30", "21:30"))]
+    err = explain(inputs_of(week_).week)
+    assert err.conflicts == (
+        ("hiit_per_week", "resistance_per_week", "vo2max_per_week", "zone2_per_week"),
+    )
+    assert (
+        "Each of the 5 days with room (Mon, Tue, Wed, Thu, Fri) has room for only one of these "
+        "workouts at a time, so the week holds at most 5 of the 6 sessions these minimums ask "
+        "for."
+    ) in str(err)
+
+
 # -- relaxations --------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from .week import Span, Week, prepare_week
 
 _ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _NAME = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CONFLICT_LIMIT = 10  # minimal conflicts named at most; beyond, "at least" that many
 TRIAL_LIMIT_S = 10.0  # per solve while explaining; an undecided trial counts as "no"
 EARLIEST_START = 5 * 60  # window relaxations never start a day before 05:00 ...
 LATEST_END = 23 * 60  # ... or end it after 23:00
@@ -74,40 +76,74 @@ def plannable(week: Week, options: SolverOptions | None = None) -> bool | None:
 
 
 def conflicts(
-    week: Week, options: SolverOptions | None = None, *, limit: int = 10
+    week: Week, options: SolverOptions | None = None, *, limit: int = CONFLICT_LIMIT
 ) -> list[list[str]]:
-    """Minimal sets of rule ids that cannot hold together this week ([] if feasible).
+    """Every minimal set of rule ids that cannot hold together this week ([] if feasible),
+    up to ``limit`` of them, most important first (by the highest ``priority`` among their
+    rules).
 
-    The first is found among all the rules, the next among the rules left once the first
-    set's are set aside, and so on until the rest can hold: the sets are disjoint, and each
-    is minimal (drop any one of its rules and the others can hold, checked by solving). A
-    week whose every day is too full for a kind shows one set per such kind. The sets come
-    most important first (by the highest ``priority`` among their rules).
+    Each set is minimal: drop any one of its rules and the others can hold, checked by
+    solving. Sets may share rules (HIIT's minimum can clash with "two workouts a day" and
+    with "not on consecutive days" at once), and all of them are named at once, so that
+    fixing one never reveals another: the search stops only when taking out any smallest
+    choice of one rule per known set (a minimal hitting set) lets the rest hold, which is
+    true exactly when no other set exists. A set fits no choice that avoids it, so a missing
+    one would have been found there.
     """
     options = _trial_options(options)
     model, wm = build_model(week, guarded=True, objective=False)
     by_index = {lit.index: name for name, lit in wm.guards.items()}
+    everything = sorted(wm.guards)
+    seen: dict[frozenset[str], list[str] | None] = {}
 
     def core_of(active: Sequence[str]) -> list[str] | None:
         """A conflicting subset of ``active``, or None if they can all hold (or undecided)."""
-        model.clear_assumptions()
-        model.add_assumptions([wm.guards[name] for name in active])
-        solver = make_solver(options)
-        if solver.solve(model) != cp_model.INFEASIBLE:
-            return None
-        found = {by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()}
-        return [name for name in active if name in found]
+        key = frozenset(active)
+        if key not in seen:
+            model.clear_assumptions()
+            model.add_assumptions([wm.guards[name] for name in active])
+            solver = make_solver(options)
+            if solver.solve(model) != cp_model.INFEASIBLE:
+                seen[key] = None
+            else:
+                found = {by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()}
+                seen[key] = [name for name in active if name in found]
+        return seen[key]
 
-    found: list[list[str]] = []
-    active = sorted(wm.guards)
-    while len(found) < limit and (core := core_of(active)) is not None:
+    def minimal(core: list[str]) -> list[str]:
         for name in list(core):
             if name in core and (smaller := core_of([n for n in core if n != name])):
                 core = smaller
-        found.append(core)
-        active = [name for name in active if name not in core]
+        return core
+
+    found: list[list[str]] = []
+    first = core_of(everything)
+    if first is not None:
+        found.append(minimal(first))
+    while found and len(found) < limit:
+        for hitting in _hitting_sets(found):
+            core = core_of([name for name in everything if name not in hitting])
+            if core is not None:
+                found.append(minimal(core))
+                break
+        else:
+            break
     rules = week.rules
     return sorted(found, key=lambda c: (-max(map(rules.priority_of, c)), c))
+
+
+def _hitting_sets(sets: Sequence[Sequence[str]]) -> list[frozenset[str]]:
+    """Every minimal set of names holding at least one name of each set, smallest first.
+    The sets here are a few rules each, so trying subsets of their union in size order is
+    quick; a subset is minimal when no smaller hitting set lies inside it."""
+    union = sorted({name for s in sets for name in s})
+    found: list[frozenset[str]] = []
+    for size in range(1, len(sets) + 1):
+        for combo in itertools.combinations(union, size):
+            chosen = frozenset(combo)
+            if all(chosen & set(s) for s in sets) and not any(f <= chosen for f in found):
+                found.append(chosen)
+    return found
 
 
 def minimal_conflict(week: Week, options: SolverOptions | None = None) -> list[str]:
@@ -267,6 +303,42 @@ def _kind_reason(week: Week, kind_id: str) -> str:
     if not days:
         return f"{head}, but {where}"
     return f"{head}, but only {_days_text(week, days)} {has} room for one; {where}"
+
+
+def _room_for_two(week: Week, day: int, kinds: Sequence[str]) -> bool:
+    """Whether a day has room for two workouts of different kinds (a kind is at most once a
+    day), each at its shortest and kept a buffer from busy time and from each other."""
+    pad = week.buffer
+    rooms = [_on_grid(week, span) for span in free_spans(week, day, pad)]
+    for a, b in itertools.permutations(kinds, 2):
+        first, second = week.rules.kinds[a].duration_min[0], week.rules.kinds[b].duration_min[0]
+        for i, room in enumerate(rooms):
+            if room >= first + pad + second:
+                return True
+            if room >= first and any(r >= second for j, r in enumerate(rooms) if j != i):
+                return True
+    return False
+
+
+def _one_workout_a_day(week: Week, conflict: Sequence[str]) -> str:
+    """The sentence for a conflict between weekly minimums that is really the calendar's:
+    every day with room fits only one of these workouts at a time ("" when not so)."""
+    rules = week.rules
+    kinds = [k for name in conflict if (k := rules.guarded_kind(name)) is not None]
+    if len(kinds) < 2 or any(
+        rules.kinds[k].anchor != "free" or not rules.kinds[k].buffer for k in kinds
+    ):
+        return ""
+    days = sorted({c.day for c in candidates(week) if c.kind in kinds})
+    asked = sum(rules.kinds[k].per_week.min for k in kinds)
+    if asked <= len(days) or any(_room_for_two(week, day, kinds) for day in days):
+        return ""
+    each = f"Each of the {len(days)} days" if len(days) > 1 else "The one day"
+    return (
+        f"{each} with room ({_days_text(week, days)}) has "
+        f"room for only one of these workouts at a time, so the week holds at most "
+        f"{len(days)} of the {asked} sessions these minimums ask for."
+    )
 
 
 def describe_rule(week: Week, rule_id: str) -> str:
@@ -562,12 +634,22 @@ def _family_phrase(week: Week, relaxation: Relaxation) -> str:
             return f"the rule {relaxation.subject}"
 
 
-def _conflict_text(week: Week, conflict: Sequence[str]) -> str:
-    reasons = " ".join(describe_rule(week, name).rstrip(".") + "." for name in conflict)
+def _conflict_text(
+    week: Week, conflict: Sequence[str], said: set[str], *, alone: bool = True
+) -> str:
+    """A conflict in words: its rules, then what each of them not yet ``said`` demands."""
+    reasons = " ".join(
+        describe_rule(week, name).rstrip(".") + "." for name in conflict if name not in said
+    )
+    said.update(conflict)
     if len(conflict) == 1:
-        return reasons
+        return reasons or f"{conflict[0]}."
     names = f"{', '.join(conflict[:-1])} and {conflict[-1]}"
-    return f"{names} cannot all hold together (drop any one and the rest can). {reasons}"
+    rest = "the rest" if alone else "the others of them"
+    text = f"{names} cannot all hold together (drop any one and {rest} can)."
+    if one_each := _one_workout_a_day(week, conflict):
+        text += f" {one_each}"
+    return f"{text} {reasons}".rstrip()
 
 
 def explain_infeasible(week: Week, options: SolverOptions | None = None) -> InfeasibleError:
@@ -575,13 +657,25 @@ def explain_infeasible(week: Week, options: SolverOptions | None = None) -> Infe
     with this week's numbers, and the single changes that were checked to make it plannable."""
     found = conflicts(week, options)
     first = found[0] if found else []
-    fixes = relaxations(week, [name for c in found for name in c], options)
+    fixes = relaxations(week, sorted({name for c in found for name in c}), options)
+    said: set[str] = set()
     if len(found) > 1:
-        body = f"{len(found)} separate conflicts, each needing a change. " + " ".join(
-            f"({i}) {_conflict_text(week, c)}" for i, c in enumerate(found, 1)
+        shared = any(set(a) & set(b) for a, b in itertools.combinations(found, 2))
+        many = "at least " if len(found) >= CONFLICT_LIMIT else ""
+        kind = "conflicts (some share rules)" if shared else "separate conflicts"
+        head = f"{many}{len(found)} {kind}"
+        body = f"{head}, each needing a change. " + " ".join(
+            f"({i}) {_conflict_text(week, c, said, alone=False)}" for i, c in enumerate(found, 1)
         )
+        everywhere = [name for name in first if all(name in c for c in found)]
+        if everywhere and not many:
+            body += f" Dropping {' or '.join(everywhere)} alone resolves them all."
+        elif not many:
+            body += (
+                " No rule is in every conflict, so no single rule dropped makes the week plannable."
+            )
     elif found:
-        body = _conflict_text(week, first)
+        body = _conflict_text(week, first, said)
     else:
         body = "the weekly minimums cannot all be met."
     families = list(dict.fromkeys(_family_phrase(week, r) for r in fixes))

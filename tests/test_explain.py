@@ -230,14 +230,17 @@ def test_relaxations_offer_window_buffer_length_and_minimum() -> None:
         "Relax one of: the daily window, the 15-min buffer, zone2's minimum length, "
         "zone2's weekly minimum"
     )
+    added = "then 1 session falls in the added time and the best plan scores 0"
     assert err.relaxations == (
-        'allow a 22:30 end on Monday (window.mon = "06:30-22:30")',
-        'allow a 05:30 start on Monday (window.mon = "05:30-21:30")',
-        'allow a 22:30 end on Tuesday (window.tue = "06:30-22:30")',
-        "shrink the buffer from 15 to 5 min (buffer_min = 5 in the profile)",
-        "shorten Zone 2 cardio to at least 25 min this week (kinds.zone2.duration_min, now 45)",
+        f'allow a 22:30 end on Monday (window.mon = "06:30-22:30"); {added}',
+        f'allow a 05:30 start on Monday (window.mon = "05:30-21:30"); {added}',
+        f'allow a 22:30 end on Tuesday (window.tue = "06:30-22:30"); {added}',
+        "shrink the buffer from 15 to 5 min (buffer_min = 5 in the profile); the best plan "
+        "then scores 0",
+        "shorten Zone 2 cardio to at least 25 min this week (kinds.zone2.duration_min, now 45); "
+        "then 1 session is shorter than 45 min and the best plan scores 0",
         "drop zone2_per_week this week, so no Zone 2 cardio session is required "
-        "(kinds.zone2.per_week.min = 0, now 1)",
+        "(kinds.zone2.per_week.min = 0, now 1); the best plan then scores 0",
     )
 
 
@@ -257,7 +260,9 @@ def test_a_later_end_on_one_day_is_offered_with_its_profile_line() -> None:
     week_ = [busy(d, "06:30", "21:30") for d in range(7)]
     week_[3] = busy(3, "06:30", "21:00")  # Thursday: free from 21:00, but the window ends 21:30
     err = explain(inputs_of(week_, rules=ruleset(zone2_only())).week)
-    assert 'allow a 22:00 end on Thursday (window.thu = "06:30-22:00")' in err.relaxations
+    assert err.relaxations[0].startswith(
+        'allow a 22:00 end on Thursday (window.thu = "06:30-22:00"); then 1 session falls in '
+    )
 
 
 def test_a_day_off_can_be_offered_back() -> None:
@@ -265,17 +270,79 @@ def test_a_day_off_can_be_offered_back() -> None:
     week_ = [busy(d, "06:30", "21:30") for d in range(6)]
     err = explain(inputs_of(week_, profile=profile, rules=ruleset(zone2_only())).week)
     assert "but your calendar has no free time between 06:30 and 21:30." in str(err)
-    assert 'allow exercise on Sunday (window.sun = "06:30-21:30")' in err.relaxations
+    assert err.relaxations[0] == (
+        'allow exercise on Sunday (window.sun = "06:30-21:30"); then 1 session falls in the '
+        "added time and the best plan scores 0"
+    )
+
+
+def in_added_time(week: Week, plan: Plan) -> int:
+    """Sessions of a plan outside the given week's windows (in time a relaxation added)."""
+    count = 0
+    for s in plan.sessions:
+        window = week.windows[s.start // 1440]
+        count += window is None or s.start < window.start or s.end > window.end
+    return count
+
+
+def assert_costs_are_true(week: Week, err: InfeasibleError, texts: Sequence[str]) -> None:
+    """Each relaxation offered is one of ``texts`` with its cost appended, and that cost is
+    what planning the changed week gives: the sessions in the added time and the objective."""
+    found = relaxations(week, [n for c in err.conflicts for n in c])
+    assert [r.text for r in found] == list(texts)
+    for relaxation, offered in zip(found, err.relaxations, strict=True):
+        plan = solve_week(relaxation.week)
+        added = in_added_time(week, plan)
+        sessions = f"{added} session{'' if added == 1 else 's'}"
+        assert offered == (
+            f"{relaxation.text}; then {sessions} fall in the added time and the best plan "
+            f"scores {plan.objective}"
+        )
+
+
+def test_a_crammed_week_is_offered_an_earlier_start_next_to_a_later_end() -> None:
+    inputs = weekend_only()
+    err = explain(inputs.week)
+    assert_costs_are_true(
+        inputs.week,
+        err,
+        [
+            'allow exercise until 22:30 every day (window.default = "06:30-22:30")',
+            'allow exercise from 05:30 every day (window.default = "05:30-21:30")',
+        ],
+    )
+
+
+def test_opening_days_off_is_offered_before_widening_every_day() -> None:
+    """Weekdays off, and the weekend has room for one workout a day: opening one weekday is
+    not enough for six workouts, opening two is, and a wider window on the weekend is not
+    (two workouts a day at most)."""
+    window = Window.model_validate(dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), "off"))
+    profile = Profile(timezone="Europe/Berlin", window=window)
+    week_ = [b for d in (5, 6) for b in (busy(d, "06:30", "17:00"), busy(d, "18:30", "21:30"))]
+    inputs = inputs_of(week_, profile=profile)
+    err = explain(inputs.week)
+    assert_costs_are_true(
+        inputs.week,
+        err,
+        [
+            "allow exercise on Monday and Tuesday "
+            '(window.mon = "06:30-21:30", window.tue = "06:30-21:30")',
+        ],
+    )
 
 
 def test_hard_rule_conflict_offers_to_drop_each_rule_or_lower_a_minimum() -> None:
     err = explain(five_high_days().week)
     assert err.relaxations == (
-        "lower the weekly minimum of HIIT from 4 to 3 (kinds.hiit.per_week.min)",
+        "lower the weekly minimum of HIIT from 4 to 3 (kinds.hiit.per_week.min); the best plan "
+        "then scores 0",
         "drop vo2_per_week this week, so no VO2 max session is required "
-        "(kinds.vo2.per_week.min = 0, now 1)",
-        "drop high_apart this week (rule high_apart)",
-        "drop one_high_per_day this week (rule one_high_per_day)",
+        "(kinds.vo2.per_week.min = 0, now 1); the best plan then scores 0",
+        "drop high_apart this week (rule high_apart); it is then broken by at least 2 pairs of "
+        "consecutive days, and the best plan that breaks it that little scores 0",
+        "drop one_high_per_day this week (rule one_high_per_day); it is then broken by at least "
+        "1 session over a day's limit, and the best plan that breaks it that little scores 0",
     )
 
 
@@ -468,10 +535,14 @@ def test_cli_impossible_week_exits_3_says_why_and_writes_nothing(
         "weekly minimums ask for 4 (hiit 2, vo2max 2)."
     ) in result.stderr
     lines = result.stderr.splitlines()
-    assert '  - would work: allow exercise on Sunday (window.sun = "06:30-21:30")' in lines
+    assert (
+        '  - would work: allow exercise on Sunday (window.sun = "06:30-21:30"); then 1 session '
+        "falls in the added time and the best plan scores 0"
+    ) in lines
     assert (
         "  - would work: drop high_intensity_not_on_consecutive_days this week "
-        "(High-intensity days are never back to back)"
+        "(High-intensity days are never back to back); it is then broken by at least 1 pair of "
+        "consecutive days, and the best plan that breaks it that little scores 0"
     ) in lines
 
 

@@ -27,13 +27,13 @@ import dataclasses
 import datetime as dt
 import itertools
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from .domain import CalendarWeek, Plan, Session
-from .errors import InfeasibleError
+from .errors import InfeasibleError, NoPlanFoundError
 from .hard import add_counted_hard_rules
 from .model import WeekModel, candidates
 from .profile import Profile, TimeRange
@@ -378,14 +378,22 @@ class Relaxation:
     """One change to this week's inputs, checked by solving to make the week plannable.
 
     ``family`` is what it changes (``window``, ``buffer``, ``shorter``, ``minimum``,
-    ``drop``), ``subject`` the rule, kind or weekday, ``text`` the sentence a user reads and
-    ``week`` the changed week itself (plan it with ``solve_week``).
+    ``drop``), ``subject`` the rule, kind or weekday, ``text`` the sentence a user reads,
+    ``week`` the changed week itself (plan it with ``solve_week``) and ``cost`` what the best
+    plan of that week gives up for it (sessions in the added time, the rule broken, the
+    objective), so that fixes can be weighed against each other.
     """
 
     family: str
     subject: str
     text: str
     week: Week
+    cost: str = ""
+
+    @property
+    def offer(self) -> str:
+        """The change and its cost, as a "would work" line says them."""
+        return f"{self.text}; {self.cost}" if self.cost else self.text
 
 
 def rebuild(week: Week, *, profile: Profile | None = None, rules: RuleSet | None = None) -> Week:
@@ -554,7 +562,10 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         found.sort(key=lambda item: (item[0], item[1]))
         edges = [r for _, _, r in found if not r.text.startswith("allow exercise on")]
         days_off = [r for _, _, r in found if r.text.startswith("allow exercise on")]
-        return edges[:MAX_WINDOW_RELAXATIONS] + days_off[:MAX_WINDOW_RELAXATIONS]
+        # A day off opened is time the calendar already has free; a wider edge eats into
+        # the morning or the night, so days off come first.
+        return days_off[:MAX_WINDOW_RELAXATIONS] + edges[:MAX_WINDOW_RELAXATIONS]
+    out = _days_off_relaxation(week, [wd for wd, c in current.items() if c is None], options)
     open_days = {wd: c for wd, c in current.items() if c is not None}
 
     def all_ending(value: int) -> Week:
@@ -587,7 +598,7 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         value, changed = hit
         clock = _clock_range(window.default.start_minute, value)
         text = f"allow exercise until {str(clock)[-5:]} every day ({where(clock)})"
-        return [Relaxation("window", "every day", text, changed)]
+        out.append(Relaxation("window", "every day", text, changed))
     top = -(-earliest // WINDOW_STEP) * WINDOW_STEP - WINDOW_STEP
     if open_days and (
         hit := _first(list(range(top, EARLIEST_START - 1, -WINDOW_STEP)), all_starting, options)
@@ -595,12 +606,36 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         value, changed = hit
         clock = _clock_range(value, window.default.end_minute)
         text = f"allow exercise from {clock.start:%H:%M} every day ({where(clock)})"
-        return [Relaxation("window", "every day", text, changed)]
+        out.append(Relaxation("window", "every day", text, changed))
+    if out:
+        return out
     text = (
         f"widen every day's window to {EARLIEST_START // 60:02d}:{EARLIEST_START % 60:02d}-"
         f"{LATEST_END // 60:02d}:{LATEST_END % 60:02d}, days off included (window in the profile)"
     )
     return [Relaxation("window", "every day", text, _with_windows(week, widest))]
+
+
+def _days_off_relaxation(
+    week: Week, days_off: Sequence[int], options: SolverOptions
+) -> list[Relaxation]:
+    """When no single day off is enough: a few days off opened together (the default
+    window), found by opening them all and closing again, latest first, each that can be."""
+    default = week.profile.window.default
+    if len(days_off) < 2 or not plannable(
+        _with_windows(week, dict.fromkeys(days_off, default)), options
+    ):
+        return []
+    opened = list(days_off)
+    for wd in reversed(days_off):
+        fewer = [d for d in opened if d != wd]
+        if plannable(_with_windows(week, dict.fromkeys(fewer, default)), options):
+            opened = fewer
+    names = [_NAME[wd] for wd in opened]
+    listed = f"{', '.join(names[:-1])} and {names[-1]}"
+    fields = ", ".join(f'window.{WEEKDAYS[wd]} = "{default}"' for wd in opened)
+    changed = _with_windows(week, dict.fromkeys(opened, default))
+    return [Relaxation("window", "days off", f"allow exercise on {listed} ({fields})", changed)]
 
 
 def relaxations(
@@ -617,7 +652,62 @@ def relaxations(
     for rule_id in conflict:
         found += _drop_relaxation(week, rule_id, trial)
     order = {"window": 0, "buffer": 1, "shorter": 2, "minimum": 3, "drop": 4}
-    return sorted(found, key=lambda r: order[r.family])
+    return [_priced(week, r, trial) for r in sorted(found, key=lambda r: order[r.family])]
+
+
+def _priced(week: Week, relaxation: Relaxation, options: SolverOptions) -> Relaxation:
+    """The relaxation with what it costs: the changed week planned as ``plan`` would plan
+    it, and what that plan does with the change. A dropped rule is priced by the plan that
+    breaks it as little as it can (``solve_relaxed`` with only that rule breakable): a plan
+    that may break it at will could break it anywhere."""
+    if relaxation.family == "drop":
+        try:
+            least = solve_relaxed(week, options, breakable={relaxation.subject})
+        except NoPlanFoundError:
+            return relaxation
+        broken = least.broken.get(relaxation.subject, 0)
+        how = broken_text(week.rules, relaxation.subject, broken)
+        score = f"{'' if least.status == 'OPTIMAL' else 'at least '}{least.objective}"
+        cost = (
+            f"it is then broken by at least {how}, and the best plan that breaks it that "
+            f"little scores {score}"
+        )
+        return dataclasses.replace(relaxation, cost=cost)
+    model, wm = build_model(relaxation.week)
+    try:
+        solver, status = run(model, options)
+    except NoPlanFoundError:  # undecided within the trial time: no cost to tell
+        return relaxation
+    if status == cp_model.INFEASIBLE:
+        return relaxation
+    plan = read_solution(solver, status, wm, 0.0)
+    score = f"{'' if plan.status == 'OPTIMAL' else 'at least '}{plan.objective}"
+    match relaxation.family:
+        case "window":
+            added = sum(not _inside(week, s) for s in plan.sessions)
+            verb = "falls" if added == 1 else "fall"
+            cost = (
+                f"then {_plural(added, 'session')} {verb} in the added time and the best plan "
+                f"scores {score}"
+            )
+        case "shorter":
+            kind = week.rules.kinds[relaxation.subject]
+            low = kind.duration_min[0]
+            short = sum(s.kind == relaxation.subject and s.minutes < low for s in plan.sessions)
+            verb = "is" if short == 1 else "are"
+            cost = (
+                f"then {_plural(short, 'session')} {verb} shorter than {low} min and the best "
+                f"plan scores {score}"
+            )
+        case _:
+            cost = f"the best plan then scores {score}"
+    return dataclasses.replace(relaxation, cost=cost)
+
+
+def _inside(week: Week, session: Session) -> bool:
+    """Whether a session lies inside its day's window as the (unrelaxed) week has it."""
+    window = week.windows[week.horizon.day_of(session.start)]
+    return window is not None and window.start <= session.start and session.end <= window.end
 
 
 def _family_phrase(week: Week, relaxation: Relaxation) -> str:
@@ -694,7 +784,7 @@ def explain_infeasible(week: Week, options: SolverOptions | None = None) -> Infe
         conflict=first,
         conflicts=found,
         reasons=[describe_rule(week, name) for c in found for name in c],
-        relaxations=[r.text for r in fixes],
+        relaxations=[r.offer for r in fixes],
         fix=fix,
     )
 
@@ -734,7 +824,9 @@ def broken_text(rules: RuleSet, rule_id: str, count: int) -> str:
     return "moving what had already started"
 
 
-def solve_relaxed(week: Week, options: SolverOptions | None = None) -> Plan:
+def solve_relaxed(
+    week: Week, options: SolverOptions | None = None, *, breakable: Collection[str] | None = None
+) -> Plan:
     """The best week that breaks the least important rules as little as it can
     (``--relax soft``).
 
@@ -745,14 +837,19 @@ def solve_relaxed(week: Week, options: SolverOptions | None = None) -> Plan:
     win and a priority-0 rule is never broken for nothing; stage 2 keeps that cost and
     maximises the usual objective. A rule dropped to the least possible extent leaves no room
     for an optional session on a day whose limit it breaks: that would be a break more.
-    ``Plan.dropped`` names the rules broken and ``Plan.broken`` how often.
+    ``Plan.dropped`` names the rules broken and ``Plan.broken`` how often. ``breakable``
+    limits which rules may be broken at all (pricing a single dropped rule); the week must
+    then be plannable breaking only those.
     """
     options = options or SolverOptions()
     started = time.perf_counter()
     model = cp_model.CpModel()
     wm = WeekModel(model, week, guarded=True)
     broken = add_counted_hard_rules(wm)
-    if not broken:
+    if breakable is not None:
+        for name in set(broken) - set(breakable):
+            model.add(broken.pop(name) == 0)
+    if not broken and breakable is None:
         return solve_week(week, options)
     rules = week.rules
     # More than the number of breaks any plan can have, so one priority step outweighs them.

@@ -772,12 +772,16 @@ def explain_infeasible(week: Week, options: SolverOptions | None = None) -> Infe
     if families:
         fix = f"Relax one of: {', '.join(families)}"
         if len(found) > 1:
-            fix += "; or plan with --relax soft to drop the least important rules"
+            fix += (
+                "; or plan with --relax soft to break the least important rules as little as "
+                "possible"
+            )
     else:
         fix = (
             "No single change tried here (a wider window, a smaller buffer, shorter sessions, "
             "a lower weekly minimum, dropping one rule) makes this week plannable; free time in "
-            "the calendar, or plan with --relax soft to drop the least important rules"
+            "the calendar, or plan with --relax soft to break the least important rules as "
+            "little as possible"
         )
     return InfeasibleError(
         f"the rules cannot all hold in {week.horizon.label}. {body.rstrip('.')}",
@@ -789,7 +793,7 @@ def explain_infeasible(week: Week, options: SolverOptions | None = None) -> Infe
     )
 
 
-# -- planning without the least important rules -----------------------------------------------
+# -- planning that breaks the least important rules as little as possible ----------------------
 
 
 def broken_counts(week: Week, sessions: Sequence[Session]) -> dict[str, int]:

@@ -85,7 +85,7 @@ def add_hard_rules(wm: WeekModel) -> None:
         HARD_RULES[rule.kind](wm, rule)
 
 
-# -- the counted form, for planning without the least important rules (``--relax soft``) --
+# -- the counted form, for planning that breaks rules as little as possible (--relax soft) --
 #
 # Each returns how often its rule is broken, as an expression the solver can minimise,
 # instead of forbidding it: ``explain.solve_relaxed`` weights these by the rules' priorities.

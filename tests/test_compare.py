@@ -230,3 +230,24 @@ def test_a_real_report_validates_against_the_shipped_schema(calendar: Path) -> N
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(json.loads(data), schema, cls=jsonschema.Draft202012Validator)
     assert schema == report_schema()
+
+
+def test_a_rule_at_weight_0_still_counts_in_the_report_and_compare(calendar: Path) -> None:
+    """A weight of 0 takes a rule's points away, not its count: workouts next to the lectures
+    (Mon-Fri 09:00-12:00) are still next to them, and the report and comparison say how many."""
+    on, off = (
+        build_report(api.plan(api.load_inputs([calendar], week=WEEK[1], weights={"near_study": w})))
+        for w in (30, 0)
+    )
+    workouts = {"zone2", "hiit", "resistance", "vo2max", "impact"}
+    counted = sum(
+        s.kind in workouts
+        and s.start[:10] <= "2026-12-04"
+        and ("08:00" <= s.end[11:16] <= "09:00" or "12:00" <= s.start[11:16] <= "13:00")
+        for s in off.sessions
+    )
+    near_off = next(t for t in off.terms if t.rule == "near_study")
+    assert counted > 0
+    assert (near_off.weight, near_off.raw, near_off.points) == (0, counted, 0)
+    near = next(t for t in compare(on, off).terms if t.rule == "near_study")
+    assert (near.raw_b, near.points_b) == (counted, 0)

@@ -7,6 +7,7 @@ cannot hold, and it can once any one of its rules is left out.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,10 +18,12 @@ from ortools.sat.python import cp_model
 
 from brainfit_solver import api
 from brainfit_solver.cli import main
+from brainfit_solver.domain import Plan
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.explain import relaxations, solve_relaxed
 from brainfit_solver.profile import Profile, Window
 from brainfit_solver.report import build_report
+from brainfit_solver.rules import Count, RuleSet, load_rules
 from brainfit_solver.solve import SolverOptions, build_model, make_solver, solve_week
 from brainfit_solver.week import Week
 from support import Ev, busy, inputs_of, kind, ruleset, write_calendar
@@ -147,6 +150,75 @@ def test_separate_conflicts_are_each_named_and_each_minimal() -> None:
     assert not holds(inputs.week, [n for c in err.conflicts[1:] for n in c])
 
 
+def weekend_only() -> api.Inputs:
+    """The whole protocol in a week busy from 06:30 to 21:30 on every weekday."""
+    return inputs_of([busy(d, "06:30", "21:30") for d in range(5)])
+
+
+def test_conflicts_that_share_a_rule_are_all_named_at_once() -> None:
+    """Saturday and Sunday only: six workouts on two days break "two a day" with HIIT's
+    minimum and again with VO2 max's; HIIT and VO2 max on those two days are back to back or
+    on one day, where one of them makes a third workout. Dropping HIIT's minimum alone leaves
+    the others, so all five are named at once, and no single rule is offered as the fix."""
+    inputs = weekend_only()
+    err = explain(inputs.week)
+    assert set(err.conflicts) == {
+        ("hiit_per_week", "resistance_per_week", "two_workouts_per_day_at_most", "zone2_per_week"),
+        (
+            "resistance_per_week",
+            "two_workouts_per_day_at_most",
+            "vo2max_per_week",
+            "zone2_per_week",
+        ),
+        (
+            "high_intensity_not_on_consecutive_days",
+            "hiit_per_week",
+            "one_high_intensity_per_day",
+            "vo2max_per_week",
+        ),
+        (
+            "high_intensity_not_on_consecutive_days",
+            "hiit_per_week",
+            "resistance_per_week",
+            "two_workouts_per_day_at_most",
+            "vo2max_per_week",
+        ),
+        (
+            "high_intensity_not_on_consecutive_days",
+            "hiit_per_week",
+            "two_workouts_per_day_at_most",
+            "vo2max_per_week",
+            "zone2_per_week",
+        ),
+    }
+    for conflict in err.conflicts:
+        assert_minimal(inputs.week, conflict)
+    rules = sorted({name for c in err.conflicts for name in c})
+    for name in rules:  # the sentence below, checked: no one rule dropped is enough
+        assert not holds(inputs.week, [n for n in rules if n != name]), name
+    assert "5 conflicts (some share rules), each needing a change. (1) " in str(err)
+    assert (
+        "No rule is in every conflict, so no single rule dropped makes the week plannable. "
+        "Relax one of: the daily window"
+    ) in str(err)
+
+
+def test_days_with_room_for_only_one_workout_each_are_said_to_be() -> None:
+    """Weekdays free only 17:00-18:30 (60 min once the buffers are kept), weekends full: each
+    day has room for one workout, five in all, and the minimums ask for six."""
+    week_ = [busy(d, "06:30", "21:30") for d in (5, 6)]
+    week_ += [b for d in range(5) for b in (busy(d, "06:30", "17:00"), busy(d, "18:30", "21:30"))]
+    err = explain(inputs_of(week_).week)
+    assert err.conflicts == (
+        ("hiit_per_week", "resistance_per_week", "vo2max_per_week", "zone2_per_week"),
+    )
+    assert (
+        "Each of the 5 days with room (Mon, Tue, Wed, Thu, Fri) has room for only one of these "
+        "workouts at a time, so the week holds at most 5 of the 6 sessions these minimums ask "
+        "for."
+    ) in str(err)
+
+
 # -- relaxations --------------------------------------------------------------------------------
 
 
@@ -158,14 +230,17 @@ def test_relaxations_offer_window_buffer_length_and_minimum() -> None:
         "Relax one of: the daily window, the 15-min buffer, zone2's minimum length, "
         "zone2's weekly minimum"
     )
+    added = "then 1 session falls in the added time and the best plan scores 0"
     assert err.relaxations == (
-        'allow a 22:30 end on Monday (window.mon = "06:30-22:30")',
-        'allow a 05:30 start on Monday (window.mon = "05:30-21:30")',
-        'allow a 22:30 end on Tuesday (window.tue = "06:30-22:30")',
-        "shrink the buffer from 15 to 5 min (buffer_min = 5 in the profile)",
-        "shorten Zone 2 cardio to at least 25 min this week (kinds.zone2.duration_min, now 45)",
+        f'allow a 22:30 end on Monday (window.mon = "06:30-22:30"); {added}',
+        f'allow a 05:30 start on Monday (window.mon = "05:30-21:30"); {added}',
+        f'allow a 22:30 end on Tuesday (window.tue = "06:30-22:30"); {added}',
+        "shrink the buffer from 15 to 5 min (buffer_min = 5 in the profile); the best plan "
+        "then scores 0",
+        "shorten Zone 2 cardio to at least 25 min this week (kinds.zone2.duration_min, now 45); "
+        "then 1 session is shorter than 45 min and the best plan scores 0",
         "drop zone2_per_week this week, so no Zone 2 cardio session is required "
-        "(kinds.zone2.per_week.min = 0, now 1)",
+        "(kinds.zone2.per_week.min = 0, now 1); the best plan then scores 0",
     )
 
 
@@ -185,7 +260,9 @@ def test_a_later_end_on_one_day_is_offered_with_its_profile_line() -> None:
     week_ = [busy(d, "06:30", "21:30") for d in range(7)]
     week_[3] = busy(3, "06:30", "21:00")  # Thursday: free from 21:00, but the window ends 21:30
     err = explain(inputs_of(week_, rules=ruleset(zone2_only())).week)
-    assert 'allow a 22:00 end on Thursday (window.thu = "06:30-22:00")' in err.relaxations
+    assert err.relaxations[0].startswith(
+        'allow a 22:00 end on Thursday (window.thu = "06:30-22:00"); then 1 session falls in '
+    )
 
 
 def test_a_day_off_can_be_offered_back() -> None:
@@ -193,17 +270,79 @@ def test_a_day_off_can_be_offered_back() -> None:
     week_ = [busy(d, "06:30", "21:30") for d in range(6)]
     err = explain(inputs_of(week_, profile=profile, rules=ruleset(zone2_only())).week)
     assert "but your calendar has no free time between 06:30 and 21:30." in str(err)
-    assert 'allow exercise on Sunday (window.sun = "06:30-21:30")' in err.relaxations
+    assert err.relaxations[0] == (
+        'allow exercise on Sunday (window.sun = "06:30-21:30"); then 1 session falls in the '
+        "added time and the best plan scores 0"
+    )
+
+
+def in_added_time(week: Week, plan: Plan) -> int:
+    """Sessions of a plan outside the given week's windows (in time a relaxation added)."""
+    count = 0
+    for s in plan.sessions:
+        window = week.windows[s.start // 1440]
+        count += window is None or s.start < window.start or s.end > window.end
+    return count
+
+
+def assert_costs_are_true(week: Week, err: InfeasibleError, texts: Sequence[str]) -> None:
+    """Each relaxation offered is one of ``texts`` with its cost appended, and that cost is
+    what planning the changed week gives: the sessions in the added time and the objective."""
+    found = relaxations(week, [n for c in err.conflicts for n in c])
+    assert [r.text for r in found] == list(texts)
+    for relaxation, offered in zip(found, err.relaxations, strict=True):
+        plan = solve_week(relaxation.week)
+        added = in_added_time(week, plan)
+        sessions = f"{added} session{'' if added == 1 else 's'}"
+        assert offered == (
+            f"{relaxation.text}; then {sessions} fall in the added time and the best plan "
+            f"scores {plan.objective}"
+        )
+
+
+def test_a_crammed_week_is_offered_an_earlier_start_next_to_a_later_end() -> None:
+    inputs = weekend_only()
+    err = explain(inputs.week)
+    assert_costs_are_true(
+        inputs.week,
+        err,
+        [
+            'allow exercise until 22:30 every day (window.default = "06:30-22:30")',
+            'allow exercise from 05:30 every day (window.default = "05:30-21:30")',
+        ],
+    )
+
+
+def test_opening_days_off_is_offered_before_widening_every_day() -> None:
+    """Weekdays off, and the weekend has room for one workout a day: opening one weekday is
+    not enough for six workouts, opening two is, and a wider window on the weekend is not
+    (two workouts a day at most)."""
+    window = Window.model_validate(dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), "off"))
+    profile = Profile(timezone="Europe/Berlin", window=window)
+    week_ = [b for d in (5, 6) for b in (busy(d, "06:30", "17:00"), busy(d, "18:30", "21:30"))]
+    inputs = inputs_of(week_, profile=profile)
+    err = explain(inputs.week)
+    assert_costs_are_true(
+        inputs.week,
+        err,
+        [
+            "allow exercise on Monday and Tuesday "
+            '(window.mon = "06:30-21:30", window.tue = "06:30-21:30")',
+        ],
+    )
 
 
 def test_hard_rule_conflict_offers_to_drop_each_rule_or_lower_a_minimum() -> None:
     err = explain(five_high_days().week)
     assert err.relaxations == (
-        "lower the weekly minimum of HIIT from 4 to 3 (kinds.hiit.per_week.min)",
+        "lower the weekly minimum of HIIT from 4 to 3 (kinds.hiit.per_week.min); the best plan "
+        "then scores 0",
         "drop vo2_per_week this week, so no VO2 max session is required "
-        "(kinds.vo2.per_week.min = 0, now 1)",
-        "drop high_apart this week (rule high_apart)",
-        "drop one_high_per_day this week (rule one_high_per_day)",
+        "(kinds.vo2.per_week.min = 0, now 1); the best plan then scores 0",
+        "drop high_apart this week (rule high_apart); it is then broken by at least 2 pairs of "
+        "consecutive days, and the best plan that breaks it that little scores 0",
+        "drop one_high_per_day this week (rule one_high_per_day); it is then broken by at least "
+        "1 session over a day's limit, and the best plan that breaks it that little scores 0",
     )
 
 
@@ -218,11 +357,26 @@ def test_explaining_stays_fast() -> None:
 # -- --relax soft -------------------------------------------------------------------------------
 
 
-def test_relax_soft_drops_the_least_important_rule() -> None:
+def test_relax_soft_breaks_the_rule_whose_breaks_cost_least() -> None:
+    """Five high-intensity days in seven hold at least two consecutive pairs (2 x 60): one
+    high-intensity session fewer (70) costs less."""
     plan = solve_relaxed(five_high_days().week)
-    assert plan.dropped == ("high_apart",)  # priority 60, below the kinds (70) and 90
+    assert plan.dropped in (("hiit_per_week",), ("vo2_per_week",))
+    assert plan.broken == {plan.dropped[0]: 1}
     assert plan.status == "OPTIMAL"
-    assert len([s for s in plan.sessions if s.kind in ("hiit", "vo2")]) == 5
+    high = days_of(plan, ("hiit", "vo2"))
+    assert len(high) == 4 and not any(day + 1 in high for day in high)
+
+
+def four_high_days_in_six() -> api.Inputs:
+    """Two HIIT and two VO2 max a week, Sunday off: four high days in six hold one pair of
+    consecutive days (60), cheaper than a session fewer (70)."""
+    kinds = {
+        "hiit": kind(25, per_week=(2, 2), intensity="high", title="HIIT", priority=70),
+        "vo2": kind(40, per_week=(2, 2), intensity="high", title="VO2 max", priority=70),
+    }
+    profile = Profile(timezone="Europe/Berlin", window=Window(sun="off"))
+    return inputs_of([], profile=profile, rules=ruleset(kinds, hard=[HIGH, APART]))
 
 
 def test_relax_soft_drops_fewer_rules_at_equal_priority() -> None:
@@ -238,6 +392,56 @@ def test_relax_soft_drops_fewer_rules_at_equal_priority() -> None:
     assert len(plan.dropped) == 1 and plan.dropped[0] in ("b_per_week", "one_a_day")
 
 
+def protocol_with(**minimums: int) -> RuleSet:
+    """The bundled protocol with some kinds' weekly counts set (min = max), as a user's copy
+    of the rule file would have them."""
+    rules = load_rules()
+    kinds = {
+        k: kind_.model_copy(update={"per_week": Count(min=minimums[k], max=minimums[k])})
+        if k in minimums
+        else kind_
+        for k, kind_ in rules.kinds.items()
+    }
+    return rules.model_copy(update={"kinds": kinds})
+
+
+HIGH_KINDS = ("hiit", "vo2max")
+WORKOUTS = ("zone2", "hiit", "resistance", "vo2max", "impact")
+
+
+def days_of(plan: Plan, kinds: Sequence[str]) -> list[int]:
+    """The week's days (0 = Monday) of each session of the given kinds, in time order."""
+    return [s.start // 1440 for s in plan.sessions if s.kind in kinds]
+
+
+def test_relax_soft_breaks_the_consecutive_days_rule_as_few_times_as_priorities_allow() -> None:
+    """Three HIIT and a VO2 max, one high-intensity session a day, four weekdays free: four
+    high days in a row break high_intensity_not_on_consecutive_days three times (3 x 60);
+    three high days with one pair (60) and one high-intensity session short (70) cost less."""
+    free = [busy(d, "06:30", "21:30") for d in range(4, 7)]  # Mon-Thu free
+    plan = solve_relaxed(inputs_of(free, rules=protocol_with(hiit=3)).week)
+    high = days_of(plan, HIGH_KINDS)
+    assert len(high) == len(set(high)) == 3
+    assert sum(day + 1 in high for day in high) == 1
+    short = "hiit_per_week" if len(days_of(plan, ["hiit"])) == 2 else "vo2max_per_week"
+    assert plan.dropped == tuple(sorted(("high_intensity_not_on_consecutive_days", short)))
+    assert plan.broken == {"high_intensity_not_on_consecutive_days": 1, short: 1}
+    assert plan.status == "OPTIMAL"
+
+
+def test_relax_soft_puts_no_optional_session_on_a_day_over_its_limit() -> None:
+    """Only Saturday and Sunday free: six required workouts on two days. One session over
+    "two workouts a day at most" (40) and one high-intensity session fewer (70) cost less than
+    two over (80) and the two high days back to back (60); the optional impact sessions stay
+    out rather than add to a day over its limit."""
+    plan = solve_relaxed(inputs_of([busy(d, "06:30", "21:30") for d in range(5)]).week)
+    workouts = days_of(plan, WORKOUTS)
+    assert "impact" not in {s.kind for s in plan.sessions}
+    assert len(workouts) == 5 and sorted({workouts.count(5), workouts.count(6)}) == [2, 3]
+    (missing,) = {"hiit", "vo2max"} - {s.kind for s in plan.sessions}
+    assert plan.broken == {"two_workouts_per_day_at_most": 1, f"{missing}_per_week": 1}
+
+
 def test_relaxed_solve_of_a_feasible_week_drops_nothing_and_matches_the_optimum() -> None:
     inputs = inputs_of([busy(d, "09:00", "17:00") for d in range(5)])
     relaxed, plain = solve_relaxed(inputs.week), solve_week(inputs.week)
@@ -246,7 +450,7 @@ def test_relaxed_solve_of_a_feasible_week_drops_nothing_and_matches_the_optimum(
 
 
 def test_relaxed_plan_is_checked_against_the_rest_of_the_rules() -> None:
-    inputs = five_high_days()
+    inputs = four_high_days_in_six()
     result = api.plan(inputs, relax=True)
     assert result.plan.dropped == ("high_apart",)
     assert result.check.ok
@@ -331,10 +535,14 @@ def test_cli_impossible_week_exits_3_says_why_and_writes_nothing(
         "weekly minimums ask for 4 (hiit 2, vo2max 2)."
     ) in result.stderr
     lines = result.stderr.splitlines()
-    assert '  - would work: allow exercise on Sunday (window.sun = "06:30-21:30")' in lines
+    assert (
+        '  - would work: allow exercise on Sunday (window.sun = "06:30-21:30"); then 1 session '
+        "falls in the added time and the best plan scores 0"
+    ) in lines
     assert (
         "  - would work: drop high_intensity_not_on_consecutive_days this week "
-        "(High-intensity days are never back to back)"
+        "(High-intensity days are never back to back); it is then broken by at least 1 pair of "
+        "consecutive days, and the best plan that breaks it that little scores 0"
     ) in lines
 
 
@@ -352,6 +560,23 @@ def test_cli_relax_soft_plans_and_marks_what_was_dropped(
     quiet = CliRunner().invoke(main, [*args, "--quiet"])
     assert quiet.exit_code == 0 and quiet.stdout == ""
     assert "warning: this week's plan drops high_intensity_not_on_consecutive_days" in quiet.stderr
+
+
+def test_relaxed_summary_and_report_say_how_often_each_dropped_rule_is_broken(
+    four_high: list[str], tmp_path: Path
+) -> None:
+    report = tmp_path / "week.json"
+    args = ["plan", *four_high, "-o", str(tmp_path / "w.ics"), "--json", str(report)]
+    result = CliRunner().invoke(main, [*args, "--relax", "soft"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert (
+        "This week's plan drops: high_intensity_not_on_consecutive_days (High-intensity days are "
+        "never back to back, priority 60; broken by 1 pair of consecutive days)."
+    ) in result.stdout
+    dropped = json.loads(report.read_text())["dropped"]
+    assert [(d["rule"], d["broken"]) for d in dropped] == [
+        ("high_intensity_not_on_consecutive_days", 1)
+    ]
 
 
 def test_relax_soft_refuses_multi_week_planning_rather_than_ignoring_it(

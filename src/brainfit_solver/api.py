@@ -340,8 +340,9 @@ def plan(
     differently from the solver, is a bug.
 
     ``relax=True`` (``--relax soft``): when the rules cannot all hold, plan the best week
-    without the least important ones instead of raising ``InfeasibleError``; the plan's
-    ``dropped`` names them, and the check skips exactly those."""
+    breaking the least important ones as little as possible instead of raising
+    ``InfeasibleError``; the plan's ``dropped`` names them (``broken``: how often), and the
+    check skips exactly those."""
     if options is None:
         settings = inputs.profile.solver
         options = SolverOptions(time_limit_s=settings.time_limit_s, workers=settings.workers)

@@ -293,8 +293,8 @@ def main() -> None:
     type=click.Choice(["none", "soft"]),
     default="none",
     show_default=True,
-    help="soft: if the rules cannot all hold, plan the best week without the least important "
-    "ones (rule-file priorities) and say what was dropped, instead of exit 3.",
+    help="soft: if the rules cannot all hold, plan the best week breaking the least important "
+    "ones (rule-file priorities) as little as possible and say how often, instead of exit 3.",
 )
 @click.option(
     "--compare-weights",

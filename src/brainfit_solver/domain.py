@@ -69,6 +69,9 @@ class Plan:
     solve_seconds: float = 0.0
     # Hard rules and weekly minimums this plan breaks (``--relax soft``); empty normally.
     dropped: tuple[str, ...] = ()
+    # How many times the plan breaks each of them: consecutive-day pairs, sessions over a
+    # day's limit, sessions short of a weekly minimum (``explain.solve_relaxed``).
+    broken: dict[str, int] = field(default_factory=dict)
 
     @property
     def gap(self) -> float:

@@ -88,7 +88,8 @@ class InfeasibleError(BrainfitError):
     ``conflict`` names a minimal set of rules that cannot hold together (drop any one of them
     and the rest can), ``reasons`` says it in words and ``relaxations`` lists changes that were
     each checked, by solving, to make the week plannable. A week can hold several separate
-    conflicts: ``conflicts`` lists them all (disjoint, each minimal), ``conflict`` is the first.
+    conflicts: ``conflicts`` lists them all (each minimal; they may share rules), ``conflict`` is
+    the first.
     """
 
     exit_code = 3

@@ -15,33 +15,37 @@ guarded=True)``). When the rules cannot all hold:
    a weekly minimum, drop a hard rule. A window or buffer change rebuilds the week from a
    modified profile with ``prepare_week``, so it is exact, not an estimate.
 
-``solve_relaxed`` (``brainfit plan --relax soft``) turns the guards into soft rules: it first
-minimises the priority of what is dropped (rule file ``priority``, 0-100, ties broken by the
-number of rules), then, with that fixed, maximises the usual objective.
+``solve_relaxed`` (``brainfit plan --relax soft``) counts how often each rule is broken
+instead of requiring it (consecutive-day pairs, sessions over a day's limit, sessions short
+of a weekly minimum): it first minimises those counts weighted by the rule file's
+``priority`` (0-100), then, with that fixed, maximises the usual objective.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .domain import CalendarWeek, Plan
+from .domain import CalendarWeek, Plan, Session
 from .errors import InfeasibleError, NoPlanFoundError
-from .model import candidates
+from .hard import add_counted_hard_rules
+from .model import WeekModel, candidates
 from .profile import Profile, TimeRange
 from .rules import MaxPerDay, RuleSet
 from .soft import add_soft_rules
-from .solve import SolverOptions, build_model, make_solver, read_solution, solve_week
+from .solve import SolverOptions, build_model, make_solver, read_solution, run, solve_week
 from .timegrid import WEEKDAYS
 from .week import Span, Week, prepare_week
 
 _ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _NAME = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CONFLICT_LIMIT = 10  # minimal conflicts named at most; beyond, "at least" that many
 TRIAL_LIMIT_S = 10.0  # per solve while explaining; an undecided trial counts as "no"
 EARLIEST_START = 5 * 60  # window relaxations never start a day before 05:00 ...
 LATEST_END = 23 * 60  # ... or end it after 23:00
@@ -72,40 +76,74 @@ def plannable(week: Week, options: SolverOptions | None = None) -> bool | None:
 
 
 def conflicts(
-    week: Week, options: SolverOptions | None = None, *, limit: int = 10
+    week: Week, options: SolverOptions | None = None, *, limit: int = CONFLICT_LIMIT
 ) -> list[list[str]]:
-    """Minimal sets of rule ids that cannot hold together this week ([] if feasible).
+    """Every minimal set of rule ids that cannot hold together this week ([] if feasible),
+    up to ``limit`` of them, most important first (by the highest ``priority`` among their
+    rules).
 
-    The first is found among all the rules, the next among the rules left once the first
-    set's are set aside, and so on until the rest can hold: the sets are disjoint, and each
-    is minimal (drop any one of its rules and the others can hold, checked by solving). A
-    week whose every day is too full for a kind shows one set per such kind. The sets come
-    most important first (by the highest ``priority`` among their rules).
+    Each set is minimal: drop any one of its rules and the others can hold, checked by
+    solving. Sets may share rules (HIIT's minimum can clash with "two workouts a day" and
+    with "not on consecutive days" at once), and all of them are named at once, so that
+    fixing one never reveals another: the search stops only when taking out any smallest
+    choice of one rule per known set (a minimal hitting set) lets the rest hold, which is
+    true exactly when no other set exists. A set fits no choice that avoids it, so a missing
+    one would have been found there.
     """
     options = _trial_options(options)
     model, wm = build_model(week, guarded=True, objective=False)
     by_index = {lit.index: name for name, lit in wm.guards.items()}
+    everything = sorted(wm.guards)
+    seen: dict[frozenset[str], list[str] | None] = {}
 
     def core_of(active: Sequence[str]) -> list[str] | None:
         """A conflicting subset of ``active``, or None if they can all hold (or undecided)."""
-        model.clear_assumptions()
-        model.add_assumptions([wm.guards[name] for name in active])
-        solver = make_solver(options)
-        if solver.solve(model) != cp_model.INFEASIBLE:
-            return None
-        found = {by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()}
-        return [name for name in active if name in found]
+        key = frozenset(active)
+        if key not in seen:
+            model.clear_assumptions()
+            model.add_assumptions([wm.guards[name] for name in active])
+            solver = make_solver(options)
+            if solver.solve(model) != cp_model.INFEASIBLE:
+                seen[key] = None
+            else:
+                found = {by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()}
+                seen[key] = [name for name in active if name in found]
+        return seen[key]
 
-    found: list[list[str]] = []
-    active = sorted(wm.guards)
-    while len(found) < limit and (core := core_of(active)) is not None:
+    def minimal(core: list[str]) -> list[str]:
         for name in list(core):
             if name in core and (smaller := core_of([n for n in core if n != name])):
                 core = smaller
-        found.append(core)
-        active = [name for name in active if name not in core]
+        return core
+
+    found: list[list[str]] = []
+    first = core_of(everything)
+    if first is not None:
+        found.append(minimal(first))
+    while found and len(found) < limit:
+        for hitting in _hitting_sets(found):
+            core = core_of([name for name in everything if name not in hitting])
+            if core is not None:
+                found.append(minimal(core))
+                break
+        else:
+            break
     rules = week.rules
     return sorted(found, key=lambda c: (-max(map(rules.priority_of, c)), c))
+
+
+def _hitting_sets(sets: Sequence[Sequence[str]]) -> list[frozenset[str]]:
+    """Every minimal set of names holding at least one name of each set, smallest first.
+    The sets here are a few rules each, so trying subsets of their union in size order is
+    quick; a subset is minimal when no smaller hitting set lies inside it."""
+    union = sorted({name for s in sets for name in s})
+    found: list[frozenset[str]] = []
+    for size in range(1, len(sets) + 1):
+        for combo in itertools.combinations(union, size):
+            chosen = frozenset(combo)
+            if all(chosen & set(s) for s in sets) and not any(f <= chosen for f in found):
+                found.append(chosen)
+    return found
 
 
 def minimal_conflict(week: Week, options: SolverOptions | None = None) -> list[str]:
@@ -267,6 +305,42 @@ def _kind_reason(week: Week, kind_id: str) -> str:
     return f"{head}, but only {_days_text(week, days)} {has} room for one; {where}"
 
 
+def _room_for_two(week: Week, day: int, kinds: Sequence[str]) -> bool:
+    """Whether a day has room for two workouts of different kinds (a kind is at most once a
+    day), each at its shortest and kept a buffer from busy time and from each other."""
+    pad = week.buffer
+    rooms = [_on_grid(week, span) for span in free_spans(week, day, pad)]
+    for a, b in itertools.permutations(kinds, 2):
+        first, second = week.rules.kinds[a].duration_min[0], week.rules.kinds[b].duration_min[0]
+        for i, room in enumerate(rooms):
+            if room >= first + pad + second:
+                return True
+            if room >= first and any(r >= second for j, r in enumerate(rooms) if j != i):
+                return True
+    return False
+
+
+def _one_workout_a_day(week: Week, conflict: Sequence[str]) -> str:
+    """The sentence for a conflict between weekly minimums that is really the calendar's:
+    every day with room fits only one of these workouts at a time ("" when not so)."""
+    rules = week.rules
+    kinds = [k for name in conflict if (k := rules.guarded_kind(name)) is not None]
+    if len(kinds) < 2 or any(
+        rules.kinds[k].anchor != "free" or not rules.kinds[k].buffer for k in kinds
+    ):
+        return ""
+    days = sorted({c.day for c in candidates(week) if c.kind in kinds})
+    asked = sum(rules.kinds[k].per_week.min for k in kinds)
+    if asked <= len(days) or any(_room_for_two(week, day, kinds) for day in days):
+        return ""
+    each = f"Each of the {len(days)} days" if len(days) > 1 else "The one day"
+    return (
+        f"{each} with room ({_days_text(week, days)}) has "
+        f"room for only one of these workouts at a time, so the week holds at most "
+        f"{len(days)} of the {asked} sessions these minimums ask for."
+    )
+
+
 def describe_rule(week: Week, rule_id: str) -> str:
     """One sentence on what a rule demands, with this week's numbers where they help."""
     rules = week.rules
@@ -304,14 +378,22 @@ class Relaxation:
     """One change to this week's inputs, checked by solving to make the week plannable.
 
     ``family`` is what it changes (``window``, ``buffer``, ``shorter``, ``minimum``,
-    ``drop``), ``subject`` the rule, kind or weekday, ``text`` the sentence a user reads and
-    ``week`` the changed week itself (plan it with ``solve_week``).
+    ``drop``), ``subject`` the rule, kind or weekday, ``text`` the sentence a user reads,
+    ``week`` the changed week itself (plan it with ``solve_week``) and ``cost`` what the best
+    plan of that week gives up for it (sessions in the added time, the rule broken, the
+    objective), so that fixes can be weighed against each other.
     """
 
     family: str
     subject: str
     text: str
     week: Week
+    cost: str = ""
+
+    @property
+    def offer(self) -> str:
+        """The change and its cost, as a "would work" line says them."""
+        return f"{self.text}; {self.cost}" if self.cost else self.text
 
 
 def rebuild(week: Week, *, profile: Profile | None = None, rules: RuleSet | None = None) -> Week:
@@ -480,7 +562,10 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         found.sort(key=lambda item: (item[0], item[1]))
         edges = [r for _, _, r in found if not r.text.startswith("allow exercise on")]
         days_off = [r for _, _, r in found if r.text.startswith("allow exercise on")]
-        return edges[:MAX_WINDOW_RELAXATIONS] + days_off[:MAX_WINDOW_RELAXATIONS]
+        # A day off opened is time the calendar already has free; a wider edge eats into
+        # the morning or the night, so days off come first.
+        return days_off[:MAX_WINDOW_RELAXATIONS] + edges[:MAX_WINDOW_RELAXATIONS]
+    out = _days_off_relaxation(week, [wd for wd, c in current.items() if c is None], options)
     open_days = {wd: c for wd, c in current.items() if c is not None}
 
     def all_ending(value: int) -> Week:
@@ -513,7 +598,7 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         value, changed = hit
         clock = _clock_range(window.default.start_minute, value)
         text = f"allow exercise until {str(clock)[-5:]} every day ({where(clock)})"
-        return [Relaxation("window", "every day", text, changed)]
+        out.append(Relaxation("window", "every day", text, changed))
     top = -(-earliest // WINDOW_STEP) * WINDOW_STEP - WINDOW_STEP
     if open_days and (
         hit := _first(list(range(top, EARLIEST_START - 1, -WINDOW_STEP)), all_starting, options)
@@ -521,12 +606,36 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         value, changed = hit
         clock = _clock_range(value, window.default.end_minute)
         text = f"allow exercise from {clock.start:%H:%M} every day ({where(clock)})"
-        return [Relaxation("window", "every day", text, changed)]
+        out.append(Relaxation("window", "every day", text, changed))
+    if out:
+        return out
     text = (
         f"widen every day's window to {EARLIEST_START // 60:02d}:{EARLIEST_START % 60:02d}-"
         f"{LATEST_END // 60:02d}:{LATEST_END % 60:02d}, days off included (window in the profile)"
     )
     return [Relaxation("window", "every day", text, _with_windows(week, widest))]
+
+
+def _days_off_relaxation(
+    week: Week, days_off: Sequence[int], options: SolverOptions
+) -> list[Relaxation]:
+    """When no single day off is enough: a few days off opened together (the default
+    window), found by opening them all and closing again, latest first, each that can be."""
+    default = week.profile.window.default
+    if len(days_off) < 2 or not plannable(
+        _with_windows(week, dict.fromkeys(days_off, default)), options
+    ):
+        return []
+    opened = list(days_off)
+    for wd in reversed(days_off):
+        fewer = [d for d in opened if d != wd]
+        if plannable(_with_windows(week, dict.fromkeys(fewer, default)), options):
+            opened = fewer
+    names = [_NAME[wd] for wd in opened]
+    listed = f"{', '.join(names[:-1])} and {names[-1]}"
+    fields = ", ".join(f'window.{WEEKDAYS[wd]} = "{default}"' for wd in opened)
+    changed = _with_windows(week, dict.fromkeys(opened, default))
+    return [Relaxation("window", "days off", f"allow exercise on {listed} ({fields})", changed)]
 
 
 def relaxations(
@@ -543,7 +652,62 @@ def relaxations(
     for rule_id in conflict:
         found += _drop_relaxation(week, rule_id, trial)
     order = {"window": 0, "buffer": 1, "shorter": 2, "minimum": 3, "drop": 4}
-    return sorted(found, key=lambda r: order[r.family])
+    return [_priced(week, r, trial) for r in sorted(found, key=lambda r: order[r.family])]
+
+
+def _priced(week: Week, relaxation: Relaxation, options: SolverOptions) -> Relaxation:
+    """The relaxation with what it costs: the changed week planned as ``plan`` would plan
+    it, and what that plan does with the change. A dropped rule is priced by the plan that
+    breaks it as little as it can (``solve_relaxed`` with only that rule breakable): a plan
+    that may break it at will could break it anywhere."""
+    if relaxation.family == "drop":
+        try:
+            least = solve_relaxed(week, options, breakable={relaxation.subject})
+        except NoPlanFoundError:
+            return relaxation
+        broken = least.broken.get(relaxation.subject, 0)
+        how = broken_text(week.rules, relaxation.subject, broken)
+        score = f"{'' if least.status == 'OPTIMAL' else 'at least '}{least.objective}"
+        cost = (
+            f"it is then broken by at least {how}, and the best plan that breaks it that "
+            f"little scores {score}"
+        )
+        return dataclasses.replace(relaxation, cost=cost)
+    model, wm = build_model(relaxation.week)
+    try:
+        solver, status = run(model, options)
+    except NoPlanFoundError:  # undecided within the trial time: no cost to tell
+        return relaxation
+    if status == cp_model.INFEASIBLE:
+        return relaxation
+    plan = read_solution(solver, status, wm, 0.0)
+    score = f"{'' if plan.status == 'OPTIMAL' else 'at least '}{plan.objective}"
+    match relaxation.family:
+        case "window":
+            added = sum(not _inside(week, s) for s in plan.sessions)
+            verb = "falls" if added == 1 else "fall"
+            cost = (
+                f"then {_plural(added, 'session')} {verb} in the added time and the best plan "
+                f"scores {score}"
+            )
+        case "shorter":
+            kind = week.rules.kinds[relaxation.subject]
+            low = kind.duration_min[0]
+            short = sum(s.kind == relaxation.subject and s.minutes < low for s in plan.sessions)
+            verb = "is" if short == 1 else "are"
+            cost = (
+                f"then {_plural(short, 'session')} {verb} shorter than {low} min and the best "
+                f"plan scores {score}"
+            )
+        case _:
+            cost = f"the best plan then scores {score}"
+    return dataclasses.replace(relaxation, cost=cost)
+
+
+def _inside(week: Week, session: Session) -> bool:
+    """Whether a session lies inside its day's window as the (unrelaxed) week has it."""
+    window = week.windows[week.horizon.day_of(session.start)]
+    return window is not None and window.start <= session.start and session.end <= window.end
 
 
 def _family_phrase(week: Week, relaxation: Relaxation) -> str:
@@ -560,12 +724,22 @@ def _family_phrase(week: Week, relaxation: Relaxation) -> str:
             return f"the rule {relaxation.subject}"
 
 
-def _conflict_text(week: Week, conflict: Sequence[str]) -> str:
-    reasons = " ".join(describe_rule(week, name).rstrip(".") + "." for name in conflict)
+def _conflict_text(
+    week: Week, conflict: Sequence[str], said: set[str], *, alone: bool = True
+) -> str:
+    """A conflict in words: its rules, then what each of them not yet ``said`` demands."""
+    reasons = " ".join(
+        describe_rule(week, name).rstrip(".") + "." for name in conflict if name not in said
+    )
+    said.update(conflict)
     if len(conflict) == 1:
-        return reasons
+        return reasons or f"{conflict[0]}."
     names = f"{', '.join(conflict[:-1])} and {conflict[-1]}"
-    return f"{names} cannot all hold together (drop any one and the rest can). {reasons}"
+    rest = "the rest" if alone else "the others of them"
+    text = f"{names} cannot all hold together (drop any one and {rest} can)."
+    if one_each := _one_workout_a_day(week, conflict):
+        text += f" {one_each}"
+    return f"{text} {reasons}".rstrip()
 
 
 def explain_infeasible(week: Week, options: SolverOptions | None = None) -> InfeasibleError:
@@ -573,75 +747,128 @@ def explain_infeasible(week: Week, options: SolverOptions | None = None) -> Infe
     with this week's numbers, and the single changes that were checked to make it plannable."""
     found = conflicts(week, options)
     first = found[0] if found else []
-    fixes = relaxations(week, [name for c in found for name in c], options)
+    fixes = relaxations(week, sorted({name for c in found for name in c}), options)
+    said: set[str] = set()
     if len(found) > 1:
-        body = f"{len(found)} separate conflicts, each needing a change. " + " ".join(
-            f"({i}) {_conflict_text(week, c)}" for i, c in enumerate(found, 1)
+        shared = any(set(a) & set(b) for a, b in itertools.combinations(found, 2))
+        many = "at least " if len(found) >= CONFLICT_LIMIT else ""
+        kind = "conflicts (some share rules)" if shared else "separate conflicts"
+        head = f"{many}{len(found)} {kind}"
+        body = f"{head}, each needing a change. " + " ".join(
+            f"({i}) {_conflict_text(week, c, said, alone=False)}" for i, c in enumerate(found, 1)
         )
+        everywhere = [name for name in first if all(name in c for c in found)]
+        if everywhere and not many:
+            body += f" Dropping {' or '.join(everywhere)} alone resolves them all."
+        elif not many:
+            body += (
+                " No rule is in every conflict, so no single rule dropped makes the week plannable."
+            )
     elif found:
-        body = _conflict_text(week, first)
+        body = _conflict_text(week, first, said)
     else:
         body = "the weekly minimums cannot all be met."
     families = list(dict.fromkeys(_family_phrase(week, r) for r in fixes))
     if families:
         fix = f"Relax one of: {', '.join(families)}"
         if len(found) > 1:
-            fix += "; or plan with --relax soft to drop the least important rules"
+            fix += (
+                "; or plan with --relax soft to break the least important rules as little as "
+                "possible"
+            )
     else:
         fix = (
             "No single change tried here (a wider window, a smaller buffer, shorter sessions, "
             "a lower weekly minimum, dropping one rule) makes this week plannable; free time in "
-            "the calendar, or plan with --relax soft to drop the least important rules"
+            "the calendar, or plan with --relax soft to break the least important rules as "
+            "little as possible"
         )
     return InfeasibleError(
         f"the rules cannot all hold in {week.horizon.label}. {body.rstrip('.')}",
         conflict=first,
         conflicts=found,
         reasons=[describe_rule(week, name) for c in found for name in c],
-        relaxations=[r.text for r in fixes],
+        relaxations=[r.offer for r in fixes],
         fix=fix,
     )
 
 
-# -- planning without the least important rules -----------------------------------------------
+# -- planning that breaks the least important rules as little as possible ----------------------
 
 
-def solve_relaxed(week: Week, options: SolverOptions | None = None) -> Plan:
-    """The best week that breaks the least important rules (``--relax soft``).
+def broken_counts(week: Week, sessions: Sequence[Session]) -> dict[str, int]:
+    """How many times a plan breaks each hard rule and weekly minimum it breaks, counted
+    from its sessions: sessions short of a weekly minimum, sessions over a day's limit,
+    pairs of consecutive days (``keep_past`` is not counted here)."""
+    rules, day_of = week.rules, week.horizon.day_of
+    found: dict[str, int] = {}
+    for kind_id, kind in rules.kinds.items():
+        found[f"{kind_id}_per_week"] = max(
+            0, kind.per_week.min - sum(s.kind == kind_id for s in sessions)
+        )
+    for rule in rules.hard:
+        kinds = set(rules.select(rule.applies_to))
+        days = [day_of(s.start) for s in sessions if s.kind in kinds]
+        if isinstance(rule, MaxPerDay):
+            found[rule.id] = sum(max(0, days.count(d) - rule.max) for d in set(days))
+        else:
+            found[rule.id] = sum(d + 1 in days for d in set(days))
+    return {name: n for name, n in found.items() if n}
 
-    Stage 1 minimises the total ``priority`` of the hard rules and weekly minimums it drops
-    (each counted ``priority × (n + 1) + 1``, so that among equally important choices the one
-    dropping fewer rules wins, and a priority-0 rule is never dropped for nothing); stage 2
-    keeps that and maximises the usual objective. ``Plan.dropped`` names what was dropped.
+
+def broken_text(rules: RuleSet, rule_id: str, count: int) -> str:
+    """How a rule is broken, in the unit it is counted in ("1 pair of consecutive days")."""
+    rule = next((r for r in rules.hard if r.id == rule_id), None)
+    if rules.guarded_kind(rule_id) is not None:
+        return f"{_plural(count, 'session')} short of the minimum"
+    if isinstance(rule, MaxPerDay):
+        return f"{_plural(count, 'session')} over a day's limit"
+    if rule is not None:
+        return f"{count} {'pair' if count == 1 else 'pairs'} of consecutive days"
+    return "moving what had already started"
+
+
+def solve_relaxed(
+    week: Week, options: SolverOptions | None = None, *, breakable: Collection[str] | None = None
+) -> Plan:
+    """The best week that breaks the least important rules as little as it can
+    (``--relax soft``).
+
+    Every hard rule and weekly minimum is counted instead of required (``hard.
+    add_counted_hard_rules``: consecutive-day pairs, sessions over a day's limit, sessions
+    short of a minimum). Stage 1 minimises the sum over rules of ``priority × count``, each
+    break also counting 1 below any priority step, so that at equal priority fewer breaks
+    win and a priority-0 rule is never broken for nothing; stage 2 keeps that cost and
+    maximises the usual objective. A rule dropped to the least possible extent leaves no room
+    for an optional session on a day whose limit it breaks: that would be a break more.
+    ``Plan.dropped`` names the rules broken and ``Plan.broken`` how often. ``breakable``
+    limits which rules may be broken at all (pricing a single dropped rule); the week must
+    then be plannable breaking only those.
     """
     options = options or SolverOptions()
     started = time.perf_counter()
-    model, wm = build_model(week, guarded=True, objective=False)
-    names = sorted(wm.guards)
-    if not names:
+    model = cp_model.CpModel()
+    wm = WeekModel(model, week, guarded=True)
+    broken = add_counted_hard_rules(wm)
+    if breakable is not None:
+        for name in set(broken) - set(breakable):
+            model.add(broken.pop(name) == 0)
+    if not broken and breakable is None:
         return solve_week(week, options)
-    cost = {name: week.rules.priority_of(name) * (len(names) + 1) + 1 for name in names}
-    dropped_cost = sum(cost[name] * (1 - wm.guards[name]) for name in names)
-    model.minimize(dropped_cost)
-    solver = make_solver(options)
-    first = solver.solve(model)
-    if first not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanFoundError(
-            f"no plan was found within the time limit ({options.time_limit_s} s)",
-            fix="Raise --time-limit, or drop it to search until the best week is proven",
-        )
-    model.add(dropped_cost <= round(solver.objective_value))
+    rules = week.rules
+    # More than the number of breaks any plan can have, so one priority step outweighs them.
+    step = 1 + sum(k.per_week.min for k in rules.kinds.values()) + len(broken)
+    step += len(rules.hard) * (len(wm.vars) + week.days)
+    cost = sum((rules.priority_of(name) * step + 1) * expr for name, expr in broken.items())
+    model.minimize(cost)
+    solver, first = run(model, options)
+    model.add(cost <= round(solver.objective_value))
     model.maximize(add_soft_rules(wm))
-    solver = make_solver(options)
-    second = solver.solve(model)
-    if second not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanFoundError(
-            f"no plan was found within the time limit ({options.time_limit_s} s)",
-            fix="Raise --time-limit, or drop it to search until the best week is proven",
-        )
+    solver, second = run(model, options)
     proven = first == second == cp_model.OPTIMAL
     plan = read_solution(
         solver, cp_model.OPTIMAL if proven else cp_model.FEASIBLE, wm, time.perf_counter() - started
     )
-    dropped = tuple(name for name in names if not solver.boolean_value(wm.guards[name]))
-    return dataclasses.replace(plan, dropped=dropped)
+    counts = broken_counts(week, plan.sessions)
+    counts.update({name: 1 for name, guard in wm.guards.items() if not solver.boolean_value(guard)})
+    return dataclasses.replace(plan, dropped=tuple(sorted(counts)), broken=counts)

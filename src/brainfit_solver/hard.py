@@ -11,6 +11,8 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from ortools.sat.python import cp_model
+
 from .model import WeekModel
 from .rules import MaxPerDay, NotOnConsecutiveDays
 
@@ -81,3 +83,71 @@ def add_hard_rules(wm: WeekModel) -> None:
         keep_past(wm)
     for rule in wm.week.rules.hard:
         HARD_RULES[rule.kind](wm, rule)
+
+
+# -- the counted form, for planning that breaks rules as little as possible (--relax soft) --
+#
+# Each returns how often its rule is broken, as an expression the solver can minimise,
+# instead of forbidding it: ``explain.solve_relaxed`` weights these by the rules' priorities.
+
+
+def weekly_shortfalls(wm: WeekModel) -> dict[str, cp_model.LinearExprT]:
+    """Weekly counts with each minimum counted rather than required: per ``<kind>_per_week``,
+    how many sessions the week is short of it (the maximum stays a hard limit)."""
+    short: dict[str, cp_model.LinearExprT] = {}
+    for kind_id, kind in wm.week.rules.kinds.items():
+        present = [v.present for v in wm.of_kind(kind_id)]
+        if kind.per_week.max < len(present):
+            wm.model.add(sum(present) <= kind.per_week.max)
+        if kind.per_week.min > 0:
+            name = f"{kind_id}_per_week"
+            gap = wm.model.new_int_var(0, kind.per_week.min, f"{wm.prefix}{name}.short")
+            wm.model.add(sum(present) + gap >= kind.per_week.min)
+            short[name] = gap
+    return short
+
+
+def sessions_over_max_per_day(wm: WeekModel, rule: MaxPerDay) -> cp_model.LinearExprT:
+    """How many matching sessions the week holds beyond ``rule.max`` on their days."""
+    matching = wm.select(rule.applies_to)
+    over: list[cp_model.IntVar] = []
+    for day in range(wm.week.days):
+        present = [v.present for v in wm.on_day(matching, day)]
+        if len(present) > rule.max:
+            extra = wm.model.new_int_var(0, len(present) - rule.max, f"{wm.prefix}{rule.id}.d{day}")
+            wm.model.add(sum(present) - extra <= rule.max)
+            over.append(extra)
+    return sum(over)
+
+
+def consecutive_day_pairs(wm: WeekModel, rule: NotOnConsecutiveDays) -> cp_model.LinearExprT:
+    """How many pairs of consecutive days both hold a matching session."""
+    matching = wm.select(rule.applies_to)
+    used = [wm.day_uses(matching, day, f"{rule.id}.d{day}") for day in range(wm.week.days)]
+    pairs: list[cp_model.IntVar] = []
+    for day, (today, tomorrow) in enumerate(itertools.pairwise(used)):
+        if today is not None and tomorrow is not None:
+            both = wm.model.new_bool_var(f"{wm.prefix}{rule.id}.pair{day}")
+            wm.model.add(today + tomorrow <= 1 + both)
+            pairs.append(both)
+    return sum(pairs)
+
+
+COUNTED_RULES: dict[str, Callable[[WeekModel, Any], cp_model.LinearExprT]] = {
+    "max_per_day": sessions_over_max_per_day,
+    "not_on_consecutive_days": consecutive_day_pairs,
+}
+
+
+def add_counted_hard_rules(wm: WeekModel) -> dict[str, cp_model.LinearExprT]:
+    """Every hard rule and weekly minimum in its counted form: rule id -> how often it is
+    broken. Re-planning's ``keep_past`` has no count of its own: it stays behind its guard
+    (``wm`` must be guarded) and counts 1 when the guard is off."""
+    broken = weekly_shortfalls(wm)
+    if wm.week.pinned or wm.week.not_before is not None:
+        keep_past(wm)
+    for rule in wm.week.rules.hard:
+        broken[rule.id] = COUNTED_RULES[rule.kind](wm, rule)
+    for name, guard in wm.guards.items():
+        broken[name] = 1 - guard
+    return broken

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import __version__
 from .api import PlanResult
 from .errors import ReportError
+from .explain import broken_text
 from .ics_out import identified, session_title
 from .inputs import validate
 from .rules import sign
@@ -55,6 +56,12 @@ class DroppedOut(_Out):
     rule: str = Field(description="Hard rule id, or <kind>_per_week for a weekly minimum.")
     priority: int = Field(description="The rule's priority in the rule file (0-100).")
     description: str
+    broken: int = Field(
+        default=1,
+        description="How many times the plan breaks it: pairs of consecutive days, sessions "
+        "over a day's limit, or sessions short of the weekly minimum.",
+    )
+    broken_text: str = Field(default="", description="The same in words.")
 
 
 class Report(_Out):
@@ -100,15 +107,19 @@ class WeeksReport(_Out):
 
 
 def build_report(result: PlanResult) -> Report:
+    """The report of a checked plan. Each term's count is the checker's, from the exported
+    file: the solver's own count is only exact where the rule's weight makes it matter (at
+    weight 0 it claims nothing, though the sessions may still do what the rule counts)."""
     inputs, plan = result.inputs, result.plan
     horizon, rules = inputs.horizon, inputs.rules
+    raw = result.check.raw
     terms = [
         TermOut(
             rule=rule.id,
             kind=rule.kind,
             weight=rule.weight,
-            raw=plan.raw.get(rule.id, 0),
-            points=sign(rule) * rule.weight * plan.raw.get(rule.id, 0),
+            raw=raw.get(rule.id, 0),
+            points=sign(rule) * rule.weight * raw.get(rule.id, 0),
             description=rule.description,
         )
         for rule in rules.soft
@@ -143,7 +154,13 @@ def build_report(result: PlanResult) -> Report:
             objective=result.check.objective,
         ),
         dropped=[
-            DroppedOut(rule=r, priority=rules.priority_of(r), description=rules.rule_text(r))
+            DroppedOut(
+                rule=r,
+                priority=rules.priority_of(r),
+                description=rules.rule_text(r),
+                broken=plan.broken.get(r, 1),
+                broken_text=broken_text(rules, r, plan.broken.get(r, 1)),
+            )
             for r in plan.dropped
         ],
     )

@@ -88,8 +88,8 @@ def solve_week(week: Week, options: SolverOptions | None = None, *, relax: bool 
 
     Raises ``InfeasibleError`` (naming a minimal set of conflicting rules) when the hard
     rules cannot all hold, and ``NoPlanFoundError`` when a time limit ran out first. With
-    ``relax=True`` an impossible week is planned without its least important rules instead
-    (``explain.solve_relaxed``; ``Plan.dropped`` names them).
+    ``relax=True`` an impossible week is planned breaking its least important rules as little
+    as possible instead (``explain.solve_relaxed``; ``Plan.dropped`` names them).
     """
     options = options or SolverOptions()
     started = time.perf_counter()

@@ -69,7 +69,11 @@ def status_line(report: Report) -> Text:
 
 def dropped_line(report: Report) -> Text:
     """What a ``--relax soft`` plan breaks, said as plainly as the event descriptions say it."""
-    listed = "; ".join(f"{d.rule} ({d.description}, priority {d.priority})" for d in report.dropped)
+    listed = "; ".join(
+        f"{d.rule} ({d.description}, priority {d.priority}"
+        + (f"; broken by {d.broken_text})" if d.broken_text else ")")
+        for d in report.dropped
+    )
     return Text(f"This week's plan drops: {listed}.", style="bold yellow")
 
 

@@ -1,0 +1,357 @@
+"""The independent checker, one rule at a time: for each check, a plan that keeps the rule
+exactly at its edge is accepted and one that breaks it by the smallest step is rejected, so
+disabling or loosening any check fails a test (the checker's mutation score depends on it).
+
+Plans and busy time are written here directly, as the checker reads them from files: exact
+aware datetimes, no planner code involved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from brainfit_solver.check import CheckReport, PlannedEvent, check_plan
+from brainfit_solver.check_calendars import Block, BusyTime
+from brainfit_solver.domain import Session
+from brainfit_solver.profile import KindPreference, Profile, TimeRange, Window
+from brainfit_solver.timegrid import Horizon
+from support import kind, ruleset
+
+TZ = ZoneInfo("Europe/Berlin")
+HORIZON = Horizon(TZ, dt.date(2026, 11, 30))  # 2026-W49, no clock change
+HIGH = {"intensity": ["high"]}
+RULES = ruleset(
+    {
+        "w": kind(60, per_week=(0, 3)),
+        "v": kind([30, 60], per_week=(0, 3)),
+        "h": kind(20, per_week=(0, 3), intensity="high"),
+        "s": kind(
+            5,
+            per_week=(0, 5),
+            intensity="low",
+            buffer=False,
+            anchor="before_study",
+            lead_max_min=10,
+        ),
+    },
+    hard=[
+        {"id": "one_high", "kind": "max_per_day", "max": 1, "applies_to": HIGH},
+        {"id": "high_apart", "kind": "not_on_consecutive_days", "applies_to": HIGH},
+        {"id": "two_a_day", "kind": "max_per_day", "max": 2, "applies_to": {"kinds": ["w", "v"]}},
+    ],
+    soft=[
+        {
+            "id": "near",
+            "kind": "near_study",
+            "weight": 3,
+            "within_min": 60,
+            "applies_to": {"kinds": ["w", "v", "h"]},
+        },
+        {"id": "bonus", "kind": "session_bonus", "weight": 5, "applies_to": {"kinds": ["s"]}},
+        {"id": "longer", "kind": "longer_sessions", "weight": 2, "applies_to": {"kinds": ["v"]}},
+        {"id": "days", "kind": "active_days", "weight": 7, "applies_to": {"kinds": ["w", "v"]}},
+        {"id": "liked", "kind": "preferred_times", "weight": 11},
+        {"id": "disliked", "kind": "disliked_times", "weight": 13},
+        {"id": "stay", "kind": "stability", "weight": 17},
+    ],
+)
+PROFILE = Profile(
+    timezone="Europe/Berlin",
+    buffer_min=15,
+    window=Window.model_validate({"default": "07:00-21:00", "sun": "off"}),
+)
+
+
+def at(day: int, clock: str) -> dt.datetime:
+    """Day 0 is Monday 30 November 2026."""
+    hour, minute = map(int, clock.split(":"))
+    return dt.datetime.combine(
+        dt.date(2026, 11, 30) + dt.timedelta(days=day), dt.time(hour, minute), TZ
+    )
+
+
+def ev(kind_id: str, day: int, start: str, end: str) -> PlannedEvent:
+    return PlannedEvent(f"{kind_id}{day}{start}@t", kind_id, at(day, start), at(day, end), kind_id)
+
+
+def block(
+    day: int, start: str, end: str, summary: str = "Meeting", *, study: bool = False
+) -> Block:
+    return Block(at(day, start), at(day, end), summary, "cal.ics", study)
+
+
+def check(
+    events: list[PlannedEvent],
+    *blocks: Block,
+    profile: Profile = PROFILE,
+    previous: Sequence[Session] = (),
+    now: dt.datetime | None = None,
+    dropped: Sequence[str] = (),
+) -> CheckReport:
+    return check_plan(
+        events,
+        profile=profile,
+        rules=RULES,
+        busy=BusyTime(tuple(blocks)),
+        horizon=HORIZON,
+        previous=previous,
+        now=now,
+        dropped=dropped,
+    )
+
+
+def violations(
+    events: list[PlannedEvent],
+    *blocks: Block,
+    previous: Sequence[Session] = (),
+    now: dt.datetime | None = None,
+    dropped: Sequence[str] = (),
+) -> list[str]:
+    return check(events, *blocks, previous=previous, now=now, dropped=dropped).violations
+
+
+# --- sessions themselves --------------------------------------------------------------------
+
+
+def test_a_session_of_an_unknown_kind_is_rejected() -> None:
+    assert violations([ev("w", 0, "08:00", "09:00")]) == []
+    assert violations([ev("yoga", 0, "08:00", "09:00")]) == [
+        "yoga Mon 30 Nov 08:00: unknown session kind 'yoga'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("end", "ok"), [("08:30", True), ("09:00", True), ("08:25", False), ("09:05", False)]
+)
+def test_a_session_lasts_within_its_kinds_range(end: str, ok: bool) -> None:
+    found = violations([ev("v", 0, "08:00", end)])
+    assert (found == []) is ok, found
+    if not ok:
+        assert found[0].endswith("outside 30-60 min")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "ok"), [("07:00", "08:00", True), ("06:55", "07:55", False)]
+)
+def test_a_session_starts_inside_the_daily_window(start: str, end: str, ok: bool) -> None:
+    found = violations([ev("w", 0, start, end)])
+    assert (found == []) is ok, found
+    if not ok:
+        assert found == ["w Mon 30 Nov 06:55: outside the daily window 07:00-21:00"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "ok"), [("20:00", "21:00", True), ("20:05", "21:05", False)]
+)
+def test_a_session_ends_inside_the_daily_window(start: str, end: str, ok: bool) -> None:
+    found = violations([ev("w", 0, start, end)])
+    assert (found == []) is ok, found
+    if not ok:
+        assert found == ["w Mon 30 Nov 20:05: outside the daily window 07:00-21:00"]
+
+
+def test_a_session_on_a_day_off_is_rejected() -> None:
+    assert violations([ev("w", 5, "08:00", "09:00")]) == []
+    assert violations([ev("w", 6, "08:00", "09:00")]) == [
+        "w Sun 06 Dec 08:00: Sunday is a day off in the profile"
+    ]
+
+
+def test_a_session_outside_the_planned_week_is_rejected() -> None:
+    found = violations([ev("w", 7, "08:00", "09:00")])
+    assert "w Mon 07 Dec 08:00: outside the planned week 2026-W49" in found
+
+
+# --- busy time and the buffer ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("end", "ok"), [("09:45", True), ("09:46", False)])
+def test_a_workout_ends_a_whole_buffer_before_busy_time(end: str, ok: bool) -> None:
+    meeting = block(0, "10:00", "11:00")
+    start = (dt.datetime.strptime(end, "%H:%M") - dt.timedelta(hours=1)).strftime("%H:%M")
+    found = violations([ev("w", 0, start, end)], meeting)
+    assert (found == []) is ok, found
+    if not ok:
+        assert found == ["w Mon 30 Nov 08:46: overlaps 'Meeting' (or its 15-min buffer)"]
+
+
+@pytest.mark.parametrize(("start", "ok"), [("11:15", True), ("11:14", False)])
+def test_a_workout_starts_a_whole_buffer_after_busy_time(start: str, ok: bool) -> None:
+    meeting = block(0, "10:00", "11:00")
+    end = (dt.datetime.strptime(start, "%H:%M") + dt.timedelta(hours=1)).strftime("%H:%M")
+    found = violations([ev("w", 0, start, end)], meeting)
+    assert (found == []) is ok, found
+
+
+def test_a_workout_on_top_of_busy_time_is_rejected() -> None:
+    assert violations([ev("w", 0, "10:00", "11:00")], block(0, "10:30", "10:40"))
+
+
+def test_a_snack_needs_no_buffer_from_its_study_block() -> None:
+    lecture = block(0, "10:00", "12:00", "Lecture", study=True)
+    assert violations([ev("s", 0, "09:55", "10:00")], lecture) == []
+    assert violations([ev("s", 0, "09:56", "10:01")], lecture) == [
+        "s Mon 30 Nov 09:56: overlaps 'Lecture' (or its 0-min buffer)",
+        "s Mon 30 Nov 09:56: not within 10 min before a study block",
+    ]
+
+
+@pytest.mark.parametrize(("second", "ok"), [("10:15", True), ("10:14", False)])
+def test_two_workouts_keep_the_buffer_between_them(second: str, ok: bool) -> None:
+    end = (dt.datetime.strptime(second, "%H:%M") + dt.timedelta(hours=1)).strftime("%H:%M")
+    found = violations([ev("w", 0, "09:00", "10:00"), ev("v", 0, second, end)])
+    assert (found == []) is ok, found
+    if not ok:
+        assert found == ["w Mon 30 Nov 09:00 and v Mon 30 Nov 10:14: closer than 15 min"]
+
+
+def test_a_snack_stays_out_of_a_workouts_buffer() -> None:
+    lecture = block(0, "11:00", "12:00", "Lecture", study=True)
+    kept = [ev("w", 0, "09:40", "10:40"), ev("s", 0, "10:55", "11:00")]
+    assert violations(kept, lecture) == []
+    broken = [ev("w", 0, "09:41", "10:41"), ev("s", 0, "10:55", "11:00")]
+    assert violations(broken, lecture) == [
+        "w Mon 30 Nov 09:41 and s Mon 30 Nov 10:55: closer than 15 min"
+    ]
+
+
+# --- snacks before study --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("end", "ok"), [("09:50", True), ("09:49", False)])
+def test_a_snack_ends_at_most_its_lead_before_a_study_block(end: str, ok: bool) -> None:
+    lecture = block(0, "10:00", "12:00", "Lecture", study=True)
+    start = (dt.datetime.strptime(end, "%H:%M") - dt.timedelta(minutes=5)).strftime("%H:%M")
+    found = violations([ev("s", 0, start, end)], lecture)
+    assert (found == []) is ok, found
+    if not ok:
+        assert found == ["s Mon 30 Nov 09:44: not within 10 min before a study block"]
+
+
+def test_a_snack_before_busy_time_that_is_not_study_is_rejected() -> None:
+    meeting = block(0, "10:00", "12:00", "Meeting")
+    assert violations([ev("s", 0, "09:50", "09:55")], meeting) == [
+        "s Mon 30 Nov 09:50: not within 10 min before a study block"
+    ]
+
+
+def test_one_snack_per_study_block() -> None:
+    lecture = block(0, "10:00", "12:00", "Lecture", study=True)
+    seminar = block(0, "14:00", "16:00", "Seminar", study=True)
+    assert (
+        violations([ev("s", 0, "09:50", "09:55"), ev("s", 0, "13:55", "14:00")], lecture, seminar)
+        == []
+    )
+    assert violations([ev("s", 0, "09:50", "09:55"), ev("s", 0, "09:55", "10:00")], lecture) == [
+        "s Mon 30 Nov 09:55: a second snack before 'Lecture' (one per study block)"
+    ]
+
+
+# --- counts and days ------------------------------------------------------------------------
+
+
+def test_weekly_counts_hold_at_both_ends() -> None:
+    three = [ev("w", d, "08:00", "09:00") for d in (0, 2, 4)]
+    assert violations(three) == []
+    four = [*three, ev("w", 5, "08:00", "09:00")]
+    assert violations(four) == ["w_per_week: 4 Session session(s), rule needs 0-3"]
+    strict = ruleset({"w": kind(60, per_week=(2, 3))})
+    found = check_plan(
+        [ev("w", 0, "08:00", "09:00")],
+        profile=PROFILE,
+        rules=strict,
+        busy=BusyTime(()),
+        horizon=HORIZON,
+    )
+    assert found.violations == ["w_per_week: 1 Session session(s), rule needs 2-3"]
+
+
+def test_a_free_kind_appears_at_most_per_day_max_a_day() -> None:
+    found = violations([ev("w", 0, "08:00", "09:00"), ev("w", 0, "12:00", "13:00")])
+    assert found == ["w: 2 sessions on 2026-11-30, at most 1"]
+
+
+def test_max_per_day_counts_the_selected_kinds() -> None:
+    assert violations([ev("w", 0, "08:00", "09:00"), ev("v", 0, "12:00", "13:00")]) == []
+    found = violations([ev("h", 0, "08:00", "08:20"), ev("h", 0, "12:00", "12:20")])
+    assert "one_high: 2 sessions on 2026-11-30 (at most 1)" in found
+
+
+def test_high_intensity_days_are_never_consecutive() -> None:
+    assert violations([ev("h", 0, "08:00", "08:20"), ev("h", 2, "08:00", "08:20")]) == []
+    assert violations([ev("h", 0, "08:00", "08:20"), ev("h", 1, "08:00", "08:20")]) == [
+        "high_apart: sessions on both 2026-11-30 and the next day"
+    ]
+
+
+def test_dropped_rules_are_not_checked_and_others_are() -> None:
+    pair = [ev("h", 0, "08:00", "08:20"), ev("h", 1, "08:00", "08:20")]
+    assert violations(pair, dropped=["high_apart"]) == []
+    assert violations(pair, dropped=["one_high"]) == [
+        "high_apart: sessions on both 2026-11-30 and the next day"
+    ]
+
+
+def test_a_re_plan_keeps_the_past_as_it_was() -> None:
+    kept = Session("w", HORIZON.to_minute(at(0, "08:00")), HORIZON.to_minute(at(0, "09:00")))
+    now = at(2, "12:00")
+    assert violations([ev("w", 0, "08:00", "09:00")], previous=[kept], now=now) == []
+    assert violations([ev("w", 1, "08:00", "09:00")], previous=[kept], now=now) == [
+        "w Tue 01 Dec 08:00: starts before now (Wed 02 Dec 12:00) and is not a kept session"
+    ]
+    assert violations([ev("w", 3, "08:00", "09:00")], previous=[kept], now=now) == []
+
+
+# --- the recomputed score -------------------------------------------------------------------
+
+
+def test_near_study_counts_a_workout_ending_or_starting_within_the_distance() -> None:
+    lecture = block(0, "12:00", "14:00", "Lecture", study=True)
+    counted = [ev("w", 0, "10:00", "11:00"), ev("v", 0, "15:00", "16:00")]
+    assert check(counted, lecture).raw["near"] == 2
+    missed = [ev("w", 0, "09:59", "10:59"), ev("v", 0, "15:01", "16:01")]
+    assert check(missed, lecture).raw["near"] == 0
+
+
+def test_bonus_longer_and_active_days_are_counted() -> None:
+    lecture = block(1, "10:00", "12:00", "Lecture", study=True)
+    plan = [
+        ev("s", 1, "09:50", "09:55"),
+        ev("v", 0, "08:00", "08:50"),
+        ev("w", 2, "08:00", "09:00"),
+    ]
+    report = check(plan, lecture)
+    assert (report.raw["bonus"], report.raw["longer"], report.raw["days"]) == (1, 4, 2)
+    assert report.terms["bonus"] == 5 and report.terms["longer"] == 8 and report.terms["days"] == 14
+
+
+def test_preferred_and_disliked_times_are_counted_with_their_signs() -> None:
+    taste = KindPreference(
+        preferred=[TimeRange.parse("07:00-09:00")], disliked=[TimeRange.parse("12:00-13:00")]
+    )
+    profile = PROFILE.model_copy(update={"preferences": {"w": taste}})
+    inside = check([ev("w", 0, "08:00", "09:00")], profile=profile)
+    assert (inside.raw["liked"], inside.terms["liked"]) == (1, 11)
+    over = check([ev("w", 0, "08:01", "09:01")], profile=profile)
+    assert over.raw["liked"] == 0
+    touching = check([ev("w", 0, "12:59", "13:59")], profile=profile)
+    assert (touching.raw["disliked"], touching.terms["disliked"]) == (1, -13)
+    clear = check([ev("w", 0, "13:00", "14:00")], profile=profile)
+    assert clear.raw["disliked"] == 0
+
+
+def test_stability_counts_sessions_kept_with_the_same_kind_and_start() -> None:
+    before = Session("w", HORIZON.to_minute(at(0, "08:00")), HORIZON.to_minute(at(0, "09:00")))
+    assert check([ev("w", 0, "08:00", "09:00")], previous=[before]).raw["stay"] == 1
+    assert check([ev("w", 0, "08:05", "09:05")], previous=[before]).raw["stay"] == 0
+    assert check([ev("v", 0, "08:00", "09:00")], previous=[before]).raw["stay"] == 0
+
+
+def test_the_objective_is_the_sum_of_the_signed_terms() -> None:
+    lecture = block(0, "12:00", "14:00", "Lecture", study=True)
+    report = check([ev("w", 0, "10:00", "11:00"), ev("s", 0, "11:50", "11:55")], lecture)
+    assert report.objective == sum(report.terms.values()) == 3 + 5 + 7

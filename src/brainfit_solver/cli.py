@@ -160,8 +160,9 @@ schedule_options = [
     click.option(
         "--merge",
         is_flag=True,
-        help="Write the calendars' own events and the plan into one file (-o); the "
-        "calendars' text is copied unchanged.",
+        help="Write the calendars' own events and the plan into one file (-o); each event "
+        "keeps its time (a calendar's X-WR-TIMEZONE is written out as TZID on its events), "
+        "the rest of the calendars' text is copied unchanged.",
     ),
 ]
 

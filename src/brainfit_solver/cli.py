@@ -563,8 +563,10 @@ def schema_command() -> None:
     "url",
     required=True,
     metavar="URL",
-    help="The CalDAV calendar collection to write to. Credentials come from "
-    "BRAINFIT_CALDAV_USER/BRAINFIT_CALDAV_PASSWORD or ~/.netrc, never from the URL.",
+    help="The CalDAV calendar collection to write to (caldavs://, caldav://, https:// or "
+    "http://; one calendar, not a principal: checked before anything is written). "
+    "Credentials come from BRAINFIT_CALDAV_USER/BRAINFIT_CALDAV_PASSWORD or ~/.netrc, "
+    "never from the URL.",
 )
 @click.option(
     "--previous",

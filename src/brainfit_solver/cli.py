@@ -25,7 +25,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CODES = """\b
 Exit codes:
   0  plan written (or check passed)
-  2  bad input: calendar, profile, rule file, time zone or option (nothing written)
+  2  bad input: calendar, profile, rule file, time zone, option or output path
+     (nothing written)
   3  the rules cannot all hold this week; the conflicting rules are named
   4  check: the plan breaks a hard rule
   5  the time limit ran out before any plan was found

@@ -104,6 +104,13 @@ def test_an_output_that_is_the_previous_plan_is_refused(folder: Path) -> None:
     assert digests(folder) == before
 
 
+def test_an_output_that_is_the_bundled_rule_file_is_refused(folder: Path) -> None:
+    bundled = Path(__file__).resolve().parent.parent / "src/brainfit_solver/data/brain-health.toml"
+    before = bundled.read_bytes()
+    assert_refused(plan("cal.ics", *WEEK, "-o", "p.ics", "--json", str(bundled)), "input")
+    assert bundled.read_bytes() == before
+
+
 def test_the_same_path_for_both_outputs_is_refused(folder: Path) -> None:
     before = digests(folder)
     assert_refused(plan("cal.ics", *WEEK, "-o", "x", "--json", "x"), "-o", "--json")

@@ -348,7 +348,10 @@ def plan(
     # Outputs are checked before anything is read or solved, and again once the profile's
     # own calendars are known, and once more when written (see ``outputs``).
     targets = [Output("-o", output), *([Output("--json", json_path)] if json_path else [])]
-    read: list[str | Path | None] = [*calendars, *study, profile, rules, previous]
+    from .rules import default_rules_path
+
+    read: list[str | Path | None] = [*calendars, *study, profile, previous]
+    read.append(rules or default_rules_path())  # the bundled rules are an input too
     check_outputs(targets, read)
     before = _read_previous(previous)
     if before is not None and (span := before.span()) is not None:

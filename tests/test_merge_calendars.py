@@ -163,3 +163,14 @@ def test_the_merged_file_declares_no_calendar_zone_and_defines_every_tzid(tmp_pa
     assert b"DTSTART:20261202T180000Z" in merged  # a one-off UTC time is kept as it was
     (tmp_path / "merged.ics").write_bytes(merged)
     load_calendar(tmp_path / "merged.ics")
+
+
+def test_a_windows_zone_name_and_lf_line_ends_survive_the_conversion(tmp_path: Path) -> None:
+    outlook = BERLIN.replace(b"\r\n", b"\n").replace(
+        b"X-WR-TIMEZONE:Europe/Berlin", b"X-WR-TIMEZONE:W. Europe Standard Time"
+    )
+    plan = plan_weeks(inputs_for(tmp_path, LECTURES)).ics
+    merged = merge_calendars([("outlook.ics", outlook), ("ny.ics", NEW_YORK)], plan)
+    assert b"DTSTART;TZID=Europe/Berlin:20261202T100000\n" in merged
+    assert b"RRULE:FREQ=WEEKLY;UNTIL=20261217T130000Z\n" in merged  # 14:00 CET in UTC
+    assert occurrences(merged) == occurrences(BERLIN) | occurrences(NEW_YORK)

@@ -46,6 +46,7 @@ from .vtimezone import vtimezone
 PLAN_UID_SUFFIX = "@brainfit-solver"
 X_WR_TIMEZONE = "X-WR-TIMEZONE"
 _ZONED = ("DTSTART", "DTEND", "RDATE", "EXDATE", "RECURRENCE-ID")  # what x-wr-timezone converts
+_NAME = re.compile(rb"([A-Za-z0-9-]+)")
 _DATE_TIME = re.compile(r"^(\d{8}T\d{6})(Z?)$")
 _FLOATING_UNTIL = re.compile(r"(?i)(?<![A-Z])UNTIL=(\d{8}T\d{6})(?=;|$)")
 
@@ -142,7 +143,10 @@ def _unfolded(line: bytes) -> str:
 
 
 def _name(line: bytes) -> str:
-    return re.split(r"[;:]", _unfolded(line), maxsplit=1)[0].strip().upper()
+    """The property name (or BEGIN/END) of a content line; a name is never folded away, since
+    the first physical line holds 75 octets."""
+    found = _NAME.match(line)
+    return found[1].decode("ascii").upper() if found else ""
 
 
 def _head_and_value(text: str) -> tuple[str, str]:
@@ -222,14 +226,14 @@ def _pinned(chunk: _Chunk, tz: ZoneInfo) -> tuple[_Chunk, list[dt.date]]:
     """The VEVENT with the times X-WR-TIMEZONE governs written with TZID (module docstring),
     and the dates of those times; lines that need no change are kept byte for byte."""
     lines = _logical_lines(chunk.text)
-    recurring = any(_name(line) in ("RRULE", "RDATE", "RECURRENCE-ID") for line in lines)
+    names = [_name(line) for line in lines]
+    recurring = any(name in ("RRULE", "RDATE", "RECURRENCE-ID") for name in names)
     tzid = zone_name(tz)
     out: list[bytes] = []
     dates: list[dt.date] = []
     floating_start = False
     depth = 0
-    for line in lines:
-        name = _name(line)
+    for line, name in zip(lines, names, strict=True):
         depth += name == "BEGIN"
         depth -= name == "END"
         if depth != 1 or name not in _ZONED:

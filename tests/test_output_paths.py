@@ -304,6 +304,13 @@ def test_write_files_replaces_each_file_in_one_rename(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
 
 
+def test_an_output_that_is_a_symlink_loop_is_refused_not_a_crash(folder: Path) -> None:
+    (folder / "loop").symlink_to("loop")
+    before = digests(folder)
+    assert_refused(plan("cal.ics", *WEEK, "-o", "loop"), "symbolic links")
+    assert digests(folder) == before
+
+
 def test_check_outputs_refuses_what_it_cannot_write(tmp_path: Path) -> None:
     (tmp_path / "dir").mkdir()
     (tmp_path / "file").write_bytes(b"")

@@ -63,9 +63,15 @@ class Output:
         return f"{self.option} {self.name}" if self.option else self.name
 
 
+def _resolved(name: str) -> Path:
+    """``name`` with symbolic links followed as far as they go: ``os.path.realpath`` stops at
+    a loop (which ``stat`` then reports), where ``Path.resolve`` raises RuntimeError."""
+    return Path(os.path.realpath(name))
+
+
 def _identity(name: str) -> tuple[Path, tuple[int, int] | None]:
     """The path with symbolic links resolved, and (device, inode) when the file exists."""
-    resolved = Path(name).resolve()
+    resolved = _resolved(name)
     try:
         info = resolved.stat()
     except OSError:
@@ -80,7 +86,7 @@ def _refuse(output: Output, problem: str, fix: str) -> OutputError:
 def _check_place(output: Output) -> Path:
     """The file the output will replace or create, once it is known to be writable there."""
     # Both as written and resolved: /dev/stdout resolves to wherever standard output goes.
-    absolute, resolved = Path(output.name).absolute(), Path(output.name).resolve()
+    absolute, resolved = Path(output.name).absolute(), _resolved(output.name)
     for root, holds in _KERNEL_TREES.items():
         if any(p.parts[:2] == ("/", root) for p in (absolute, resolved)):
             raise _refuse(

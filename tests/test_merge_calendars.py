@@ -8,15 +8,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import recurring_ical_events
+import x_wr_timezone
 from click.testing import CliRunner
 from icalendar import Calendar, Event, Timezone
 
 from brainfit_solver.calendar_in import load_calendar
 from brainfit_solver.check import read_plan
 from brainfit_solver.cli import main
-from brainfit_solver.merge import merge_calendars
+from brainfit_solver.merge import PLAN_UID_SUFFIX, merge_calendars
 from brainfit_solver.schedule import plan_weeks
-from support import Ev, calendar_bytes, inputs_for
+from support import CALENDARS, Ev, calendar_bytes, inputs_for
 
 LECTURES = [Ev(d, "09:00", "12:00", "Lecture; Analysis, room 3") for d in range(5)]
 
@@ -105,3 +107,70 @@ def test_cli_merge_writes_one_file_that_check_accepts(
     assert all(block in merged for block in vevent_blocks(calendar_bytes(LECTURES)))
     checked = runner.invoke(main, ["check", "m.ics", "cal.ics"])
     assert checked.exit_code == 0, checked.output
+
+
+# --- every user event keeps its instant (X-WR-TIMEZONE and floating times) -----------------
+
+
+NEW_YORK = (CALENDARS / "merge_xwr_new_york_floating_and_utc.ics").read_bytes()
+BERLIN = (CALENDARS / "merge_xwr_berlin_floating_and_utc_series.ics").read_bytes()
+FLOATING = (CALENDARS / "merge_floating_without_xwr.ics").read_bytes()
+
+
+def occurrences(data: bytes) -> set[tuple[str, object, object]]:
+    """Every user event's occurrences as icalendar with x-wr-timezone reads them: aware
+    times as UTC instants, floating ones as they are (still floating)."""
+
+    def instant(value: dt.datetime) -> object:
+        return value.astimezone(dt.UTC) if value.tzinfo else ("floating", value)
+
+    calendar = x_wr_timezone.to_standard(Calendar.from_ical(data))
+    start, end = dt.datetime(2026, 8, 1, tzinfo=dt.UTC), dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
+    return {
+        (str(e["UID"]), instant(e.decoded("DTSTART")), instant(e.decoded("DTEND")))
+        for e in recurring_ical_events.of(calendar).between(start, end)
+        if not str(e["UID"]).endswith(PLAN_UID_SUFFIX)
+    }
+
+
+def test_every_user_event_keeps_its_instant_under_another_calendars_x_wr_timezone(
+    tmp_path: Path,
+) -> None:
+    """A 10:00 Berlin lecture (floating, Berlin X-WR-TIMEZONE) merged after a New York
+    calendar once read as 16:00; floating times of a calendar without X-WR-TIMEZONE were
+    pulled into New York time; a UTC series from summer lost its local wall-clock time."""
+    sources = [("ny.ics", NEW_YORK), ("berlin.ics", BERLIN), ("paper.ics", FLOATING)]
+    plan = plan_weeks(inputs_for(tmp_path, LECTURES)).ics
+    merged = merge_calendars(sources, plan)
+    expected = set().union(*(occurrences(data) for _, data in sources))
+    assert len(expected) == 3 + 11 + 20 + 1  # the seminar: 12 Thursdays, one excluded
+    assert ("lecture@berlin", dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)) in {
+        (uid, start) for uid, start, _ in expected
+    }
+    assert occurrences(merged) == expected
+    assert len(read_plan(merged)) == len(read_plan(plan))
+
+
+def test_the_merged_file_declares_no_calendar_zone_and_defines_every_tzid(tmp_path: Path) -> None:
+    sources = [("ny.ics", NEW_YORK), ("berlin.ics", BERLIN), ("paper.ics", FLOATING)]
+    plan = plan_weeks(inputs_for(tmp_path, LECTURES)).ics
+    merged = merge_calendars(sources, plan)
+    calendar = Calendar.from_ical(merged)
+    assert "X-WR-TIMEZONE" not in calendar and str(calendar["X-WR-CALNAME"]) == "Work"
+    defined = sorted(str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE"))
+    assert defined == ["America/New_York", "Europe/Berlin"]
+    assert vevent_blocks(FLOATING)[0] in merged  # no X-WR-TIMEZONE: copied byte for byte
+    assert b"DTSTART:20261202T180000Z" in merged  # a one-off UTC time is kept as it was
+    (tmp_path / "merged.ics").write_bytes(merged)
+    load_calendar(tmp_path / "merged.ics")
+
+
+def test_a_windows_zone_name_and_lf_line_ends_survive_the_conversion(tmp_path: Path) -> None:
+    outlook = BERLIN.replace(b"\r\n", b"\n").replace(
+        b"X-WR-TIMEZONE:Europe/Berlin", b"X-WR-TIMEZONE:W. Europe Standard Time"
+    )
+    plan = plan_weeks(inputs_for(tmp_path, LECTURES)).ics
+    merged = merge_calendars([("outlook.ics", outlook), ("ny.ics", NEW_YORK)], plan)
+    assert b"DTSTART;TZID=Europe/Berlin:20261202T100000\n" in merged
+    assert b"RRULE:FREQ=WEEKLY;UNTIL=20261217T130000Z\n" in merged  # 14:00 CET in UTC
+    assert occurrences(merged) == occurrences(BERLIN) | occurrences(NEW_YORK)

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from brainfit_solver.cli import main
+from brainfit_solver.errors import OutputError
 from brainfit_solver.ics_out import write_atomic
 from brainfit_solver.profile import Profile
 from brainfit_solver.schedule import plan_weeks
@@ -93,7 +94,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fdopen", broken)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OutputError, match="No space left"):
         write_atomic(target, b"new plan")
     assert target.read_bytes() == b"old plan"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.ics"]

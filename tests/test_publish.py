@@ -184,3 +184,48 @@ def test_an_unreachable_server_is_an_input_error(tmp_path: Path) -> None:
     plan = plan_weeks(inputs_for(tmp_path, LECTURES)).ics
     with pytest.raises(CalendarError, match="CalDAV request failed"):
         publish(plan, "http://127.0.0.1:9/cal/", credentials=None)
+
+
+def collections_of(principal_url: str) -> set[str]:
+    """Every collection and resource directly inside the principal collection (Depth: 1)."""
+    with caldav.DAVClient(url=principal_url, username=USER, password=USER) as client:
+        principal = client.principal()
+        return {str(url) for url, *_ in principal.children()}
+
+
+def test_publishing_to_a_principal_url_writes_nothing_and_exits_2(
+    tmp_path: Path, server: str, login: Credentials, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's principal (the folder of their calendars) is not a calendar: a PUT there
+    made one new collection per session on the server."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plan.ics").write_bytes(plan_weeks(inputs_for(tmp_path, LECTURES)).ics)
+    with caldav.DAVClient(url=server, username=USER, password=USER) as client:
+        principal_url = str(client.principal().url)
+    before = collections_of(principal_url)
+    for url in (principal_url, principal_url.replace("http://", "caldav://")):
+        result = CliRunner().invoke(main, ["publish", "plan.ics", "--caldav", url])
+        assert result.exit_code == 2, result.output
+        assert "not a CalDAV calendar collection" in result.stderr, result.stderr
+        assert "Traceback" not in result.output
+    assert collections_of(principal_url) == before
+
+
+def test_publish_accepts_the_caldav_urls_that_reading_accepts(
+    tmp_path: Path, calendar_url: str, login: Credentials
+) -> None:
+    plan = plan_weeks(inputs_for(tmp_path, LECTURES)).ics
+    (tmp_path / "plan.ics").write_bytes(plan)
+    url = calendar_url.replace("http://", "caldav://").rstrip("/")  # as `plan` reads it
+    result = CliRunner().invoke(main, ["publish", str(tmp_path / "plan.ics"), "--caldav", url])
+    assert result.exit_code == 0, result.output
+    assert set(stored(calendar_url)) == set(active_uids(plan))
+    assert f"to {calendar_url}:" in result.stdout  # the http:// address it wrote to
+
+
+def test_publish_refuses_feed_and_unknown_addresses(tmp_path: Path) -> None:
+    (tmp_path / "plan.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    for url in ("webcal://dav.test/cal/", "ftp://dav.test/cal/"):
+        result = CliRunner().invoke(main, ["publish", str(tmp_path / "plan.ics"), "--caldav", url])
+        assert result.exit_code == 2, result.output
+        assert "caldavs://" in result.stderr

@@ -18,13 +18,15 @@ import click
 from rich.console import Console
 
 from .errors import BrainfitError, InfeasibleError, ProfileError
+from .outputs import Output, check_outputs, write_outputs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES = """\b
 Exit codes:
   0  plan written (or check passed)
-  2  bad input: calendar, profile, rule file, time zone or option (nothing written)
+  2  bad input: calendar, profile, rule file, time zone, option or output path
+     (nothing written)
   3  the rules cannot all hold this week; the conflicting rules are named
   4  check: the plan breaks a hard rule
   5  the time limit ran out before any plan was found
@@ -159,8 +161,9 @@ schedule_options = [
     click.option(
         "--merge",
         is_flag=True,
-        help="Write the calendars' own events and the plan into one file (-o); the "
-        "calendars' text is copied unchanged.",
+        help="Write the calendars' own events and the plan into one file (-o); each event "
+        "keeps its time (a calendar's X-WR-TIMEZONE is written out as TZID on its events), "
+        "the rest of the calendars' text is copied unchanged.",
     ),
 ]
 
@@ -185,11 +188,19 @@ def _read_previous(path: Path | None) -> Any:
     return read_previous(data, source=str(path))
 
 
+def _wrote(targets: Sequence[Output]) -> str:
+    """ "wrote plan.ics and the report to standard output": what went where."""
+    what = {"-o": "the plan", "--json": "the report"}
+    return "wrote " + " and ".join(
+        f"{what[t.option]} to standard output" if t.to_stdout else t.name for t in targets
+    )
+
+
 def _plan_schedule(
     inputs: Any,
     options: Any,
-    output: Path,
-    json_path: Path | None,
+    targets: Sequence[Output],
+    read: Sequence[str | Path | None],
     quiet: bool,
     weeks: int,
     repeat: bool,
@@ -200,7 +211,6 @@ def _plan_schedule(
     """`plan` with --weeks, --repeat, --previous or --merge (see ``schedule``)."""
     import datetime as dt
 
-    from .ics_out import write_atomic
     from .merge import merge_calendars
     from .replan import parse_now
     from .report import WeeksReport, build_report, report_json
@@ -231,15 +241,15 @@ def _plan_schedule(
         sources = [(c.source, read_source(c.source, dates=dates)) for c in inputs.loaded]
         ics = merge_calendars(sources, ics)
     reports = [build_report(r) for r in result.weeks]
-    write_atomic(output, ics)
-    if json_path is not None:
-        document = WeeksReport(
-            status=result.solved.status, objective=result.objective, repeat=repeat, weeks=reports
-        )
-        write_atomic(json_path, report_json(document))
+    document = WeeksReport(
+        status=result.solved.status, objective=result.objective, repeat=repeat, weeks=reports
+    )
+    contents = [ics, report_json(document)]
+    write_outputs(list(zip(targets, contents, strict=False)), read, sys.stdout.buffer)
     if quiet:
         return
-    console = Console(highlight=False)
+    err = any(t.to_stdout for t in targets)  # standard output carries an output: talk on stderr
+    console = Console(highlight=False, stderr=err)
     if len(reports) == 1 and not repeat:
         from .summary import render
 
@@ -247,18 +257,21 @@ def _plan_schedule(
     else:
         verdict = "proven optimal" if result.solved.status == "OPTIMAL" else "best found"
         what = f"one week repeated {weeks} times" if repeat else f"{weeks} weeks"
-        click.echo(f"{what}: {verdict}, objective {result.objective}")
+        click.echo(f"{what}: {verdict}, objective {result.objective}", err=err)
         for k, week_check in enumerate(result.checks):
             label = iso_week_label(inputs.horizon.monday + dt.timedelta(weeks=k))
             click.echo(
-                f"  {label}: {len(week_check.events)} sessions, objective {week_check.objective}"
+                f"  {label}: {len(week_check.events)} sessions, objective {week_check.objective}",
+                err=err,
             )
     if previous is not None:
         c = result.changes
         click.echo(
-            f"re-planned: {c.kept} kept, {c.moved} moved, {c.new} new, {len(c.cancelled)} cancelled"
+            f"re-planned: {c.kept} kept, {c.moved} moved, {c.new} new, "
+            f"{len(c.cancelled)} cancelled",
+            err=err,
         )
-    click.echo(f"wrote {output}" + (f" and {json_path}" if json_path else ""))
+    click.echo(_wrote(targets), err=err)
 
 
 @click.group(epilog=EXIT_CODES)
@@ -274,14 +287,15 @@ def main() -> None:
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the plan (.ics).",
+    type=click.Path(allow_dash=True),
+    help="Where to write the plan (.ics); - for standard output. Never an input file; "
+    "the directory must exist.",
 )
 @click.option(
     "--json",
     "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write a machine-readable report (JSON).",
+    type=click.Path(allow_dash=True),
+    help="Also write a machine-readable report (JSON); - for standard output.",
 )
 @click.option(
     "--time-limit",
@@ -313,8 +327,8 @@ def plan(
     tz: str | None,
     study: tuple[Path | str, ...],
     weights: tuple[str, ...],
-    output: Path,
-    json_path: Path | None,
+    output: str,
+    json_path: str | None,
     time_limit: float | None,
     relax: str,
     compare_weights: str | None,
@@ -328,10 +342,17 @@ def plan(
     """Plan the week around CALENDARS (.ics files, https:// or webcal:// feeds, caldavs://
     calendars) and write it as an .ics file."""
     from . import api
-    from .ics_out import write_atomic
     from .report import build_report, report_json
     from .solve import SolverOptions
 
+    # Outputs are checked before anything is read or solved, and again once the profile's
+    # own calendars are known, and once more when written (see ``outputs``).
+    targets = [Output("-o", output), *([Output("--json", json_path)] if json_path else [])]
+    from .rules import default_rules_path
+
+    read: list[str | Path | None] = [*calendars, *study, profile, previous]
+    read.append(rules or default_rules_path())  # the bundled rules are an input too
+    check_outputs(targets, read)
     before = _read_previous(previous)
     if before is not None and (span := before.span()) is not None:
         week, weeks = week or span[0], weeks or span[1]
@@ -345,6 +366,8 @@ def plan(
         study_calendars=study,
         weeks=weeks or 1,
     )
+    read += [c.source for c in inputs.loaded]
+    check_outputs(targets, read)
     alternative = None
     if compare_weights:
         pairs = [p for p in compare_weights.split(",") if p.strip()]
@@ -362,19 +385,19 @@ def plan(
                 fix="Leave one of them out",
             )
         _plan_schedule(
-            inputs, options, output, json_path, quiet, weeks or 1, repeat, before, now, merge
+            inputs, options, targets, read, quiet, weeks or 1, repeat, before, now, merge
         )
         return
     result = api.plan(inputs, options, relax=relax == "soft")
     report = build_report(result)
-    write_atomic(output, result.ics)
-    if json_path is not None:
-        write_atomic(json_path, report_json(report))
+    contents = [result.ics, report_json(report)]
+    write_outputs(list(zip(targets, contents, strict=False)), read, sys.stdout.buffer)
+    err = any(t.to_stdout for t in targets)  # standard output carries an output: talk on stderr
     if not quiet:
         from .summary import render
 
-        Console(highlight=False).print(render(report))
-        click.echo(f"wrote {output}" + (f" and {json_path}" if json_path else ""))
+        Console(highlight=False, stderr=err).print(render(report))
+        click.echo(_wrote(targets), err=err)
     elif report.dropped:
         dropped = ", ".join(d.rule for d in report.dropped)
         _err().print(f"warning: this week's plan drops {dropped}", markup=False)
@@ -384,7 +407,7 @@ def plan(
 
         other = build_report(api.plan(alternative, options, relax=relax == "soft"))
         diff = compare_reports(report, other, label_a="as given", label_b=compare_weights)
-        Console(highlight=False).print(comparison_view(diff))
+        Console(highlight=False, stderr=err).print(comparison_view(diff))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -614,8 +637,10 @@ def schema_command() -> None:
     "url",
     required=True,
     metavar="URL",
-    help="The CalDAV calendar collection to write to. Credentials come from "
-    "BRAINFIT_CALDAV_USER/BRAINFIT_CALDAV_PASSWORD or ~/.netrc, never from the URL.",
+    help="The CalDAV calendar collection to write to (caldavs://, caldav://, https:// or "
+    "http://; one calendar, not a principal: checked before anything is written). "
+    "Credentials come from BRAINFIT_CALDAV_USER/BRAINFIT_CALDAV_PASSWORD or ~/.netrc, "
+    "never from the URL.",
 )
 @click.option(
     "--previous",

@@ -28,12 +28,20 @@ class Credentials:
 
 
 def check_url(url: str) -> str:
-    """The calendar collection URL, refused when it carries credentials or is not HTTP(S)."""
+    """The calendar collection's http(s) URL, refused when it carries credentials or is not
+    an address of a CalDAV server: ``http(s)://``, or ``caldav://``/``caldavs://`` as reading
+    a calendar takes them (``sources.caldav_url``)."""
+    from .sources import CALDAV_SCHEMES, caldav_url
+
     parts = urlsplit(url)
+    if parts.scheme.lower() in CALDAV_SCHEMES:
+        return caldav_url(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CalendarError(
-            f"{url!r} is not an http(s) URL of a CalDAV calendar",
-            fix="Pass the calendar collection's URL, e.g. https://dav.example.org/alice/sport/",
+            f"{url!r} is not the address of a CalDAV calendar (caldavs://, caldav://, "
+            "https:// or http://)",
+            fix="Pass the calendar collection's address, e.g. "
+            "caldavs://dav.example.org/calendars/alice/sport/",
         )
     if parts.username or parts.password:
         raise CalendarError(

@@ -9,6 +9,7 @@ one-paragraph message; only the CLI turns them into text on stderr and an exit c
     │   ├── ProfileError          the profile TOML or a command-line override
     │   ├── RuleFileError         a rule-set TOML
     │   ├── ReportError           a JSON report read back (`brainfit compare`)
+    │   ├── OutputError           an output path (-o, --json) that must not or cannot be written
     │   └── TimeZoneError         an unknown or unusable time zone
     ├── InfeasibleError           exit 3  the rules cannot all hold this week
     ├── CheckFailedError          exit 4  `brainfit check` found violations
@@ -76,6 +77,11 @@ class RuleFileError(InputError):
 class ReportError(InputError):
     """A JSON report given back to the tool (``brainfit compare``) is unreadable or is not a
     report of this schema version."""
+
+
+class OutputError(InputError):
+    """An output path is an input or another output, not a regular file, or not writable;
+    or writing one of the outputs failed, and none was written (``outputs``)."""
 
 
 class TimeZoneError(InputError):

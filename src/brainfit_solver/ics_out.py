@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from icalendar import Alarm, Calendar, Event
 
 from . import __version__
 from .domain import Plan, Session
+from .outputs import write_files
 from .rules import RuleSet
 from .timegrid import UTC, Horizon
 from .vtimezone import vtimezone
@@ -148,18 +148,6 @@ def unambiguous(moment: dt.datetime) -> dt.datetime:
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # mkstemp makes the file private (0600); give it the mode any new file would get.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a whole file or nothing: a temporary file beside it, then a rename; refused
+    (``OutputError``) where ``outputs`` refuses to write (see there)."""
+    write_files([(path, data)])

@@ -11,7 +11,11 @@ UID plus the VTIMEZONEs they use, no METHOD). Publishing is safe to repeat:
   previous plan so are its sessions that the new plan no longer lists at all.
 
 Only BrainFit sessions (UIDs ending in ``@brainfit-solver``) are ever written or deleted; the
-user's own events are never touched. SEQUENCE is sent as the plan says (``replan`` raises it).
+user's own events are never touched. The address must be a calendar collection, checked as
+reading checks it (``sources.calendar_collection``) before anything is written: a principal
+or a folder of calendars is refused. It is given as reading takes it (``caldavs://``,
+``caldav://``) or as ``https://``/``http://``. SEQUENCE is sent as the plan says (``replan``
+raises it).
 
 Credentials come from the environment or netrc (see ``credentials``), never from the
 command line or the URL.
@@ -35,6 +39,7 @@ from .credentials import Credentials, check_url
 from .errors import CalendarError
 from .merge import PLAN_UID_SUFFIX
 from .replan import changed, read_previous
+from .sources import calendar_collection
 
 
 @dataclass
@@ -199,6 +204,7 @@ def publish(
     start, end = _span(plan, previous)
     report = PublishReport()
     with _calendar(url, credentials) as (client, calendar):
+        calendar_collection(calendar, url)  # before anything is written
         known = _index(calendar, set(active) | remove, start, end)
         for uid, resource in active.items():
             # A UID missing from the range may still be stored (moved by hand elsewhere).

@@ -34,10 +34,13 @@ import urllib.request
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import CalendarError
+
+if TYPE_CHECKING:
+    from caldav.collection import Calendar as DavCalendar
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -45,7 +48,7 @@ DEFAULT_TIMEOUT_S = 20.0
 TIMEOUT_VARIABLE = "BRAINFIT_FEED_TIMEOUT"
 
 _FEED_SCHEMES = {"http": "http", "https": "https", "webcal": "https", "webcals": "https"}
-_CALDAV_SCHEMES = {"caldav": "http", "caldavs": "https"}
+CALDAV_SCHEMES = {"caldav": "http", "caldavs": "https"}
 _SUPPORTED = "https://, http://, webcal://, caldavs:// or caldav://"
 _CHUNK = 1024 * 1024
 _MARGIN = dt.timedelta(days=3)  # around the planned days, for every zone on Earth
@@ -61,7 +64,7 @@ def kind(source: str | Path) -> Kind:
     scheme = urlsplit(source).scheme.lower()
     if scheme in _FEED_SCHEMES:
         return "feed"
-    if scheme in _CALDAV_SCHEMES:
+    if scheme in CALDAV_SCHEMES:
         return "caldav"
     raise CalendarError(
         f"{scheme or 'this'}:// addresses are not supported",
@@ -294,7 +297,7 @@ def caldav_url(url: str) -> str:
             fix="Write it as caldavs://dav.example.org/calendars/alice/personal/",
         )
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return urlunsplit((_CALDAV_SCHEMES[parts.scheme.lower()], parts.netloc, path, parts.query, ""))
+    return urlunsplit((CALDAV_SCHEMES[parts.scheme.lower()], parts.netloc, path, parts.query, ""))
 
 
 def _without_credentials(url: str) -> str:
@@ -309,7 +312,6 @@ def read_caldav(url: str, dates: tuple[dt.date, dt.date] | None) -> bytes:
     from caldav.calendarobjectresource import CalendarObjectResource
     from caldav.collection import Calendar as DavCalendar
     from caldav.davclient import DAVClient
-    from caldav.elements import dav
 
     from .credentials import find_credentials
 
@@ -322,16 +324,7 @@ def read_caldav(url: str, dates: tuple[dt.date, dt.date] | None) -> bytes:
             url=target, username=user, password=password, timeout=math.ceil(timeout())
         ) as client:
             calendar = DavCalendar(client=client, url=target)
-            props = calendar.get_properties([dav.ResourceType(), dav.DisplayName()])
-            assert isinstance(props, dict)  # a synchronous client
-            types = props.get("{DAV:}resourcetype") or []
-            if "{urn:ietf:params:xml:ns:caldav}calendar" not in types:
-                raise CalendarError(
-                    "this address is not a CalDAV calendar collection",
-                    file=url,
-                    fix="Pass the address of one calendar (in the calendar app's settings, "
-                    "e.g. caldavs://dav.example.org/calendars/alice/personal/)",
-                )
+            name = calendar_collection(calendar, url)
             found: object
             if dates is None:
                 found = calendar.search(event=True)
@@ -348,12 +341,34 @@ def read_caldav(url: str, dates: tuple[dt.date, dt.date] | None) -> bytes:
                 for item in items
                 if isinstance(item, CalendarObjectResource)
             ]
-            name = props.get("{DAV:}displayname")
     except CalendarError:
         raise
     except Exception as exc:  # the third-party client raises many kinds; each is named
         raise _caldav_error(url, exc, credentials is not None) from exc
-    return assemble(objects, url, display_name=str(name) if name else None)
+    return assemble(objects, url, display_name=name)
+
+
+def calendar_collection(calendar: DavCalendar, url: str) -> str | None:
+    """The display name of the CalDAV calendar collection at ``url`` (None if it has none).
+
+    Anything else (a principal, a folder of calendars, an address book) is a CalendarError:
+    reading it would find no events, and writing into it (``publish``) would make a new
+    collection on the server for every session. Asked for before anything is read or written.
+    """
+    from caldav.elements import dav
+
+    props = calendar.get_properties([dav.ResourceType(), dav.DisplayName()])
+    assert isinstance(props, dict)  # a synchronous client
+    types = props.get("{DAV:}resourcetype") or []
+    if "{urn:ietf:params:xml:ns:caldav}calendar" not in types:
+        raise CalendarError(
+            "this address is not a CalDAV calendar collection",
+            file=url,
+            fix="Pass the address of one calendar (in the calendar app's settings, "
+            "e.g. caldavs://dav.example.org/calendars/alice/personal/)",
+        )
+    name = props.get("{DAV:}displayname")
+    return str(name) if name else None
 
 
 def _caldav_error(url: str, exc: Exception, had_credentials: bool) -> CalendarError:

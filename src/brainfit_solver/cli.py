@@ -253,6 +253,8 @@ def _plan_schedule(
             click.echo(
                 f"  {label}: {len(week_check.events)} sessions, objective {week_check.objective}"
             )
+        if (before := reports[0].days_before) is not None and before.note:
+            click.echo(f"Note: {before.note}.")
     if previous is not None:
         c = result.changes
         click.echo(
@@ -391,6 +393,13 @@ def plan(
 @click.argument("plan_file", metavar="PLAN.ics", type=click.Path(path_type=Path))
 @click.argument("calendars", nargs=-1, type=CALENDAR)
 @with_inputs
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PLAN.ics",
+    help="The plan of the weeks before: its sessions on the days before PLAN.ics's first "
+    "week count for rules that look across days (high-intensity days apart).",
+)
 @reports_errors
 def check(
     plan_file: Path,
@@ -401,10 +410,13 @@ def check(
     tz: str | None,
     study: tuple[Path | str, ...],
     weights: tuple[str, ...],
+    previous: Path | None = None,
 ) -> None:
     """Verify PLAN.ics against CALENDARS, the profile and the rules, independently of the solver.
 
-    Use the same inputs as for `plan`; the week defaults to the plan's own week."""
+    Use the same inputs as for `plan`; the week defaults to the plan's own week. Sessions on
+    the days before it (in PLAN.ics, --previous or imported into CALENDARS) are checked
+    against its first days."""
     from . import api
     from .check import declared_dropped, read_plan
     from .errors import CalendarError, CheckFailedError
@@ -430,7 +442,15 @@ def check(
     )
     from .schedule import check_weeks
 
-    report = check_weeks(data, inputs, source=str(plan_file))
+    earlier = None
+    if previous is not None:
+        try:
+            earlier = (str(previous), previous.read_bytes())
+        except OSError as exc:
+            raise CalendarError(
+                f"cannot read the previous plan ({exc.strerror})", file=previous
+            ) from exc
+    report = check_weeks(data, inputs, source=str(plan_file), previous=earlier)
     if not report.ok:
         raise CheckFailedError(
             f"{len(report.violations)} hard-rule violation(s): " + "; ".join(report.violations),
@@ -442,6 +462,13 @@ def check(
     if dropped:
         holds = f"every hard rule holds but those the plan declares dropped ({', '.join(dropped)})"
     click.echo(f"{plan_file}: {len(report.events)} sessions, {holds}; objective {report.objective}")
+    if report.before is not None and not report.before.known:
+        rules_ = ", ".join(rule.id for rule in inputs.rules.looking_back())
+        click.echo(
+            f"Note: no plan for the days before {inputs.horizon.monday:%a %d %b} is known: "
+            f"{rules_} not checked across the week boundary; pass --previous with the "
+            "earlier plan"
+        )
 
 
 def _weeks_spanned(week: str | None, starts: Sequence[dt.date]) -> int:

@@ -66,6 +66,8 @@ def render(report: Report) -> Group:
     parts.append(status_line(report))
     if report.dropped:
         parts.append(dropped_line(report))
+    if report.days_before is not None and report.days_before.note:
+        parts.append(Text(f"Note: {report.days_before.note}.", style="yellow"))
     return Group(*parts)
 
 

@@ -463,12 +463,10 @@ def check(
         holds = f"every hard rule holds but those the plan declares dropped ({', '.join(dropped)})"
     click.echo(f"{plan_file}: {len(report.events)} sessions, {holds}; objective {report.objective}")
     if report.before is not None and not report.before.known:
-        rules_ = ", ".join(rule.id for rule in inputs.rules.looking_back())
-        click.echo(
-            f"Note: no plan for the days before {inputs.horizon.monday:%a %d %b} is known: "
-            f"{rules_} not checked across the week boundary; pass --previous with the "
-            "earlier plan"
-        )
+        from .report import unknown_before_note
+
+        unchecked = [rule.id for rule in inputs.rules.looking_back()]
+        click.echo(f"Note: {unknown_before_note(unchecked, inputs.horizon.monday)}.")
 
 
 def _weeks_spanned(week: str | None, starts: Sequence[dt.date]) -> int:

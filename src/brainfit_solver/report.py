@@ -6,7 +6,9 @@ field does not. ``solve_seconds`` is the one field that varies between identical
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -120,6 +122,18 @@ class WeeksReport(_Out):
     weeks: list[Report]
 
 
+def unknown_before_note(unchecked: Sequence[str], monday: dt.date) -> str | None:
+    """What `plan` and `check` say when rules looking across days could not be kept or
+    checked at the week's start, since no earlier plan is known (None when none is left)."""
+    if not unchecked:
+        return None
+    return (
+        f"no plan for the days before {monday:%a %d %b} is known: {', '.join(unchecked)} "
+        f"{'was' if len(unchecked) == 1 else 'were'} not checked across the week boundary; "
+        "pass --previous with the earlier plan, or import it into your calendar"
+    )
+
+
 def days_before_out(result: PlanResult) -> DaysBeforeOut | None:
     """The checker's reading of the days before the week, with the note the summary shows
     when nothing is known of them."""
@@ -128,14 +142,7 @@ def days_before_out(result: PlanResult) -> DaysBeforeOut | None:
         return None
     horizon, rules = result.inputs.horizon, result.inputs.rules
     unchecked = [] if before.known else [rule.id for rule in rules.looking_back()]
-    note = None
-    if unchecked:
-        note = (
-            f"no plan for the days before {horizon.monday:%a %d %b} is known: "
-            f"{', '.join(unchecked)} {'was' if len(unchecked) == 1 else 'were'} not checked "
-            "across the week boundary; pass --previous with the earlier plan, or import it "
-            "into your calendar"
-        )
+    note = unknown_before_note(unchecked, horizon.monday)
     sessions = [
         EarlierSessionOut(kind=e.kind, date=e.start.astimezone(horizon.tz).date().isoformat())
         for e in before.events

@@ -229,3 +229,23 @@ def test_a_session_the_previous_plan_moved_off_sunday_does_not_count_where_an_ol
     assert code == 0, output
     code, output = run("check", w50, imported, *profile, "--week", "2026-W50")
     assert code == 0, output
+
+
+def test_sessions_imported_into_google_without_categories_are_read_by_their_title() -> None:
+    """Google Calendar keeps an imported session's UID and title but drops CATEGORIES and
+    X-BRAINFIT-KIND: the planner and the checker both still know W46's sessions."""
+    from support import CALENDARS
+
+    inputs = api.load_inputs(
+        [CALENDARS / "google_with_imported_brainfit_sessions.ics"],
+        profile=Profile(timezone="Europe/Berlin"),
+        week="2026-W47",
+    )
+    assert inputs.week.before_known
+    assert inputs.week.earlier == (("zone2", -6), ("resistance", -4))
+    before = api.plan(inputs).check.before
+    assert before is not None and before.known
+    assert [(e.kind, e.start.date()) for e in before.events] == [
+        ("zone2", dt.date(2026, 11, 10)),
+        ("resistance", dt.date(2026, 11, 12)),
+    ]

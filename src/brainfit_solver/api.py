@@ -21,22 +21,23 @@ from pathlib import Path
 from .calendar_in import (
     JudgedEvent,
     LoadedCalendar,
+    earlier_sessions,
     judge_events,
     load_calendar_bytes,
     week_from_calendars,
     zone_choice,
 )
-from .check import CheckReport, check_plan, read_plan
+from .check import CheckReport, DaysBefore, check_plan, read_days_before, read_plan
 from .check_calendars import BusyTime, CalendarBytes, read_busy
 from .domain import CalendarWeek, Plan
 from .errors import CalendarError, ProfileError, TimeZoneError
 from .ics_out import output_stamp, plan_calendar
 from .profile import KindPreference, Profile, load_profile
-from .rules import RuleSet, load_rules
+from .rules import BEFORE_DAYS, RuleSet, load_rules
 from .solve import SolverOptions, solve_week
 from .sources import read_source
 from .timegrid import UTC, Horizon, next_full_week, parse_week, zone, zone_name
-from .week import Week, prepare_week
+from .week import Week, prepare_week, with_days_before
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def load_inputs(
         raise ProfileError(str(exc), fix="Write the week as 2026-W49 or as a date") from exc
     horizon = Horizon(tzinfo, monday)
     calendar = week_from_calendars(loaded, horizon, study=prof.study, busy=prof.busy)
-    week_ = prepare_week(prof, ruleset, calendar, horizon)
+    week_ = _prepare(prof, ruleset, calendar, horizon, loaded)
     return Inputs(prof, ruleset, horizon, calendar, week_, tuple(loaded), raw, zone_reason)
 
 
@@ -231,10 +232,24 @@ def _without_excluded(rules: RuleSet, profile: Profile) -> RuleSet:
     return rules.model_copy(update={"kinds": kinds})
 
 
+def _prepare(
+    profile: Profile,
+    rules: RuleSet,
+    calendar: CalendarWeek,
+    horizon: Horizon,
+    loaded: Sequence[LoadedCalendar],
+) -> Week:
+    """The week, with the BrainFit sessions imported into the calendars on the days before
+    it (seam context for rules that look across days)."""
+    week_ = prepare_week(profile, rules, calendar, horizon)
+    return with_days_before(week_, earlier_sessions(loaded, horizon, days=BEFORE_DAYS))
+
+
 def _planned_dates(week_text: str | None, weeks: int) -> tuple[dt.date, dt.date] | None:
     """Every day the plan may cover, known before the calendars (and so the zone) are: the
     given week, or each Monday that "next full week" can be in some zone today (today in
-    UTC ± 1 day); None when the week is unreadable, which is reported later as ever."""
+    UTC ± 1 day), and the week before it (its imported BrainFit sessions are seam context);
+    None when the week is unreadable, which is reported later as ever."""
     if week_text:
         try:
             mondays = [parse_week(week_text)]
@@ -243,7 +258,8 @@ def _planned_dates(week_text: str | None, weeks: int) -> tuple[dt.date, dt.date]
     else:
         utc_today = today("UTC")
         mondays = [next_full_week(utc_today + dt.timedelta(days=d)) for d in (-1, 0, 1)]
-    return min(mondays), max(mondays) + dt.timedelta(weeks=max(weeks, 1), days=-1)
+    first = min(mondays) - dt.timedelta(days=BEFORE_DAYS)
+    return first, max(mondays) + dt.timedelta(weeks=max(weeks, 1), days=-1)
 
 
 def shifted(inputs: Inputs, weeks: int) -> Inputs:
@@ -251,7 +267,7 @@ def shifted(inputs: Inputs, weeks: int) -> Inputs:
     prof = inputs.profile
     horizon = Horizon(inputs.horizon.tz, inputs.horizon.monday + dt.timedelta(weeks=weeks))
     calendar = week_from_calendars(inputs.loaded, horizon, study=prof.study, busy=prof.busy)
-    week_ = prepare_week(prof, inputs.rules, calendar, horizon)
+    week_ = _prepare(prof, inputs.rules, calendar, horizon, inputs.loaded)
     return Inputs(
         prof,
         inputs.rules,
@@ -309,10 +325,12 @@ def check(
     source: str = "plan",
     dropped: Sequence[str] = (),
     busy: BusyTime | None = None,
+    previous: tuple[str, bytes] | None = None,
 ) -> CheckReport:
     """The independent checker's verdict on exported bytes (``dropped``: rules a
     ``--relax soft`` plan breaks on purpose, checked no further; ``busy``: the checker's
-    reading of the calendars, if already made)."""
+    reading of the calendars, if already made; ``previous``: an earlier plan file, by name,
+    whose sessions before the week count, see ``days_before``)."""
     return check_plan(
         read_plan(ics, source=source),
         profile=inputs.profile,
@@ -320,7 +338,41 @@ def check(
         busy=busy_time(inputs) if busy is None else busy,
         horizon=inputs.horizon,
         dropped=dropped,
+        before=days_before(ics, inputs, source=source, previous=previous),
     )
+
+
+def days_before(
+    ics: bytes, inputs: Inputs, *, source: str = "plan", previous: tuple[str, bytes] | None = None
+) -> DaysBefore | None:
+    """What the days before the week held, read by the checker from the files themselves:
+    the plan, the previous plan, the calendars' bytes (None when no rule looks across days)."""
+    if not inputs.rules.looking_back():
+        return None
+    sources = [
+        (source, ics),
+        *([previous] if previous else []),
+        *((c.source, c.data) for c in inputs.calendars),
+    ]
+    return read_days_before(sources, inputs.horizon, inputs.rules)
+
+
+def agree_on_days_before(week: Week, verdict: CheckReport) -> None:
+    """The planner and the checker read the days before the week separately (one from the
+    parsed inputs, one from the files): a difference is a bug in one of the two readers."""
+    if verdict.before is None:
+        return
+    horizon = week.horizon
+    checked = {
+        (e.kind, (e.start.astimezone(horizon.tz).date() - horizon.monday).days)
+        for e in verdict.before.events
+    }
+    if checked != set(week.earlier) or verdict.before.known != week.before_known:
+        raise AssertionError(
+            "internal error: the planner and the checker read the days before the week "
+            f"differently: planner {sorted(week.earlier)} (known: {week.before_known}), "
+            f"checker {sorted(checked)} (known: {verdict.before.known})"
+        )
 
 
 def same_objective(solver: int, checker: int) -> None:
@@ -349,6 +401,7 @@ def plan(
     solved = solve_week(inputs.week, options, relax=relax)
     ics = export(solved, inputs)
     verdict = check(ics, inputs, dropped=solved.dropped)
+    agree_on_days_before(inputs.week, verdict)
     if not verdict.ok:
         raise AssertionError(
             "internal error: the solver's plan fails the independent check: "

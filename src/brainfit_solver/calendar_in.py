@@ -48,7 +48,7 @@ from icalendar.error import GloballyUniqueTZIDGuessed
 from icalendar.parser import Contentline
 from icalendar.timezone import tzp
 
-from .domain import CalendarWeek, Commitment
+from .domain import CalendarWeek, Commitment, EarlierEvent
 from .errors import CalendarError, InputError, TimeZoneError
 from .prefilter import Filtered, prefilter
 from .profile import BusyPolicy, StudyRecognition
@@ -945,6 +945,37 @@ def judge_events(
             for c in _freebusy_commitments(loaded, horizon, busy, study_calendar)
         )
     return tuple(sorted(found, key=lambda j: (j.span or (-1, -1), j.summary, j.source)))
+
+
+def earlier_sessions(
+    calendars: Sequence[LoadedCalendar], horizon: Horizon, *, days: int
+) -> list[EarlierEvent]:
+    """BrainFit events of an earlier plan that the user imported into a calendar (UID ending
+    in ``@brainfit-solver`` or CATEGORIES BrainFit), starting on the ``days`` days before
+    the horizon, cancelled ones included: the seam context of the planned span."""
+    before = Horizon(horizon.tz, horizon.monday - dt.timedelta(days=days), days=days)
+    found = []
+    for loaded in {c.source: c for c in calendars}.values():
+        for occurrence in _occurrences(loaded.covering(before), before):
+            if not (_is_plan_session(occurrence) or _has_category(occurrence, "BrainFit")):
+                continue
+            start = occurrence.start
+            if not isinstance(start, dt.datetime) or not before.start <= _aware(start, before):
+                continue
+            found.append(
+                EarlierEvent(
+                    uid=_text(occurrence, "UID"),
+                    names=(_text(occurrence, "X-BRAINFIT-KIND"), *_categories(occurrence)),
+                    summary=_text(occurrence, "SUMMARY"),
+                    start=_aware(start, before),
+                    cancelled=_text(occurrence, "STATUS").upper() == "CANCELLED",
+                )
+            )
+    return sorted(found, key=lambda e: (e.start, e.uid))
+
+
+def _has_category(event: icalendar.Event, name: str) -> bool:
+    return any(c.casefold() == name.casefold() for c in _categories(event))
 
 
 def _is_plan_session(event: icalendar.Event) -> bool:

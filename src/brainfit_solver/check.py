@@ -18,6 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import recurring_ical_events
+import x_wr_timezone
 from icalendar import Calendar, Component
 
 from .check_calendars import Block, BusyTime
@@ -25,7 +26,7 @@ from .domain import Session
 from .errors import CalendarError
 from .ics_out import CATEGORY, DROPPED_PROPERTY, KIND_PROPERTY
 from .profile import Profile
-from .rules import RuleSet, Selector, sign
+from .rules import BEFORE_DAYS, RuleSet, Selector, sign
 from .timegrid import Horizon
 
 
@@ -40,14 +41,27 @@ class PlannedEvent:
     summary: str
 
 
+@dataclass(frozen=True)
+class DaysBefore:
+    """What the checker read about the week before a checked span: whether an earlier plan
+    covers it (some BrainFit event there, even a cancelled one) and its sessions."""
+
+    known: bool
+    events: tuple[PlannedEvent, ...] = ()
+
+
 @dataclass
 class CheckReport:
-    """Violations of hard rules (empty when the plan is valid) and the recomputed score."""
+    """Violations of hard rules (empty when the plan is valid) and the recomputed score.
+
+    ``before`` is what the days before the week held, as the checker read it (None: the week
+    before is part of the same plan and checked with ``check_seams``)."""
 
     events: list[PlannedEvent]
     violations: list[str] = field(default_factory=list)
     raw: dict[str, int] = field(default_factory=dict)
     terms: dict[str, int] = field(default_factory=dict)
+    before: DaysBefore | None = None
 
     @property
     def ok(self) -> bool:
@@ -85,11 +99,6 @@ def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
     return sorted(events, key=lambda e: (e.start, e.kind))
 
 
-def _categories(component: Component) -> list[str]:
-    listed = _as_list(component.get("categories"))
-    return [str(c) for cats in listed for c in getattr(cats, "cats", ())]
-
-
 def _zoned(component: Component, source: str) -> dt.datetime:
     start = component.decoded("dtstart")
     if not isinstance(start, dt.datetime) or start.tzinfo is None:
@@ -113,6 +122,102 @@ def _sessions(cal: Calendar, source: str) -> list[Component]:
         raise CalendarError(
             f"cannot expand the plan's repeating events ({exc})", file=source
         ) from exc
+
+
+def read_days_before(
+    sources: Sequence[tuple[str, bytes]], horizon: Horizon, rules: RuleSet
+) -> DaysBefore:
+    """The BrainFit sessions on the ``BEFORE_DAYS`` days before ``horizon``, read straight
+    from the files: the plan being checked, then the previous plan, then the calendars, in
+    that order of authority (a UID counts once, as the first file states it, so a session
+    the previous plan moved or cancelled is not also counted where an older import in a
+    calendar still shows it). A BrainFit event is one with a UID ending in
+    ``@brainfit-solver`` or CATEGORIES BrainFit; its kind is X-BRAINFIT-KIND, else its
+    other category, else the kind whose title starts its summary."""
+    start = dt.datetime.combine(
+        horizon.monday - dt.timedelta(days=BEFORE_DAYS), dt.time(0), horizon.tz
+    )
+    seen: dict[str, tuple[Component, dt.datetime]] = {}
+    for source, data in sources:
+        if b"brainfit" not in data.lower():
+            continue
+        for component in _between(data, source, start, horizon.start):
+            uid = str(component.get("uid", ""))
+            categories = [c.casefold() for c in _categories(component)]
+            if not (uid.endswith("@brainfit-solver") or "brainfit" in categories):
+                continue
+            begin = component.decoded("dtstart")
+            if not isinstance(begin, dt.datetime):
+                continue
+            begin = begin if begin.tzinfo else begin.replace(tzinfo=horizon.tz)
+            if start <= begin < horizon.start:
+                seen.setdefault(uid, (component, begin))
+    events = []
+    for uid, (component, begin) in seen.items():
+        if str(component.get("status", "")).upper() == "CANCELLED":
+            continue
+        kind = _kind_of(component, rules)
+        if kind is not None:
+            end = component.decoded("dtend", begin)
+            summary = str(component.get("summary", ""))
+            events.append(PlannedEvent(uid, kind, begin, end, summary))
+    return DaysBefore(bool(seen), tuple(sorted(events, key=lambda e: (e.start, e.kind, e.uid))))
+
+
+def _between(data: bytes, source: str, start: dt.datetime, end: dt.datetime) -> list[Component]:
+    """The file's BrainFit event occurrences overlapping [start, end), X-WR-TIMEZONE
+    applied. Only events whose text mentions BrainFit are parsed (the lines unfolded first,
+    RFC 5545 §3.1): a ten-year calendar with an imported plan in it is read in a second,
+    not in minutes of expanding every series it holds."""
+    try:
+        cal = x_wr_timezone.to_standard(Calendar.from_ical(_mentioning_brainfit(data)))
+        return list(recurring_ical_events.of(cal).between(start, end))
+    except Exception as exc:  # third-party code on user data: never let it escape raw
+        raise CalendarError(
+            f"cannot read its events before the checked week ({exc})", file=source
+        ) from exc
+
+
+def _mentioning_brainfit(data: bytes) -> bytes:
+    """The calendar with its header, its VTIMEZONEs and only the VEVENTs whose unfolded
+    text mentions BrainFit (a UID ending in @brainfit-solver, the category, the kind)."""
+    for fold in (b"\r\n ", b"\r\n\t", b"\n ", b"\n\t"):
+        data = data.replace(fold, b"")
+    low = data.lower()
+    first = low.find(b"begin:vevent")
+    if first < 0:
+        return data
+
+    def block(begin: int, name: bytes) -> tuple[bytes, int]:
+        end = low.find(b"\n", low.find(b"end:" + name, begin))
+        end = len(data) if end < 0 else end + 1
+        return data[begin:end], end
+
+    kept: dict[int, bytes] = {}
+    mention = first
+    while (mention := low.find(b"brainfit", mention + 1)) >= 0:
+        begin = low.rfind(b"begin:vevent", 0, mention)
+        if begin >= 0 and low.rfind(b"end:vevent", begin, mention) < 0:
+            kept.setdefault(begin, block(begin, b"vevent")[0])
+    zones, at = [], first
+    while (at := low.find(b"begin:vtimezone", at)) >= 0:
+        zone, at = block(at, b"vtimezone")
+        zones.append(zone)
+    return b"".join([data[:first], *zones, *kept.values(), b"END:VCALENDAR\r\n"])
+
+
+def _categories(component: Component) -> list[str]:
+    listed = _as_list(component.get("categories"))
+    return [str(c).strip() for cats in listed for c in getattr(cats, "cats", ())]
+
+
+def _kind_of(component: Component, rules: RuleSet) -> str | None:
+    named = [str(component.get(KIND_PROPERTY, "")).strip(), *_categories(component)]
+    kind = next((k for k in named if k in rules.kinds), None)
+    if kind is not None:
+        return kind
+    summary = str(component.get("summary", ""))
+    return next((k for k, v in rules.kinds.items() if summary.startswith(f"{v.title} —")), None)
 
 
 def declared_dropped(data: bytes) -> tuple[str, ...]:
@@ -145,6 +250,7 @@ def check_plan(
     previous: Sequence[Session] = (),
     now: dt.datetime | None = None,
     dropped: Collection[str] = (),
+    before: DaysBefore | None = None,
 ) -> CheckReport:
     """Every hard rule tested on the plan as exported; the soft score recomputed.
 
@@ -155,8 +261,10 @@ def check_plan(
     When re-planning, ``previous`` holds the previous plan's sessions in this week (for the
     stability score) and ``now`` the moment before which nothing may be new or moved.
     ``dropped`` names hard rules and weekly minimums (``zone2_per_week``) that a ``--relax
-    soft`` plan says it drops: the plan is checked against the rest of the rules."""
-    report = CheckReport(events)
+    soft`` plan says it drops: the plan is checked against the rest of the rules.
+    ``before`` holds the sessions of the days before the week (``read_days_before``): rules
+    that look across days are tested against them too."""
+    report = CheckReport(events, before=before)
     bad = report.violations.append
     tz, buffer = horizon.tz, profile.buffer_min
     blocks = busy.blocks
@@ -274,6 +382,7 @@ def _matching(events: list[PlannedEvent], rules: RuleSet, selector: Selector) ->
 def _check_counts(report: CheckReport, rules: RuleSet, horizon: Horizon) -> None:
     bad = report.violations.append
     events = [e for e in report.events if e.kind in rules.kinds]
+    earlier = list(report.before.events) if report.before is not None else []
     per_kind = Counter(e.kind for e in events)
     for kind_id, kind in rules.kinds.items():
         n = per_kind[kind_id]
@@ -297,9 +406,12 @@ def _check_counts(report: CheckReport, rules: RuleSet, horizon: Horizon) -> None
                 if count > rule.max:
                     bad(f"{rule.id}: {count} sessions on {horizon.date(day)} (at most {rule.max})")
         else:
+            before = {_day(e, horizon) for e in _matching(earlier, rules, rule.applies_to)}
+            days.update(day for day in before if -rule.days_back <= day < 0)
             for day in sorted(days):
                 if day + 1 in days:
-                    bad(f"{rule.id}: sessions on both {horizon.date(day)} and the next day")
+                    where = " (an earlier plan's, before the week)" if day < 0 else ""
+                    bad(f"{rule.id}: sessions on both {horizon.date(day)}{where} and the next day")
 
 
 def _score(

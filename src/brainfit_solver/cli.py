@@ -264,6 +264,8 @@ def _plan_schedule(
                 f"  {label}: {len(week_check.events)} sessions, objective {week_check.objective}",
                 err=err,
             )
+        if (before := reports[0].days_before) is not None and before.note:
+            click.echo(f"Note: {before.note}.")
     if previous is not None:
         c = result.changes
         click.echo(
@@ -420,6 +422,13 @@ def plan(
     help="Do not check the rules the plan declares dropped (X-BRAINFIT-DROPPED, written by "
     "--relax soft); without it they are checked like any other.",
 )
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PLAN.ics",
+    help="The plan of the weeks before: its sessions on the days before PLAN.ics's first "
+    "week count for rules that look across days (high-intensity days apart).",
+)
 @reports_errors
 def check(
     plan_file: Path,
@@ -431,10 +440,13 @@ def check(
     study: tuple[Path | str, ...],
     weights: tuple[str, ...],
     accept_dropped: bool = False,
+    previous: Path | None = None,
 ) -> None:
     """Verify PLAN.ics against CALENDARS, the profile and the rules, independently of the solver.
 
-    Use the same inputs as for `plan`; the week defaults to the plan's own week."""
+    Use the same inputs as for `plan`; the week defaults to the plan's own week. Sessions on
+    the days before it (in PLAN.ics, --previous or imported into CALENDARS) are checked
+    against its first days."""
     from . import api
     from .check import declared_dropped, read_plan
     from .errors import CalendarError, CheckFailedError
@@ -460,7 +472,17 @@ def check(
     )
     from .schedule import check_weeks
 
-    report = check_weeks(data, inputs, source=str(plan_file), accept_dropped=accept_dropped)
+    earlier = None
+    if previous is not None:
+        try:
+            earlier = (str(previous), previous.read_bytes())
+        except OSError as exc:
+            raise CalendarError(
+                f"cannot read the previous plan ({exc.strerror})", file=previous
+            ) from exc
+    report = check_weeks(
+        data, inputs, source=str(plan_file), accept_dropped=accept_dropped, previous=earlier
+    )
     dropped = ", ".join(declared_dropped(data))
     if not report.ok:
         note = ""
@@ -482,6 +504,11 @@ def check(
     elif dropped:
         holds += f" (the plan declares dropped ({dropped}), checked all the same)"
     click.echo(f"{plan_file}: {len(report.events)} sessions, {holds}; objective {report.objective}")
+    if report.before is not None and not report.before.known:
+        from .report import unknown_before_note
+
+        unchecked = [rule.id for rule in inputs.rules.looking_back()]
+        click.echo(f"Note: {unknown_before_note(unchecked, inputs.horizon.monday)}.")
 
 
 def _weeks_spanned(week: str | None, starts: Sequence[dt.date]) -> int:

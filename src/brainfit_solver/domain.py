@@ -79,3 +79,18 @@ class Plan:
         if self.bound == self.objective:
             return 0.0
         return abs(self.bound - self.objective) / max(1, abs(self.bound))
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierEvent:
+    """A BrainFit event of an earlier plan found on a day before the planned span, in a
+    previous plan (``--previous``) or imported into a calendar: context for the rules that
+    look across days. ``names`` are its X-BRAINFIT-KIND and CATEGORIES values in that order
+    (the first that is a kind of the rule set is its kind; when a calendar app dropped them
+    all, the summary names it); a cancelled one still hides older copies of its UID."""
+
+    uid: str
+    names: tuple[str, ...]
+    summary: str
+    start: dt.datetime  # timezone-aware
+    cancelled: bool

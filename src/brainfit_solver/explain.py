@@ -260,9 +260,10 @@ def _days_text(week: Week, days: Sequence[int]) -> str:
     return ", ".join(_day(week, d) for d in days) or "no day"
 
 
-def _max_apart(days: Sequence[int]) -> int:
-    """How many of the given days can be used with no two of them consecutive."""
-    count, last = 0, -2
+def _max_apart(days: Sequence[int], last: int = -2) -> int:
+    """How many of the given days can be used with no two of them consecutive (nor next to
+    ``last``, a day already used: -1 when an earlier plan used the day before the week)."""
+    count = 0
     for day in sorted(days):
         if day > last + 1:
             count, last = count + 1, day
@@ -360,10 +361,13 @@ def describe_rule(week: Week, rule_id: str) -> str:
             f"{rule.max * len(room)} such session(s)"
         )
     else:
+        used = -1 if any(k in kinds and d == -1 for k, d in week.earlier) else -2
         text += (
-            f"; at most {_max_apart(room)} of the {_plural(len(room), 'day')} with room can be "
-            "used without two being consecutive"
+            f"; at most {_max_apart(room, used)} of the {_plural(len(room), 'day')} with room "
+            "can be used without two being consecutive"
         )
+        if used == -1:
+            text += f" (an earlier plan has one the day before, {week.horizon.date(-1):%a %d %b})"
     if asked:
         parts = ", ".join(f"{k} {n}" for k, n in asked.items())
         text += f", and the weekly minimums ask for {sum(asked.values())} ({parts})"

@@ -37,12 +37,17 @@ def max_per_day(wm: WeekModel, rule: MaxPerDay) -> None:
 
 
 def not_on_consecutive_days(wm: WeekModel, rule: NotOnConsecutiveDays) -> None:
-    """No two consecutive days both hold a matching session."""
+    """No two consecutive days both hold a matching session, the day before the week
+    included: after an earlier plan's matching session there (``Week.earlier``), the first
+    day holds none."""
     matching = wm.select(rule.applies_to)
     used = [wm.day_uses(matching, day, f"{rule.id}.d{day}") for day in range(wm.week.days)]
     for today, tomorrow in itertools.pairwise(used):
         if today is not None and tomorrow is not None:
             wm.enforce(wm.model.add(today + tomorrow <= 1), rule.id)
+    kinds = set(wm.week.rules.select(rule.applies_to))
+    if used[0] is not None and any(k in kinds and d == -1 for k, d in wm.week.earlier):
+        wm.enforce(wm.model.add(used[0] == 0), rule.id)
 
 
 def keep_past(wm: WeekModel) -> None:

@@ -276,9 +276,10 @@ def _seam_conflict(weeks: Sequence[Week], rules: Iterable[str]) -> InfeasibleErr
     return InfeasibleError(
         f"the weeks {first} to {last} can each be planned, but not together: {names} "
         "cannot hold across a seam between two weeks (a week that can only place such a "
-        "session on its Sunday meets one that can only place it on its Monday)",
+        "session on its Sunday meets one that can only place it on its Monday; planning "
+        "the weeks one at a time meets the same seam)",
         conflict=sorted(rules),
-        fix="Free some time earlier in one of those weeks, or plan the weeks one at a time",
+        fix="Free some time on another day of one of those weeks",
     )
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from icalendar import Calendar, Component, Event
 from ortools.sat.python import cp_model
 
-from .domain import Session
+from .domain import EarlierEvent, Session
 from .errors import CalendarError, ProfileError
 from .ics_out import KIND_PROPERTY, session_uid
 from .model import WeekModel
@@ -78,6 +78,20 @@ class PreviousPlan:
         return [
             e for e in self.events if not e.cancelled and horizon.start <= e.start < horizon.end
         ]
+
+    def before(self, horizon: Horizon) -> list[EarlierEvent]:
+        """Its events starting before the horizon, cancelled ones too: the sessions of the
+        days before the planned span that rules looking across days must see
+        (``week.with_days_before``)."""
+        found = []
+        for e in self.events:
+            if e.start < horizon.start:
+                listed = e.component.get("categories")
+                listed = listed if isinstance(listed, list) else [listed] if listed else []
+                names = (e.kind.strip(), *(str(c).strip() for cats in listed for c in cats.cats))
+                summary = str(e.component.get("summary", ""))
+                found.append(EarlierEvent(e.uid, names, summary, e.start, e.cancelled))
+        return found
 
     def span(self) -> tuple[str, int] | None:
         """(first ISO week, number of weeks through the last one), None if it has no session."""

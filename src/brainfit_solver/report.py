@@ -6,7 +6,9 @@ field does not. ``solve_seconds`` is the one field that varies between identical
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -64,6 +66,26 @@ class DroppedOut(_Out):
     broken_text: str = Field(default="", description="The same in words.")
 
 
+class EarlierSessionOut(_Out):
+    kind: str
+    date: str = Field(description="Local date of the session, ISO 8601.")
+
+
+class DaysBeforeOut(_Out):
+    known: bool = Field(
+        description="Whether a plan for the week before is known: the previous plan "
+        "(--previous), or BrainFit sessions imported into a calendar. When false, rules that "
+        "look across days were neither planned nor checked across the week's start."
+    )
+    sessions: list[EarlierSessionOut] = Field(
+        description="The earlier plan's sessions in the week before, as the checker read them."
+    )
+    unchecked: list[str] = Field(
+        description="Hard rules not checked across the week's start (empty when known)."
+    )
+    note: str | None = Field(description="What the summary says about it; null when known.")
+
+
 class Report(_Out):
     """One planned week as `brainfit plan --json` writes it. ``schema_version`` changes when a
     field is removed or changes meaning; new fields may appear without it changing."""
@@ -92,6 +114,12 @@ class Report(_Out):
         description="Rules this plan breaks because they could not all hold (--relax soft); "
         "empty when every rule holds.",
     )
+    days_before: DaysBeforeOut | None = Field(
+        default=None,
+        description="The days before the week, for rules that look across days "
+        "(not_on_consecutive_days); null when no rule does, or when the week before is "
+        "planned in the same file (--weeks).",
+    )
 
 
 class WeeksReport(_Out):
@@ -104,6 +132,34 @@ class WeeksReport(_Out):
     objective: int = Field(description="Sum of the weekly objectives.")
     repeat: bool = Field(description="True when the plan is one week repeated (--repeat).")
     weeks: list[Report]
+
+
+def unknown_before_note(unchecked: Sequence[str], monday: dt.date) -> str | None:
+    """What `plan` and `check` say when rules looking across days could not be kept or
+    checked at the week's start, since no earlier plan is known (None when none is left)."""
+    if not unchecked:
+        return None
+    return (
+        f"no plan for the days before {monday:%a %d %b} is known: {', '.join(unchecked)} "
+        f"{'was' if len(unchecked) == 1 else 'were'} not checked across the week boundary; "
+        "pass --previous with the earlier plan, or import it into your calendar"
+    )
+
+
+def days_before_out(result: PlanResult) -> DaysBeforeOut | None:
+    """The checker's reading of the days before the week, with the note the summary shows
+    when nothing is known of them."""
+    before = result.check.before
+    if before is None:
+        return None
+    horizon, rules = result.inputs.horizon, result.inputs.rules
+    unchecked = [] if before.known else [rule.id for rule in rules.looking_back()]
+    note = unknown_before_note(unchecked, horizon.monday)
+    sessions = [
+        EarlierSessionOut(kind=e.kind, date=e.start.astimezone(horizon.tz).date().isoformat())
+        for e in before.events
+    ]
+    return DaysBeforeOut(known=before.known, sessions=sessions, unchecked=unchecked, note=note)
 
 
 def build_report(result: PlanResult) -> Report:
@@ -163,6 +219,7 @@ def build_report(result: PlanResult) -> Report:
             )
             for r in plan.dropped
         ],
+        days_before=days_before_out(result),
     )
 
 

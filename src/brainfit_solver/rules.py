@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -23,6 +23,11 @@ from .inputs import read_toml, validate
 FORMAT_VERSION = 1
 _ID = r"^[a-z][a-z0-9_]*$"
 Intensity = Literal["low", "moderate", "high"]
+
+
+BEFORE_DAYS = 7
+"""How far back the days before a week are read, by the planner and the checker alike: the
+whole week before (a rule kind's ``days_back`` may be at most this)."""
 
 
 class _Strict(BaseModel):
@@ -97,6 +102,12 @@ class Selector(_Strict):
 
 
 class _Rule(_Strict):
+    days_back: ClassVar[int] = 0
+    """How many days before a day the rule kind looks at (0: each day alone). A rule that
+    looks back holds across week boundaries too: it needs the sessions of that many days
+    before the planned span (``Week.earlier``), and the model, the checker and the summary
+    go by this number, never by the rule's name."""
+
     id: Annotated[str, Field(pattern=_ID)]
     description: str
     cites: str = Field(min_length=10)
@@ -114,6 +125,7 @@ class MaxPerDay(_Rule):
 class NotOnConsecutiveDays(_Rule):
     """Hard: matching sessions never fall on two consecutive days."""
 
+    days_back: ClassVar[int] = 1
     kind: Literal["not_on_consecutive_days"]
     priority: int = Field(default=50, ge=0, le=100)
 
@@ -274,6 +286,10 @@ class RuleSet(_Strict):
             for rule in self.soft
         ]
         return self.model_copy(update={"soft": soft})
+
+    def looking_back(self) -> list[HardRule]:
+        """The hard rules that look at days before a day, so across the planned span's start."""
+        return [rule for rule in self.hard if rule.days_back > 0]
 
     def select(self, selector: Selector) -> list[str]:
         return [k for k, kind in self.kinds.items() if selector.matches(k, kind)]

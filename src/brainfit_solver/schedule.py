@@ -28,7 +28,13 @@ from dataclasses import dataclass
 from icalendar import Calendar
 
 from . import api
-from .check import CheckReport, check_plan, check_seams, declared_dropped, read_plan
+from .check import (
+    CheckReport,
+    check_plan,
+    check_seams,
+    declared_dropped,
+    read_plan,
+)
 from .domain import CalendarWeek, Commitment, Plan, Session
 from .errors import ProfileError
 from .ics_out import PRODID, identified, output_stamp, session_event
@@ -37,7 +43,7 @@ from .replan import PreviousPlan, assign_uids, cancelled_event, changed, with_pr
 from .solve import SolverOptions
 from .timegrid import Horizon
 from .vtimezone import vtimezone
-from .week import Week, prepare_week
+from .week import Week, prepare_week, with_days_before
 
 MAX_WEEKS = 52
 
@@ -155,13 +161,19 @@ def plan_weeks(
     if previous is not None and now is None:
         raise ValueError("re-planning needs 'now'")
     if repeat:
-        models = [folded_week(all_inputs)]
+        models = [with_days_before(folded_week(all_inputs), inputs.week.before)]
         solved = solve_template(models[0], options)
     else:
         models = [
             with_previous(i.week, previous, now) if previous is not None and now else i.week
             for i in all_inputs
         ]
+        # The days before the first week are seam context (the previous plan's sessions
+        # there count over the calendars' imported copies); those before every later week
+        # are planned in this run and joined by the seam program.
+        if previous is not None:
+            models[0] = with_days_before(models[0], previous.before(horizons[0]))
+        models[1:] = [dataclasses.replace(m, before=()) for m in models[1:]]
         solved = solve_weeks(models, options, processes=processes)
 
     owner, rules = inputs.profile.name, inputs.rules
@@ -246,6 +258,10 @@ def _check(
     events = read_plan(ics)
     busy = api.busy_time(all_inputs[0], len(all_inputs))
     reports = []
+    first = all_inputs[0]
+    before = None
+    if first.rules.looking_back():
+        before = api.days_before(ics, first)
     for k, inp in enumerate(all_inputs):
         h = inp.horizon
         replanned = previous is not None and not repeat
@@ -258,8 +274,10 @@ def _check(
                 horizon=h,
                 previous=models[k].previous if replanned else (),
                 now=now if replanned else None,
+                before=before if k == 0 else None,
             )
         )
+    api.agree_on_days_before(models[0], reports[0])
     horizons = [i.horizon for i in all_inputs]
     inside = [e for e in events if horizons[0].start <= e.start < horizons[-1].end]
     seams = check_seams(inside, all_inputs[0].rules, horizons)
@@ -292,11 +310,18 @@ def sessions_of(result: ScheduleResult) -> list[Session]:
 
 
 def check_weeks(
-    data: bytes, inputs: api.Inputs, *, source: str = "plan", accept_dropped: bool = False
+    data: bytes,
+    inputs: api.Inputs,
+    *,
+    source: str = "plan",
+    accept_dropped: bool = False,
+    previous: tuple[str, bytes] | None = None,
 ) -> CheckReport:
     """``brainfit check`` on a plan of one or more weeks (a ``--repeat`` template expanded):
     each week from ``inputs``' week to the plan's last one checked against its own calendar,
-    plus the seam rules between weeks. Sessions before ``inputs``' week are ignored.
+    plus the seam rules between weeks. Sessions before ``inputs``' week are not checked, but
+    they, ``previous`` (a plan file, by name) and the BrainFit sessions in the calendars are
+    what the days before it held, for the rules that look across days.
 
     The rules the file declares dropped (X-BRAINFIT-DROPPED) are checked like any other
     unless ``accept_dropped`` (``--accept-dropped``): a header anyone can write must not
@@ -306,9 +331,19 @@ def check_weeks(
     first = inputs.horizon
     last = max((e.start for e in events), default=first.start).astimezone(first.tz).date()
     weeks = max(1, (last - first.monday).days // 7 + 1)
+    before = api.days_before(data, inputs, source=source, previous=previous)
+    inside = [e for e in events if e.start >= first.start]
     if weeks == 1:
-        return api.check(data, inputs, source=source, dropped=dropped)
-    merged = CheckReport(events=[e for e in events if e.start >= first.start])
+        return check_plan(
+            inside,
+            profile=inputs.profile,
+            rules=inputs.rules,
+            busy=api.busy_time(inputs),
+            horizon=first,
+            dropped=dropped,
+            before=before,
+        )
+    merged = CheckReport(events=inside, before=before)
     horizons = []
     all_inputs = week_inputs(inputs, min(weeks, MAX_WEEKS))
     busy = api.busy_time(inputs, len(all_inputs))
@@ -322,6 +357,7 @@ def check_weeks(
             busy=busy,
             horizon=h,
             dropped=dropped,
+            before=before if h == first else None,
         )
         merged.violations += [f"{h.label}: {v}" for v in report.violations]
         for name, value in report.raw.items():

@@ -88,6 +88,8 @@ def render(report: Report) -> Group:
     parts += [zone_line(report), status_line(report)]
     if report.dropped:
         parts.append(dropped_line(report))
+    if report.days_before is not None and report.days_before.note:
+        parts.append(Text(f"Note: {report.days_before.note}.", style="yellow"))
     return Group(*parts)
 
 

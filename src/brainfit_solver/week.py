@@ -6,12 +6,14 @@ the model reads it, and so does the checker (which re-derives nothing from the m
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .domain import CalendarWeek, Commitment, Session
+from .domain import CalendarWeek, Commitment, EarlierEvent, Session
 from .profile import Profile, TimeRange
-from .rules import RuleSet
+from .rules import BEFORE_DAYS, RuleSet
 from .timegrid import Horizon
 
 
@@ -42,6 +44,9 @@ class Week:
     previous: tuple[Session, ...] = ()
     pinned: tuple[Session, ...] = ()
     not_before: int | None = None
+    # The days before the week (see ``with_days_before``): BrainFit events of an earlier plan
+    # found there, one per UID, in order of authority.
+    before: tuple[EarlierEvent, ...] = ()
 
     @property
     def days(self) -> int:
@@ -50,6 +55,34 @@ class Week:
     @property
     def grid(self) -> int:
         return self.rules.meta.granularity_min
+
+    @property
+    def before_known(self) -> bool:
+        """Whether an earlier plan covers the week before: some BrainFit event (even a
+        cancelled one) on one of its days, in a previous plan or a calendar."""
+        return bool(self.before)
+
+    @property
+    def earlier(self) -> tuple[tuple[str, int], ...]:
+        """The earlier plan's sessions as (kind, day), day -1 being the day before the week's
+        first day: what rules looking across days (``RuleSet.looking_back``) see before it.
+        Sessions of kinds this rule set does not know are left out."""
+        found = set()
+        for event in self.before:
+            named = (n for n in event.names if n in self.rules.kinds)
+            kind = next(named, None) or self._titled(event.summary)
+            if kind is not None and not event.cancelled:
+                day = (event.start.astimezone(self.horizon.tz).date() - self.horizon.monday).days
+                found.add((kind, day))
+        return tuple(sorted(found, key=lambda s: (s[1], s[0])))
+
+    def _titled(self, summary: str) -> str | None:
+        """The kind whose title the summary starts with ("HIIT — 25 min bike"): what is left
+        when a calendar app dropped the event's CATEGORIES and X-BRAINFIT-KIND."""
+        return next(
+            (k for k, kind in self.rules.kinds.items() if summary.startswith(f"{kind.title} —")),
+            None,
+        )
 
     def modality(self, kind: str) -> str | None:
         pref = self.profile.preferences.get(kind)
@@ -111,3 +144,19 @@ def prepare_week(
         preferred=preferred,
         disliked=disliked,
     )
+
+
+def with_days_before(week: Week, found: Iterable[EarlierEvent]) -> Week:
+    """The week with earlier BrainFit events on the ``BEFORE_DAYS`` days before it.
+
+    ``found`` comes in order of authority and goes before what the week already holds (the
+    previous plan before the calendars: a session it moved or cancelled is not also counted
+    where an older import in a calendar still shows it); a UID counts once, first seen."""
+    first = week.horizon.monday
+    seen: dict[str, EarlierEvent] = {}
+    for event in (*found, *week.before):
+        date = event.start.astimezone(week.horizon.tz).date()
+        if first - dt.timedelta(days=BEFORE_DAYS) <= date < first:
+            seen.setdefault(event.uid, event)
+    ordered = sorted(seen.values(), key=lambda e: (e.start, e.uid))
+    return dataclasses.replace(week, before=tuple(ordered))

@@ -142,7 +142,7 @@ def check_plan(
         return f"{e.kind} {e.start.astimezone(tz):%a %d %b %H:%M}"
 
     spans: list[tuple[int, int, PlannedEvent]] = []
-    snacked: set[Commitment] = set()
+    snacked: set[int] = set()
     for e in events:
         if e.kind not in rules.kinds:
             bad(f"{label(e)}: unknown session kind {e.kind!r}")
@@ -168,13 +168,15 @@ def check_plan(
             if c.start < end + pad and start - pad < c.end:
                 bad(f"{label(e)}: overlaps '{c.summary}' (or its {pad}-min buffer)")
         if kind.anchor == "before_study":
+            # A snack leads into the first study start at or after its end; blocks starting
+            # at the same minute are one study start, and each takes one snack.
             block = next((s for s in study if s.start >= end), None)
             if block is None or block.start - kind.lead_max_min > end:
                 bad(f"{label(e)}: not within {kind.lead_max_min} min before a study block")
-            elif block in snacked:
-                bad(f"{label(e)}: a second snack before '{block.summary}' (one per study block)")
+            elif block.start in snacked:
+                bad(f"{label(e)}: a second snack before '{block.summary}' (one per study start)")
             else:
-                snacked.add(block)
+                snacked.add(block.start)
 
     for i, (s1, e1, a) in enumerate(spans):
         for s2, e2, b in spans[i + 1 :]:

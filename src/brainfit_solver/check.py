@@ -158,7 +158,8 @@ def check_plan(
         if not (horizon.start <= e.start and e.end <= horizon.end):
             bad(f"{label(e)}: outside the planned week {horizon.label}")
         window = profile.window.for_weekday(local_start.weekday())
-        end_wall = _wall(local_end) if local_end.date() == local_start.date() else 24 * 60
+        # Wall-clock minutes from the start day's midnight: 24:00 ends a window, later is past it.
+        end_wall = _wall(local_end) + 24 * 60 * (local_end.date() - local_start.date()).days
         if window is None:
             bad(f"{label(e)}: {local_start:%A} is a day off in the profile")
         elif not (window.start_minute <= _wall(local_start) and end_wall <= window.end_minute):

@@ -247,7 +247,7 @@ def test_one_snack_per_study_block() -> None:
         == []
     )
     assert violations([ev("s", 0, "09:50", "09:55"), ev("s", 0, "09:55", "10:00")], lecture) == [
-        "s Mon 30 Nov 09:55: a second snack before 'Lecture' (one per study block)"
+        "s Mon 30 Nov 09:55: a second snack before 'Lecture' (one per study start)"
     ]
 
 

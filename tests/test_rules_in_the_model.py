@@ -216,4 +216,4 @@ def test_checker_allows_one_snack_per_study_block() -> None:
         ).violations
 
     assert violations(snack("13:55")) == []
-    assert any("one per study block" in v for v in violations(snack("13:50"), snack("13:55")))
+    assert any("one per study start" in v for v in violations(snack("13:50"), snack("13:55")))

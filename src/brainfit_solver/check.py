@@ -274,7 +274,7 @@ def check_plan(
         return f"{e.kind} {e.start.astimezone(tz):%a %d %b %H:%M}"
 
     spans: list[tuple[int, int, PlannedEvent]] = []
-    snacked: set[Block] = set()
+    snacked: set[dt.datetime] = set()
     for e in events:
         if e.kind not in rules.kinds:
             bad(f"{label(e)}: unknown session kind {e.kind!r}")
@@ -290,7 +290,8 @@ def check_plan(
         if not (horizon.start <= e.start and e.end <= horizon.end):
             bad(f"{label(e)}: outside the planned week {horizon.label}")
         window = profile.window.for_weekday(local_start.weekday())
-        end_wall = _wall(local_end) if local_end.date() == local_start.date() else 24 * 60
+        # Wall-clock minutes from the start day's midnight: 24:00 ends a window, later is past it.
+        end_wall = _wall(local_end) + 24 * 60 * (local_end.date() - local_start.date()).days
         if window is None:
             bad(f"{label(e)}: {local_start:%A} is a day off in the profile")
         elif not (window.start_minute <= _wall(local_start) and end_wall <= window.end_minute):
@@ -301,14 +302,16 @@ def check_plan(
             if c.start < e.end + pad and e.start - pad < c.end:
                 bad(f"{label(e)}: overlaps '{c.summary}' (or its {margin}-min buffer)")
         if kind.anchor == "before_study":
+            # A snack leads into the first study start at or after its end; blocks starting
+            # at the same minute are one study start, and each takes one snack.
             block = next((s for s in study if s.start >= e.end), None)
             lead = dt.timedelta(minutes=kind.lead_max_min)
             if block is None or block.start - lead > e.end:
                 bad(f"{label(e)}: not within {kind.lead_max_min} min before a study block")
-            elif block in snacked:
-                bad(f"{label(e)}: a second snack before '{block.summary}' (one per study block)")
+            elif block.start in snacked:
+                bad(f"{label(e)}: a second snack before '{block.summary}' (one per study start)")
             else:
-                snacked.add(block)
+                snacked.add(block.start)
 
     for i, (s1, e1, a) in enumerate(spans):
         for s2, e2, b in spans[i + 1 :]:

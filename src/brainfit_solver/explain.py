@@ -279,7 +279,8 @@ def _kind_reason(week: Week, kind_id: str) -> str:
         return (
             f"{rule_id}: {kind.title} needs {_plural(need, 'session')} a week, each "
             f"{low} min ending at most {kind.lead_max_min} min before a study block; this week "
-            f"{len(found)} of the {_plural(len(week.study), 'study block')} leave room for one"
+            f"{len({c.anchor for c in found})} of the {_plural(len(week.study), 'study block')} "
+            "leave room for one"
         )
     days = sorted({c.day for c in found})
     pad = week.buffer if kind.buffer else 0

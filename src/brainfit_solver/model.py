@@ -1,15 +1,19 @@
 """The CP-SAT model of one person's week.
 
 Time inside the model is counted in grid slots of ``meta.granularity_min`` minutes from the
-horizon start; busy time is rounded outwards to whole slots, so a plan that fits the model
-fits the real calendar (the checker verifies it in exact minutes).
+horizon start: sessions start and last on the grid. Busy time, the buffer and the snacks'
+study starts stay exact minutes: each candidate's start and end range is rounded once, from
+the exact free time (busy time plus buffer), so a plan the real calendar allows on the grid
+is never lost and "proven optimal" holds for the real week (the checker verifies it in exact
+minutes). Between two sessions, both on the grid, a buffer rounded up to whole slots is exact.
 
 Candidate sessions are indexed by (kind, day, free stretch) for free-standing workouts and
-by (kind, study block) for snacks, never numbered "zone 2 #1..#n": numbered copies of
-identical sessions are symmetric, and the solver would spend its time proving the same week
-in every order. Each candidate is an optional interval whose start domain is the free
-stretch where it fits at its shortest (at most one candidate of a kind per day is present);
-a per-day no-overlap with the busy time keeps longer variable-length sessions in one piece.
+by (kind, study start, free stretch) for snacks, never numbered "zone 2 #1..#n": numbered
+copies of identical sessions are symmetric, and the solver would spend its time proving the
+same week in every order. Each candidate is an optional interval whose start and end lie in
+one free stretch where it fits at its shortest, so a variable-length session is one piece of
+free time by its bounds alone (at most one candidate of a kind per day is present, at most
+one snack per study start); a per-day no-overlap keeps workouts and their buffers apart.
 One candidate per free stretch rather than per day gives each start variable tight bounds,
 so the LP relaxation (which sees only bounds, not holes in a domain) prices "near a study
 block" or "inside a preferred time" correctly. On 270 generated weeks (three kinds of
@@ -23,6 +27,7 @@ several weeks in one ``CpModel`` under different name prefixes.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -39,16 +44,16 @@ def _ceil(a: int, b: int) -> int:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A session that may or may not be planned: its kind, day and where it may start."""
+    """A session that may or may not be planned: its kind, day and where it may lie."""
 
     key: str
     kind: str
     day: int
     starts: tuple[tuple[int, int], ...]  # allowed start slots, as closed ranges
+    ends: tuple[int, int]  # allowed end slots, a closed range in the same free stretch
     slots: tuple[int, int]  # duration range in slots
-    window: tuple[int, int]  # the day's window in slots [lo, hi]
     buffered: bool
-    anchor: Commitment | None = None
+    anchor: Commitment | None = None  # a snack's study start (its first block)
 
 
 @dataclass
@@ -61,36 +66,47 @@ class CandidateVars:
     footprint: cp_model.IntervalVar  # [start, end + buffer) for buffered kinds, else [start, end)
 
 
-def free_starts(
+def free_stretches(
     window: Span, busy: Iterable[Span], pad: int, length: int, grid: int
-) -> tuple[tuple[int, int], ...]:
-    """Start slots where [start - pad, start + length + pad) avoids busy time and the session
-    itself [start, start + length) stays inside the window; all arguments in minutes."""
+) -> tuple[tuple[int, int, int], ...]:
+    """Each stretch of free time in the window where a session of ``length`` minutes fits, as
+    (first start, last start, last end) in slots: a session [start, end) there keeps ``pad``
+    minutes from busy time and stays inside the window. All arguments are exact minutes;
+    each bound is rounded once, inwards."""
     blocked = sorted(
         (max(window.start, b.start - pad), min(window.end, b.end + pad))
         for b in busy
         if b.end + pad > window.start and b.start - pad < window.end
     )
-    ranges: list[tuple[int, int]] = []
+    stretches: list[tuple[int, int, int]] = []
     cursor = window.start
     for lo, hi in [*blocked, (window.end, window.end)]:
         if lo > cursor:
             first = _ceil(cursor, grid)
             last = (lo - length) // grid
             if first <= last:
-                ranges.append((first, last))
+                stretches.append((first, last, lo // grid))
         cursor = max(cursor, hi)
-    return tuple(ranges)
+    return tuple(stretches)
 
 
-def _clip(ranges: Iterable[tuple[int, int]], lo: int, hi: int) -> tuple[tuple[int, int], ...]:
-    out = [(max(a, lo), min(b, hi)) for a, b in ranges]
-    return tuple((a, b) for a, b in out if a <= b)
+def study_starts(week: Week) -> list[tuple[int, Commitment]]:
+    """Each minute at which study begins, with its first block: blocks starting together
+    (a double-booked lecture, one lecture in two calendars) are one study start."""
+    starts: dict[int, Commitment] = {}
+    for block in week.study:
+        starts.setdefault(block.start, block)
+    return sorted(starts.items(), key=lambda item: item[0])
 
 
 def candidates(week: Week) -> list[Candidate]:
-    """Every session the week could hold, with start domains cut down to where it fits."""
+    """Every session the week could hold, with start and end ranges cut down to where it fits.
+
+    A snack leads into the first study start at or after its end (constraints/README.md):
+    so a snack for a study start ends after the previous study start, at most
+    ``lead_max_min`` before this one, and in one free stretch of the day's window."""
     grid = week.grid
+    study = study_starts(week)
     found: list[Candidate] = []
     for kind_id, kind in week.rules.kinds.items():
         low, high = kind.duration_min
@@ -101,26 +117,43 @@ def candidates(week: Week) -> list[Candidate]:
         for day, window in enumerate(week.windows):
             if window is None:
                 continue
-            win = (_ceil(window.start, grid), window.end // grid)
+            stretches = free_stretches(window, week.busy, pad, low, grid)
             if kind.anchor == "free":
-                stretches = free_starts(window, week.busy, pad, low, grid)
                 found += [
                     Candidate(
-                        f"{kind_id}@d{day}.{n}", kind_id, day, (starts,), slots, win, kind.buffer
+                        f"{kind_id}@d{day}.{n}",
+                        kind_id,
+                        day,
+                        ((first, last),),
+                        (first + slots[0], end),
+                        slots,
+                        kind.buffer,
                     )
-                    for n, starts in enumerate(stretches)
+                    for n, (first, last, end) in enumerate(stretches)
                 ]
                 continue
-            for index, block in enumerate(week.study):
-                if not window.start < block.start <= window.end:
-                    continue
-                lo = _ceil(block.start - kind.lead_max_min - low, grid)
-                hi = (block.start - low) // grid
-                starts = _clip(free_starts(window, week.busy, 0, low, grid), lo, hi)
-                if starts:
+            previous: int | None = None
+            for index, (start, block) in enumerate(study):
+                earliest = start - kind.lead_max_min
+                if previous is not None:
+                    earliest = max(earliest, previous + 1)
+                previous = start
+                lowest, highest = _ceil(earliest, grid), start // grid
+                for n, (first, last, end) in enumerate(stretches):
+                    ends = (max(lowest, first + slots[0]), min(highest, end))
+                    if ends[0] > ends[1]:
+                        continue
+                    starts = (max(first, ends[0] - slots[1]), min(last, ends[1] - slots[0]))
                     found.append(
                         Candidate(
-                            f"{kind_id}@s{index}", kind_id, day, starts, slots, win, False, block
+                            f"{kind_id}@s{index}.{n}",
+                            kind_id,
+                            day,
+                            (starts,),
+                            ends,
+                            slots,
+                            False,
+                            block,
                         )
                     )
     return found
@@ -145,7 +178,7 @@ class WeekModel:
         self.terms: dict[str, cp_model.LinearExprT] = {}
         self.vars: list[CandidateVars] = [self._new_vars(c) for c in candidates(week)]
         self.buffer_slots = _ceil(week.buffer, week.grid)
-        self._day_no_overlap()
+        self._workouts_apart()
         self._snacks_clear_of_workouts()
         self._one_per_block_and_kind_day()
 
@@ -166,41 +199,37 @@ class WeekModel:
             )
         else:
             size = m.new_int_var(low, high, f"{name}.size")
-            end = m.new_int_var(cand.starts[0][0] + low, cand.window[1], f"{name}.end")
+            end = m.new_int_var(*cand.ends, f"{name}.end")
             m.add(end == start + size)
             m.add(size == low).only_enforce_if(~present)
             footprint = m.new_optional_interval_var(
                 start, size + pad, end + pad, present, f"{name}.footprint"
             )
-        m.add(end <= cand.window[1]).only_enforce_if(present)
         return CandidateVars(cand, present, start, end, size, footprint)
 
-    def _day_no_overlap(self) -> None:
-        """Workouts keep the buffer from busy time and from each other, in one piece."""
-        grid, pad = self.week.grid, self.buffer_slots
-        for day in range(self.week.days):
-            day_vars = [v for v in self.vars if v.cand.day == day and v.cand.buffered]
-            if not day_vars:
-                continue
-            win = day_vars[0].cand.window
-            busy = [
-                (b.start // grid, _ceil(b.end, grid))
-                for b in self.week.busy
-                if _ceil(b.end, grid) + pad > win[0] and b.start // grid - pad < win[1]
-            ]
-            fixed = [
-                self.model.new_fixed_size_interval_var(lo, hi - lo + pad, f"{self.prefix}busy")
-                for lo, hi in _merge_slots(busy, pad)
-            ]
-            if len(day_vars) + len(fixed) > 1:
-                self.model.add_no_overlap([v.footprint for v in day_vars] + fixed)
+    def _workouts_apart(self) -> None:
+        """Workouts keep the buffer from each other: a no-overlap of their buffered
+        footprints on each day, and pairwise where a day's window ends at midnight and the
+        next one starts there. Busy time needs no interval here: each candidate's start and
+        end range already lies in one free stretch, buffer kept, in exact minutes."""
+        by_day = [
+            [v for v in self.vars if v.cand.day == day and v.cand.buffered]
+            for day in range(self.week.days)
+        ]
+        for day_vars in by_day:
+            if len(day_vars) > 1:
+                self.model.add_no_overlap([v.footprint for v in day_vars])
+        for today, tomorrow in itertools.pairwise(by_day):
+            for a, b in itertools.product(today, tomorrow):
+                self._apart(a, b, self.buffer_slots)
 
     def _snacks_clear_of_workouts(self) -> None:
-        """A snack needs no buffer from busy time, but stays out of a workout's buffer."""
+        """A snack needs no buffer from busy time, but stays out of a workout's buffer (on
+        the same day or across midnight)."""
         pad = self.buffer_slots
         for snack in (v for v in self.vars if not v.cand.buffered):
             for other in self.vars:
-                if other is snack or other.cand.day != snack.cand.day:
+                if other is snack or abs(other.cand.day - snack.cand.day) > 1:
                     continue
                 if not other.cand.buffered:
                     if other.cand.key < snack.cand.key:
@@ -209,7 +238,7 @@ class WeekModel:
                 self._apart(snack, other, pad)
 
     def _one_per_block_and_kind_day(self) -> None:
-        """At most one snack per study block, and one workout of a kind per day (its free
+        """At most one snack per study start, and one workout of a kind per day (its free
         stretches are separate candidates)."""
         groups: dict[object, list[cp_model.IntVar]] = {}
         for v in self.vars:
@@ -220,8 +249,8 @@ class WeekModel:
                 self.model.add_at_most_one(lits)
 
     def _apart(self, a: CandidateVars, b: CandidateVars, gap: int) -> None:
-        a_lo, a_hi = a.cand.starts[0][0], a.cand.starts[-1][1] + a.cand.slots[1]
-        b_lo, b_hi = b.cand.starts[0][0], b.cand.starts[-1][1] + b.cand.slots[1]
+        a_lo, a_hi = a.cand.starts[0][0], a.cand.ends[1]
+        b_lo, b_hi = b.cand.starts[0][0], b.cand.ends[1]
         if a_hi + gap <= b_lo or b_hi + gap <= a_lo:
             return
         first = self.model.new_bool_var(f"{self.prefix}{a.cand.key}<{b.cand.key}")
@@ -256,7 +285,7 @@ class WeekModel:
 
     def hosts(self, session: Session, *, same_end: bool) -> list[CandidateVars]:
         """Candidates that can hold ``session`` (a previous plan's): same kind and day, its
-        start in their domain, and with ``same_end`` its duration in their range too."""
+        start in their domain, and with ``same_end`` its duration and end in their ranges."""
         grid = self.week.grid
         if session.start % grid or (same_end and session.end % grid):
             return []
@@ -267,7 +296,13 @@ class WeekModel:
             for v in self.of_kind(session.kind)
             if v.cand.day == day
             and any(lo <= slot <= hi for lo, hi in v.cand.starts)
-            and (not same_end or v.cand.slots[0] <= size <= v.cand.slots[1])
+            and (
+                not same_end
+                or (
+                    v.cand.slots[0] <= size <= v.cand.slots[1]
+                    and v.cand.ends[0] <= slot + size <= v.cand.ends[1]
+                )
+            )
         ]
 
     def enforce(self, constraint: cp_model.Constraint, rule_id: str) -> None:
@@ -296,15 +331,3 @@ class WeekModel:
             if solver.boolean_value(v.present)
         ]
         return tuple(sorted(sessions, key=lambda s: (s.start, s.kind)))
-
-
-def _merge_slots(spans: list[tuple[int, int]], pad: int) -> list[tuple[int, int]]:
-    """Join busy spans closer than the buffer: no session fits between them, and a
-    no-overlap constraint needs its fixed intervals (with their trailing buffer) disjoint."""
-    merged: list[tuple[int, int]] = []
-    for lo, hi in sorted(spans):
-        if merged and lo < merged[-1][1] + pad:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
-        else:
-            merged.append((lo, hi))
-    return merged

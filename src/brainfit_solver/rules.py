@@ -50,8 +50,9 @@ class Count(_Strict):
 class SessionKind(_Strict):
     """A kind of session the week is built from.
 
-    ``anchor = "before_study"`` makes a kind a snack: it is placed so that it ends at most
-    ``lead_max_min`` minutes before a study block starts, at most one per study block.
+    ``anchor = "before_study"`` makes a kind a snack: it leads into the first study start at
+    or after its end, ends at most ``lead_max_min`` minutes before it, and each study start
+    (blocks starting at the same minute are one) takes at most one snack.
     """
 
     title: str

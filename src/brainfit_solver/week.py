@@ -34,7 +34,7 @@ class Week:
     profile: Profile
     windows: tuple[Span | None, ...]  # per day; None: no exercise that day
     busy: tuple[Span, ...]  # merged, sorted busy time (study included)
-    study: tuple[Commitment, ...]  # study commitments, sorted
+    study: tuple[Commitment, ...]  # study commitments that take time, sorted
     commitments: tuple[Commitment, ...]
     buffer: int
     preferred: dict[str, tuple[tuple[Span, ...], ...]]  # kind -> per day spans
@@ -138,7 +138,7 @@ def prepare_week(
         profile=profile,
         windows=windows,
         busy=merge([Span(c.start, c.end) for c in commitments if c.end > c.start]),
-        study=tuple(c for c in commitments if c.study),
+        study=tuple(c for c in commitments if c.study and c.end > c.start),
         commitments=commitments,
         buffer=profile.buffer_min,
         preferred=preferred,

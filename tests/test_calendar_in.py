@@ -10,7 +10,6 @@ import datetime as dt
 import re
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -106,15 +105,13 @@ def test_one_loaded_calendar_reads_several_weeks() -> None:
     assert [len(week.commitments) for week in weeks] == [1, 2]
 
 
-def test_endless_series_started_years_ago_expands_only_the_horizon_quickly() -> None:
-    began = time.perf_counter()
+@pytest.mark.timeout(60)  # expanding from 2012 on would not end; benchmarks/bench_guards.py
+def test_endless_series_started_years_ago_expands_only_the_horizon() -> None:
     week = read("bad/endless_rrule.ics", "2026-W46")
-    elapsed = time.perf_counter() - began
     standups = [c for c in week.commitments if c.summary == "Stand-up"]
     daily = [(day * 1440 + 555, day * 1440 + 570) for day in range(7)]  # 09:15-09:30
     assert [(c.start, c.end) for c in standups] == daily  # a daily series since 2012
     assert (MON + 1080, MON + 1140, "Stammtisch") in spans(week)  # weekly since 2002
-    assert elapsed < 2.0
 
 
 # --- times and zones -----------------------------------------------------------------------

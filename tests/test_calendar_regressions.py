@@ -1,10 +1,13 @@
 """Calendars that crashed or hung the reader (found by the corpus and fuzz tests), each now a
-clear ``CalendarError`` with its place, named after the problem it pins."""
+clear ``CalendarError`` with its place, named after the problem it pins.
+
+A reader that hangs again fails by the timeout below (far above the milliseconds these take;
+`benchmarks/bench_guards.py` measures them), not by a wall-clock assertion that a loaded
+machine could break."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ from brainfit_solver.calendar_in import load_calendar, week_from_calendars
 from brainfit_solver.errors import CalendarError
 from brainfit_solver.profile import BusyPolicy, StudyRecognition
 from brainfit_solver.timegrid import Horizon, zone
+
+pytestmark = pytest.mark.timeout(60)
 
 MONDAY = dt.date(2026, 11, 9)
 WEEK = (MONDAY, MONDAY + dt.timedelta(days=6))
@@ -31,12 +36,10 @@ def calendar(tmp_path: Path, *lines: str, zones: str = "") -> Path:
 
 
 def error(path: Path, dates: tuple[dt.date, dt.date] | None = WEEK) -> CalendarError:
-    began = time.perf_counter()
     with pytest.raises(CalendarError) as caught:
         loaded = load_calendar(path, dates=dates)
         horizon = Horizon(zone("Europe/Berlin"), MONDAY)
         week_from_calendars([loaded], horizon, study=StudyRecognition(), busy=BusyPolicy())
-    assert time.perf_counter() - began < 5
     return caught.value
 
 

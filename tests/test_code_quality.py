@@ -11,7 +11,12 @@ from support import REPO
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", *args], cwd=REPO, capture_output=True, text=True, check=False
+        [sys.executable, "-m", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=240,  # mypy takes about 25 s on a loaded machine
+        check=False,
     )
 
 

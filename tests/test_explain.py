@@ -346,14 +346,6 @@ def test_hard_rule_conflict_offers_to_drop_each_rule_or_lower_a_minimum() -> Non
     )
 
 
-def test_explaining_stays_fast() -> None:
-    import time
-
-    started = time.perf_counter()
-    explain(inputs_of(evening_gap_only()).week)
-    assert time.perf_counter() - started < 5.0
-
-
 # -- --relax soft -------------------------------------------------------------------------------
 
 

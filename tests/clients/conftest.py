@@ -1,7 +1,7 @@
 """Fixtures that hand tests the real consumers of an .ics file, ready to call.
 
-- ``icaljs``: `consumers.icaljs_events` once ical.js is installed (skipped, with the reason,
-  when node, npm or the registry is missing).
+- ``icaljs``: `consumers.icaljs_events` once ical.js is installed; when node, npm or the
+  registry is missing, skipped with the reason, or failed under CI (`consumers.icaljs_or_skip`).
 - ``radicale_server``: the base URL of one real Radicale for the whole session.
 - ``consumer``: each reader in turn (ical.js, vobject, icalendar, caldav+radicale,
   radicale-freebusy), so one test body checks a file against all of them.
@@ -20,12 +20,11 @@ import pytest
 
 from .consumers import (
     Consumer,
-    ConsumerUnavailableError,
     Instant,
     caldav_roundtrip,
     icalendar_roundtrip_events,
     icaljs_events,
-    install_icaljs,
+    icaljs_or_skip,
     radicale_freebusy_events,
     running_radicale,
     vobject_events,
@@ -37,10 +36,7 @@ CONSUMERS = ["ical.js", "vobject", "icalendar", "caldav+radicale", "radicale-fre
 @pytest.fixture(scope="session")
 def icaljs() -> Consumer:
     """ical.js, installed once into the cache outside the work tree (see consumers.NODE_CACHE)."""
-    try:
-        install_icaljs()
-    except ConsumerUnavailableError as exc:
-        pytest.skip(f"ical.js unavailable: {exc}")
+    icaljs_or_skip()
     return icaljs_events
 
 

@@ -20,8 +20,9 @@ Readers:
 - `radicale_freebusy_events`: Radicale's own reading, the free-busy answer (RFC 4791 §7.10) of a
   freshly started server for a calendar holding one VEVENT.
 
-A tool that is not installed raises `ConsumerUnavailableError` (the fixtures turn that into a skip);
-a consumer that refuses or cannot read the file raises `ConsumerError` (a failure).
+A tool that is not installed raises `ConsumerUnavailableError` (`icaljs_or_skip` turns that
+into a skip, or into a failure under CI); a consumer that refuses or cannot read the file
+raises `ConsumerError` (a failure).
 
 Only timed events with DTSTART and DTEND are compared: a DATE or floating value has no single
 instant, and DURATION would bring in each client's idea of nominal days (RFC 5545 §3.3.6).
@@ -47,6 +48,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pytest
 from caldav.collection import Calendar as CalDAVCalendar
 from caldav.davclient import DAVClient
 from icalendar import Calendar, Component, Event, Timezone
@@ -202,7 +204,7 @@ def install_icaljs(cache: Path = NODE_CACHE) -> str:
     """Install ical.js 2 into ``cache`` unless it is there already; return its version.
 
     Raises ConsumerUnavailableError, with the reason, when node or npm is missing or npm fails
-    (no registry, no disk): a test needing ical.js is then skipped, never passed unseen.
+    (no registry, no disk): see `icaljs_or_skip` for what a test then does.
     """
     npm = shutil.which("npm")
     if shutil.which("node") is None or npm is None:
@@ -229,6 +231,26 @@ def install_icaljs(cache: Path = NODE_CACHE) -> str:
             _install_failures[cache] = f"npm install {ICALJS_SPEC} failed in {cache}: {failure}"
             raise ConsumerUnavailableError(_install_failures[cache])
         return version
+
+
+def under_ci() -> bool:
+    """Whether the tests run in CI: ``CI=true`` (or 1, yes), as CI services and .ci/run set it."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def icaljs_or_skip(cache: Path = NODE_CACHE) -> None:
+    """Make sure ical.js is installed in ``cache``, or end the calling test.
+
+    Without it the strongest interop check (Thunderbird's own parser) does not run. On a
+    developer's machine without Node.js that is a skip with the reason; under CI it is a
+    failure, since a skip there would let every ical.js test pass unseen.
+    """
+    try:
+        install_icaljs(cache)
+    except ConsumerUnavailableError as exc:
+        if under_ci():
+            pytest.fail(f"ical.js is required under CI=true and cannot be had: {exc}")
+        pytest.skip(f"ical.js unavailable: {exc}")
 
 
 def icaljs_events(ics_path: Path, cache: Path = NODE_CACHE) -> list[Instant]:

@@ -20,10 +20,9 @@ from brainfit_solver.vtimezone import vtimezone
 
 from .consumers import (
     Consumer,
-    ConsumerUnavailableError,
     Instant,
     icaljs_events,
-    install_icaljs,
+    icaljs_or_skip,
     radicale_freebusy_events,
     vobject_events,
     zoneinfo_events,
@@ -151,9 +150,9 @@ def _readers_of_vtimezone(tmp_path: Path) -> dict[str, Consumer]:
     }
     (tmp_path / "radicale").mkdir()
     try:
-        install_icaljs()
+        icaljs_or_skip()  # under CI a missing ical.js fails here
         readers["ical.js"] = icaljs_events
-    except ConsumerUnavailableError:
+    except pytest.skip.Exception:
         pass  # the other two still show it; the consumer-by-consumer test reports the skip
     return readers
 

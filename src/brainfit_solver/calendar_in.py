@@ -813,6 +813,7 @@ class JudgedEvent:
     span: tuple[int, int] | None
     verdict: Verdict
     all_day: bool = False
+    began: int | None = None  # the real start, when before the horizon (``span`` is clipped)
 
 
 class _Judge:
@@ -906,7 +907,12 @@ def _event_commitments(
         if judged.verdict.role != "ignored" and judged.span is not None:
             start, end = judged.span
             yield Commitment(
-                start, end, judged.summary, loaded.source, judged.verdict.role == "study"
+                start,
+                end,
+                judged.summary,
+                loaded.source,
+                judged.verdict.role == "study",
+                judged.began,
             )
 
 
@@ -922,7 +928,8 @@ def _judged_events(
         study = "in a study calendar" if study_calendar else judge.study_reason(occurrence, summary)
         verdict = judge.verdict(occurrence, all_day=all_day, study=study)
         span = _span(horizon, start, end)
-        yield JudgedEvent(loaded.source, summary, span, verdict, all_day=all_day)
+        began = _began(horizon, start)
+        yield JudgedEvent(loaded.source, summary, span, verdict, all_day=all_day, began=began)
 
 
 def judge_events(
@@ -1006,7 +1013,14 @@ def _freebusy_commitments(
             )
             span = _span(horizon, start, end)
             if span is not None:
-                yield Commitment(span[0], span[1], _FREEBUSY_SUMMARY, loaded.source, study_calendar)
+                yield Commitment(
+                    span[0],
+                    span[1],
+                    _FREEBUSY_SUMMARY,
+                    loaded.source,
+                    study_calendar,
+                    _began(horizon, start),
+                )
 
 
 def _span(horizon: Horizon, start: dt.date, end: dt.date) -> tuple[int, int] | None:
@@ -1022,6 +1036,14 @@ def _span(horizon: Horizon, start: dt.date, end: dt.date) -> tuple[int, int] | N
         last += 1
     first, last = max(first, 0), min(last, horizon.minutes)
     return (first, last) if first < last else None
+
+
+def _began(horizon: Horizon, start: dt.date) -> int | None:
+    """The minute (negative, floored) an event starts at when that is before the horizon,
+    else None: its span is clipped to the horizon, but whether it ran overnight into the
+    first day depends on where it really began (``rest_after``)."""
+    first = horizon.to_minute(_aware(start, horizon))
+    return first if first < 0 else None
 
 
 def _aware(moment: dt.date, horizon: Horizon) -> dt.datetime:

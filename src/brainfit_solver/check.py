@@ -210,6 +210,7 @@ def check_plan(
                 bad(f"{label(a)} and {label(b)}: closer than {gap} min")
 
     _check_counts(report, _without(rules, dropped), horizon)
+    _check_rest(report, _without(rules, dropped), blocks, horizon)
     if now is not None:
         _check_past(report, previous, now, horizon)
     _score(report, profile, rules, horizon, study, previous)
@@ -296,10 +297,54 @@ def _check_counts(report: CheckReport, rules: RuleSet, horizon: Horizon) -> None
             for day, count in sorted(days.items()):
                 if count > rule.max:
                     bad(f"{rule.id}: {count} sessions on {horizon.date(day)} (at most {rule.max})")
-        else:
+        elif rule.kind == "not_on_consecutive_days":
             for day in sorted(days):
                 if day + 1 in days:
                     bad(f"{rule.id}: sessions on both {horizon.date(day)} and the next day")
+
+
+def _overnight(block: Block, tz: dt.tzinfo) -> bool:
+    """Whether a block holds a local midnight: it starts before one and ends after it."""
+    midnight = dt.datetime.combine(
+        block.start.astimezone(tz).date() + dt.timedelta(days=1), dt.time(0), tz
+    )
+    return block.start < midnight < block.end
+
+
+def _check_rest(
+    report: CheckReport, rules: RuleSet, blocks: Sequence[Block], horizon: Horizon
+) -> None:
+    """``rest_after`` rules, from the checker's own busy blocks (constraints/README.md, "Rest
+    after long or overnight commitments"): after each block overlapping the week that holds
+    a local midnight, or lasts more than ``long_block_min``, no matching session starts
+    before the rest is over."""
+    tz = horizon.tz
+    week = [b for b in blocks if b.start < horizon.end and horizon.start < b.end]
+    for rule in rules.hard:
+        if rule.kind != "rest_after":
+            continue
+        matching = _matching(report.events, rules, rule.applies_to)
+        for b in week:
+            overnight = _overnight(b, tz)
+            long = b.end - b.start > dt.timedelta(minutes=rule.long_block_min)
+            rest = max(
+                rule.after_overnight_min if overnight else 0,
+                rule.after_long_min if long else 0,
+            )
+            until = b.end + dt.timedelta(minutes=rest)
+            why = "an overnight" if overnight and rest == rule.after_overnight_min else "a long"
+            for e in matching:
+                if rest and b.end <= e.start < until:
+                    report.violations.append(
+                        f"{rule.id}: {e.kind} {e.start.astimezone(tz):%a %d %b %H:%M} starts "
+                        f"{_minutes(e.start - b.end)} after {why} commitment, '{b.summary}' "
+                        f"(ended {b.end.astimezone(tz):%a %H:%M}); no workout before "
+                        f"{until.astimezone(tz):%a %H:%M}"
+                    )
+
+
+def _minutes(delta: dt.timedelta) -> str:
+    return f"{int(delta.total_seconds() // 60)} min"
 
 
 def _score(

@@ -34,10 +34,10 @@ from ortools.sat.python import cp_model
 
 from .domain import CalendarWeek, Plan, Session
 from .errors import InfeasibleError, NoPlanFoundError
-from .hard import add_counted_hard_rules
+from .hard import add_counted_hard_rules, rests
 from .model import WeekModel, candidates
 from .profile import Profile, TimeRange
-from .rules import MaxPerDay, RuleSet
+from .rules import MaxPerDay, RestAfter, RuleSet
 from .soft import add_soft_rules
 from .solve import SolverOptions, build_model, make_solver, read_solution, run, solve_week
 from .timegrid import WEEKDAYS
@@ -354,6 +354,8 @@ def describe_rule(week: Week, rule_id: str) -> str:
     asked = {k: rules.kinds[k].per_week.min for k in kinds if rules.kinds[k].per_week.min}
     room = sorted({c.day for c in candidates(week) if c.kind in kinds})
     text = f"{rule.id}: {rule.description.rstrip('.')}"
+    if isinstance(rule, RestAfter):
+        return text + _rest_text(week, rule)
     if isinstance(rule, MaxPerDay):
         text += (
             f"; on the {_plural(len(room), 'day')} with room that allows at most "
@@ -368,6 +370,24 @@ def describe_rule(week: Week, rule_id: str) -> str:
         parts = ", ".join(f"{k} {n}" for k, n in asked.items())
         text += f", and the weekly minimums ask for {sum(asked.values())} ({parts})"
     return text
+
+
+def _moment(week: Week, minute: int) -> str:
+    return f"{week.horizon.to_datetime(minute):%a %H:%M}"
+
+
+def _rest_text(week: Week, rule: RestAfter, shown: int = 3) -> str:
+    """This week's rest periods in words: after which event, and until when."""
+    found = rests(week, rule)
+    if not found:
+        return "; this week no event calls for rest"
+    parts = [
+        f"after '{r.after.summary}' ({'overnight' if r.overnight else 'long'}, ended "
+        f"{_moment(week, r.start)}) no workout before {_moment(week, r.end)}"
+        for r in found[:shown]
+    ]
+    more = f", and {len(found) - shown} more" if len(found) > shown else ""
+    return f"; this week {'; '.join(parts)}{more}"
 
 
 # -- relaxations ------------------------------------------------------------------------------
@@ -483,6 +503,39 @@ def _drop_relaxation(week: Week, rule_id: str, options: SolverOptions) -> list[R
         return []
     text = f"drop {rule_id} this week ({rules.rule_text(rule_id)})"
     return [Relaxation("drop", rule_id, text, changed)]
+
+
+def _rest_relaxations(week: Week, rule_id: str, options: SolverOptions) -> list[Relaxation]:
+    """Shorter rests after overnight and after long events, each the least change (in
+    steps of an hour) that makes the week plannable."""
+    rules = week.rules
+    index, rule = next((i, r) for i, r in enumerate(rules.hard) if r.id == rule_id)
+    assert isinstance(rule, RestAfter)
+    out: list[Relaxation] = []
+    for field, what in (("after_overnight_min", "overnight"), ("after_long_min", "long")):
+        now = getattr(rule, field)
+
+        def shorter(value: int, field: str = field) -> Week:
+            hard = list(rules.hard)
+            hard[index] = rule.model_copy(update={field: value})
+            return rebuild(week, rules=rules.model_copy(update={"hard": hard}))
+
+        hit = _first(list(range(now - (now % 60 or 60), -1, -60)), shorter, options)
+        if hit is not None:
+            value, changed = hit
+            text = (
+                f"rest only {_duration(value)} after {what} commitments this week "
+                f"(hard rule {rule_id}: {field} = {value}, now {now})"
+            )
+            out.append(Relaxation("rest", rule_id, text, changed))
+    return out
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return f"{hours} h"
+    return f"{hours} h {rest} min" if hours else f"{rest} min"
 
 
 def _buffer_relaxation(week: Week, options: SolverOptions) -> list[Relaxation]:
@@ -650,8 +703,11 @@ def relaxations(
         if kind_id is not None:
             found += _kind_relaxations(week, kind_id, trial)
     for rule_id in conflict:
+        if any(r.id == rule_id and isinstance(r, RestAfter) for r in week.rules.hard):
+            found += _rest_relaxations(week, rule_id, trial)
+    for rule_id in conflict:
         found += _drop_relaxation(week, rule_id, trial)
-    order = {"window": 0, "buffer": 1, "shorter": 2, "minimum": 3, "drop": 4}
+    order = {"window": 0, "buffer": 1, "shorter": 2, "rest": 3, "minimum": 4, "drop": 5}
     return [_priced(week, r, trial) for r in sorted(found, key=lambda r: order[r.family])]
 
 
@@ -720,6 +776,8 @@ def _family_phrase(week: Week, relaxation: Relaxation) -> str:
             return f"{relaxation.subject}'s minimum length"
         case "minimum":
             return f"{relaxation.subject}'s weekly minimum"
+        case "rest":
+            return f"the rest {relaxation.subject} asks for"
         case _:
             return f"the rule {relaxation.subject}"
 
@@ -811,6 +869,12 @@ def broken_counts(week: Week, sessions: Sequence[Session]) -> dict[str, int]:
         days = [day_of(s.start) for s in sessions if s.kind in kinds]
         if isinstance(rule, MaxPerDay):
             found[rule.id] = sum(max(0, days.count(d) - rule.max) for d in set(days))
+        elif isinstance(rule, RestAfter):
+            periods = rests(week, rule)
+            found[rule.id] = sum(
+                s.kind in kinds and any(r.start <= s.start < r.end for r in periods)
+                for s in sessions
+            )
         else:
             found[rule.id] = sum(d + 1 in days for d in set(days))
     return {name: n for name, n in found.items() if n}
@@ -823,6 +887,8 @@ def broken_text(rules: RuleSet, rule_id: str, count: int) -> str:
         return f"{_plural(count, 'session')} short of the minimum"
     if isinstance(rule, MaxPerDay):
         return f"{_plural(count, 'session')} over a day's limit"
+    if isinstance(rule, RestAfter):
+        return f"{_plural(count, 'session')} inside a rest period"
     if rule is not None:
         return f"{count} {'pair' if count == 1 else 'pairs'} of consecutive days"
     return "moving what had already started"

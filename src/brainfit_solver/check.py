@@ -24,7 +24,7 @@ from .check_calendars import Block, BusyTime
 from .domain import Session
 from .errors import CalendarError
 from .ics_out import CATEGORY, DROPPED_PROPERTY, KIND_PROPERTY
-from .profile import Profile
+from .profile import Profile, TimeRange
 from .rules import RuleSet, Selector, sign
 from .timegrid import Horizon
 
@@ -181,12 +181,12 @@ def check_plan(
             bad(f"{label(e)}: lasts {minutes} min, outside {low}-{high} min")
         if not (horizon.start <= e.start and e.end <= horizon.end):
             bad(f"{label(e)}: outside the planned week {horizon.label}")
-        window = profile.window.for_weekday(local_start.weekday())
+        window, field = _window_on(profile, local_start.date())
         end_wall = _wall(local_end) if local_end.date() == local_start.date() else 24 * 60
         if window is None:
-            bad(f"{label(e)}: {local_start:%A} is a day off in the profile")
+            bad(f"{label(e)}: {local_start:%A} is a day off in the profile ({field})")
         elif not (window.start_minute <= _wall(local_start) and end_wall <= window.end_minute):
-            bad(f"{label(e)}: outside the daily window {window}")
+            bad(f"{label(e)}: outside the daily window {window} ({field})")
         margin = buffer if kind.buffer else 0
         pad = dt.timedelta(minutes=margin)
         for c in blocks:
@@ -215,6 +215,24 @@ def check_plan(
         _check_past(report, previous, now, horizon)
     _score(report, profile, rules, horizon, study, previous)
     return report
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _window_on(profile: Profile, date: dt.date) -> tuple[TimeRange | None, str]:
+    """The profile's window on a local date and the field that sets it: the date's own
+    entry in ``[window.dates]``, else its weekday's, else ``window.default`` (None: off)."""
+    window = profile.window
+    own = window.dates.get(date)
+    if own is not None:
+        field = f'window.dates."{date.isoformat()}"'
+    else:
+        own = getattr(window, _WEEKDAYS[date.weekday()])
+        field = f"window.{_WEEKDAYS[date.weekday()]}"
+    if own is None or own is True:
+        return window.default, "window.default" if own is None else field
+    return (None, field) if own is False else (own, field)
 
 
 def _without(rules: RuleSet, dropped: Collection[str]) -> RuleSet:

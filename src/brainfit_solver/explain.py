@@ -201,7 +201,7 @@ def _span_text(week: Week, day: int, span: Span) -> str:
 
 def _window_phrase(week: Week) -> str:
     ranges = {
-        str(week.profile.window.for_weekday(week.horizon.date(d).weekday()))
+        str(week.profile.window.for_date(week.horizon.date(d)))
         for d in range(week.days)
         if week.windows[d] is not None
     }
@@ -554,11 +554,38 @@ def _buffer_relaxation(week: Week, options: SolverOptions) -> list[Relaxation]:
 
 
 def _with_windows(week: Week, ranges: dict[int, TimeRange]) -> Week:
-    """The week with some weekdays' windows (0 = Monday) replaced."""
-    window = week.profile.window.model_copy(
-        update={WEEKDAYS[wd]: clock for wd, clock in ranges.items()}
+    """The week with some weekdays' windows (0 = Monday) replaced, and with them the
+    ``[window.dates]`` entries of this week's dates on those weekdays."""
+    window = week.profile.window
+    dates = {
+        date: ranges.get(date.weekday(), clock)
+        if date in _week_dates(week, date.weekday())
+        else clock
+        for date, clock in window.dates.items()
+    }
+    window = window.model_copy(
+        update={WEEKDAYS[wd]: clock for wd, clock in ranges.items()} | {"dates": dates}
     )
     return rebuild(week, profile=week.profile.model_copy(update={"window": window}))
+
+
+def _week_dates(week: Week, weekday: int) -> list[dt.date]:
+    dates = (week.horizon.date(d) for d in range(week.days))
+    return [date for date in dates if date.weekday() == weekday]
+
+
+def _current(week: Week, weekday: int) -> TimeRange | None:
+    """A weekday's window this week: its date's own (``[window.dates]``), else the weekday's."""
+    return week.profile.window.for_date(_week_dates(week, weekday)[0])
+
+
+def _assign(week: Week, weekday: int, clock: TimeRange) -> str:
+    """The profile line(s) that give a weekday of this week ``clock``: its dates' entries in
+    ``[window.dates]`` when they set it, else the weekday's field."""
+    own = [d for d in _week_dates(week, weekday) if d in week.profile.window.dates]
+    if own and len(own) == len(_week_dates(week, weekday)):
+        return ", ".join(f'window.dates."{d.isoformat()}" = "{clock}"' for d in own)
+    return f'window.{WEEKDAYS[weekday]} = "{clock}"'
 
 
 def _clock_range(start: int, end: int) -> TimeRange:
@@ -570,7 +597,7 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
     day at once only when no single day is enough."""
     window = week.profile.window
     weekdays = sorted({week.horizon.date(d).weekday() for d in range(week.days)})
-    current = {wd: window.for_weekday(wd) for wd in weekdays}
+    current = {wd: _current(week, wd) for wd in weekdays}
     widest = {
         wd: _clock_range(
             min(EARLIEST_START, c.start_minute) if c else EARLIEST_START,
@@ -582,12 +609,11 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         return []
     found: list[tuple[int, int, Relaxation]] = []  # (minutes added, weekday, relaxation)
     for wd, clock in current.items():
-        field = f"window.{WEEKDAYS[wd]}"
         if clock is None:
             default = window.default
             changed = _with_windows(week, {wd: default})
             if plannable(changed, options):
-                text = f'allow exercise on {_NAME[wd]} ({field} = "{default}")'
+                text = f"allow exercise on {_NAME[wd]} ({_assign(week, wd, default)})"
                 added = default.end_minute - default.start_minute
                 found.append((added, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
             continue
@@ -603,13 +629,13 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         if (hit := _first(list(later), ending, options)) is not None:
             new_end, changed = hit
             new = _clock_range(start, new_end)
-            text = f'allow a {str(new).split("-")[1]} end on {_NAME[wd]} ({field} = "{new}")'
+            text = f"allow a {str(new).split('-')[1]} end on {_NAME[wd]} ({_assign(week, wd, new)})"
             found.append((new_end - end, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
         top = -(-start // WINDOW_STEP) * WINDOW_STEP - WINDOW_STEP
         if hit := _first(list(range(top, EARLIEST_START - 1, -WINDOW_STEP)), starting, options):
             new_start, changed = hit
             new = _clock_range(new_start, end)
-            text = f'allow a {new.start:%H:%M} start on {_NAME[wd]} ({field} = "{new}")'
+            text = f"allow a {new.start:%H:%M} start on {_NAME[wd]} ({_assign(week, wd, new)})"
             found.append((start - new_start, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
     if found:
         found.sort(key=lambda item: (item[0], item[1]))
@@ -642,7 +668,11 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
     latest = max((c.end_minute for c in open_days.values()), default=LATEST_END)
     earliest = min((c.start_minute for c in open_days.values()), default=EARLIEST_START)
     later = range((latest // WINDOW_STEP + 1) * WINDOW_STEP, LATEST_END + 1, WINDOW_STEP)
-    by_default = all(getattr(window, WEEKDAYS[wd]) in (None, True) for wd in open_days)
+    by_default = all(
+        getattr(window, WEEKDAYS[wd]) in (None, True)
+        and not set(_week_dates(week, wd)) & set(window.dates)
+        for wd in open_days
+    )
 
     def where(clock: TimeRange) -> str:
         return f'window.default = "{clock}"' if by_default else "each day's window"
@@ -686,7 +716,7 @@ def _days_off_relaxation(
             opened = fewer
     names = [_NAME[wd] for wd in opened]
     listed = f"{', '.join(names[:-1])} and {names[-1]}"
-    fields = ", ".join(f'window.{WEEKDAYS[wd]} = "{default}"' for wd in opened)
+    fields = ", ".join(_assign(week, wd, default) for wd in opened)
     changed = _with_windows(week, dict.fromkeys(opened, default))
     return [Relaxation("window", "days off", f"allow exercise on {listed} ({fields})", changed)]
 

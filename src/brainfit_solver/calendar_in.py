@@ -930,6 +930,49 @@ def _judged_events(
         span = _span(horizon, start, end)
         began = _began(horizon, start)
         yield JudgedEvent(loaded.source, summary, span, verdict, all_day=all_day, began=began)
+        if verdict.role != "ignored" and not all_day:
+            yield from _travel_time(loaded, occurrence, horizon, summary)
+
+
+def _travel_time(
+    loaded: LoadedCalendar, occurrence: icalendar.Event, horizon: Horizon, summary: str
+) -> Iterator[JudgedEvent]:
+    """The travel time Apple Calendar reserves before a busy event (X-APPLE-TRAVEL-DURATION,
+    a DURATION such as PT30M): busy time of its own, named after the event it leads to."""
+    value = occurrence.get("X-APPLE-TRAVEL-DURATION")
+    if value is None:
+        return
+    length = getattr(value, "dt", None)
+    if not isinstance(length, dt.timedelta):
+        try:
+            length = _parse_duration(str(value).strip())
+        except ValueError:
+            length = None
+    if not isinstance(length, dt.timedelta):
+        raise CalendarError(
+            f"the travel time of {_describe(occurrence)} is not a duration ({str(value)!r})",
+            file=loaded.source,
+            where=_where(loaded.original or "", occurrence),
+            fix="Write X-APPLE-TRAVEL-DURATION as a duration such as PT30M, or set the travel "
+            "time again in Apple Calendar",
+        )
+    start = occurrence.start
+    if length <= dt.timedelta(0):
+        return
+    span = _span(horizon, start - length, start)
+    if span is not None:
+        why = f"travel time {_minutes_text(length)} before '{summary}'"
+        began = _began(horizon, start - length)
+        yield JudgedEvent(
+            loaded.source, f"Travel to {summary}", span, Verdict("busy", why), began=began
+        )
+
+
+def _minutes_text(length: dt.timedelta) -> str:
+    hours, minutes = divmod(math.ceil(length.total_seconds() / 60), 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
 def judge_events(
@@ -1112,3 +1155,7 @@ def _find_line(text: str, needle: str, *, prefix: str = "", quotes: bool = True)
         if content.upper().startswith(prefix) and needle in content:
             return number
     return None
+
+
+# icalendar's DURATION parser (RFC 5545 §3.3.6), which its stubs leave untyped.
+_parse_duration: Callable[[str], Any] = icalendar.vDuration.from_ical

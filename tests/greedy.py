@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from brainfit_solver import api
 from brainfit_solver.check import CheckReport, PlannedEvent, check_plan
-from brainfit_solver.rules import SessionKind
+from brainfit_solver.hard import rests
+from brainfit_solver.rules import RestAfter, SessionKind
 from brainfit_solver.week import Span
 
 
@@ -82,6 +83,10 @@ class Greedy:
                 return False
             if rule.kind == "not_on_consecutive_days" and (
                 new.day - 1 in days or new.day + 1 in days
+            ):
+                return False
+            if isinstance(rule, RestAfter) and any(
+                r.start <= new.start < r.end for r in rests(self.week, rule)
             ):
                 return False
         return True

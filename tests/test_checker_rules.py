@@ -141,7 +141,7 @@ def test_a_session_starts_inside_the_daily_window(start: str, end: str, ok: bool
     found = violations([ev("w", 0, start, end)])
     assert (found == []) is ok, found
     if not ok:
-        assert found == ["w Mon 30 Nov 06:55: outside the daily window 07:00-21:00"]
+        assert found == ["w Mon 30 Nov 06:55: outside the daily window 07:00-21:00 (window.default)"]
 
 
 @pytest.mark.parametrize(
@@ -151,13 +151,13 @@ def test_a_session_ends_inside_the_daily_window(start: str, end: str, ok: bool) 
     found = violations([ev("w", 0, start, end)])
     assert (found == []) is ok, found
     if not ok:
-        assert found == ["w Mon 30 Nov 20:05: outside the daily window 07:00-21:00"]
+        assert found == ["w Mon 30 Nov 20:05: outside the daily window 07:00-21:00 (window.default)"]
 
 
 def test_a_session_on_a_day_off_is_rejected() -> None:
     assert violations([ev("w", 5, "08:00", "09:00")]) == []
     assert violations([ev("w", 6, "08:00", "09:00")]) == [
-        "w Sun 06 Dec 08:00: Sunday is a day off in the profile"
+        "w Sun 06 Dec 08:00: Sunday is a day off in the profile (window.sun)"
     ]
 
 

@@ -7,6 +7,7 @@ cannot hold, and it can once any one of its rules is left out.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from brainfit_solver import api
 from brainfit_solver.cli import main
-from brainfit_solver.domain import Plan
+from brainfit_solver.domain import Commitment, Plan
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.explain import relaxations, solve_relaxed
 from brainfit_solver.profile import Profile, Window
@@ -26,7 +27,7 @@ from brainfit_solver.report import build_report
 from brainfit_solver.rules import Count, RuleSet, load_rules
 from brainfit_solver.solve import SolverOptions, build_model, make_solver, solve_week
 from brainfit_solver.week import Week
-from support import Ev, busy, inputs_of, kind, ruleset, write_calendar
+from support import Ev, busy, day_at, inputs_of, kind, ruleset, write_calendar
 
 HIGH = {"id": "one_high_per_day", "kind": "max_per_day", "max": 1, "priority": 90}
 HIGH["applies_to"] = {"intensity": ["high"]}
@@ -70,6 +71,15 @@ def five_high_days() -> api.Inputs:
         "vo2": kind(40, per_week=(1, 1), intensity="high", title="VO2 max", priority=70),
     }
     return inputs_of([], rules=ruleset(kinds, hard=[HIGH, APART]))
+
+
+def in_pieces(day: int, start: str, end: str) -> list[Commitment]:
+    """Busy time as commitments of at most five hours each: a day full of ordinary
+    appointments, none long enough to call for rest afterwards (rest_after_long_or_overnight);
+    these tests are about the room the calendar leaves."""
+    first, last = day_at(day, start), day_at(day, end)
+    cuts = [*range(first, last, 300), last]
+    return [Commitment(a, b, "Busy", "test") for a, b in itertools.pairwise(cuts)]
 
 
 def evening_gap_only(gap: tuple[str, str] = ("18:10", "18:50"), *, day: int = 1) -> list:
@@ -152,7 +162,7 @@ def test_separate_conflicts_are_each_named_and_each_minimal() -> None:
 
 def weekend_only() -> api.Inputs:
     """The whole protocol in a week busy from 06:30 to 21:30 on every weekday."""
-    return inputs_of([busy(d, "06:30", "21:30") for d in range(5)])
+    return inputs_of([b for d in range(5) for b in in_pieces(d, "06:30", "21:30")])
 
 
 def test_conflicts_that_share_a_rule_are_all_named_at_once() -> None:
@@ -207,7 +217,9 @@ def test_days_with_room_for_only_one_workout_each_are_said_to_be() -> None:
     """Weekdays free only 17:00-18:30 (60 min once the buffers are kept), weekends full: each
     day has room for one workout, five in all, and the minimums ask for six."""
     week_ = [busy(d, "06:30", "21:30") for d in (5, 6)]
-    week_ += [b for d in range(5) for b in (busy(d, "06:30", "17:00"), busy(d, "18:30", "21:30"))]
+    week_ += [
+        b for d in range(5) for b in [*in_pieces(d, "06:30", "17:00"), busy(d, "18:30", "21:30")]
+    ]
     err = explain(inputs_of(week_).week)
     assert err.conflicts == (
         ("hiit_per_week", "resistance_per_week", "vo2max_per_week", "zone2_per_week"),
@@ -319,7 +331,9 @@ def test_opening_days_off_is_offered_before_widening_every_day() -> None:
     (two workouts a day at most)."""
     window = Window.model_validate(dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), "off"))
     profile = Profile(timezone="Europe/Berlin", window=window)
-    week_ = [b for d in (5, 6) for b in (busy(d, "06:30", "17:00"), busy(d, "18:30", "21:30"))]
+    week_ = [
+        b for d in (5, 6) for b in [*in_pieces(d, "06:30", "17:00"), busy(d, "18:30", "21:30")]
+    ]
     inputs = inputs_of(week_, profile=profile)
     err = explain(inputs.week)
     assert_costs_are_true(

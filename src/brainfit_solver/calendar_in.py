@@ -813,6 +813,7 @@ class JudgedEvent:
     span: tuple[int, int] | None
     verdict: Verdict
     all_day: bool = False
+    began: int | None = None  # the real start, when before the horizon (``span`` is clipped)
 
 
 class _Judge:
@@ -906,7 +907,12 @@ def _event_commitments(
         if judged.verdict.role != "ignored" and judged.span is not None:
             start, end = judged.span
             yield Commitment(
-                start, end, judged.summary, loaded.source, judged.verdict.role == "study"
+                start,
+                end,
+                judged.summary,
+                loaded.source,
+                judged.verdict.role == "study",
+                judged.began,
             )
 
 
@@ -922,7 +928,51 @@ def _judged_events(
         study = "in a study calendar" if study_calendar else judge.study_reason(occurrence, summary)
         verdict = judge.verdict(occurrence, all_day=all_day, study=study)
         span = _span(horizon, start, end)
-        yield JudgedEvent(loaded.source, summary, span, verdict, all_day=all_day)
+        began = _began(horizon, start)
+        yield JudgedEvent(loaded.source, summary, span, verdict, all_day=all_day, began=began)
+        if verdict.role != "ignored" and not all_day:
+            yield from _travel_time(loaded, occurrence, horizon, summary)
+
+
+def _travel_time(
+    loaded: LoadedCalendar, occurrence: icalendar.Event, horizon: Horizon, summary: str
+) -> Iterator[JudgedEvent]:
+    """The travel time Apple Calendar reserves before a busy event (X-APPLE-TRAVEL-DURATION,
+    a DURATION such as PT30M): busy time of its own, named after the event it leads to."""
+    value = occurrence.get("X-APPLE-TRAVEL-DURATION")
+    if value is None:
+        return
+    length = getattr(value, "dt", None)
+    if not isinstance(length, dt.timedelta):
+        try:
+            length = _parse_duration(str(value).strip())
+        except ValueError:
+            length = None
+    if not isinstance(length, dt.timedelta):
+        raise CalendarError(
+            f"the travel time of {_describe(occurrence)} is not a duration ({str(value)!r})",
+            file=loaded.source,
+            where=_where(loaded.original or "", occurrence),
+            fix="Write X-APPLE-TRAVEL-DURATION as a duration such as PT30M, or set the travel "
+            "time again in Apple Calendar",
+        )
+    start = occurrence.start
+    if length <= dt.timedelta(0):
+        return
+    span = _span(horizon, start - length, start)
+    if span is not None:
+        why = f"travel time {_minutes_text(length)} before '{summary}'"
+        began = _began(horizon, start - length)
+        yield JudgedEvent(
+            loaded.source, f"Travel to {summary}", span, Verdict("busy", why), began=began
+        )
+
+
+def _minutes_text(length: dt.timedelta) -> str:
+    hours, minutes = divmod(math.ceil(length.total_seconds() / 60), 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
 def judge_events(
@@ -1037,7 +1087,14 @@ def _freebusy_commitments(
             )
             span = _span(horizon, start, end)
             if span is not None:
-                yield Commitment(span[0], span[1], _FREEBUSY_SUMMARY, loaded.source, study_calendar)
+                yield Commitment(
+                    span[0],
+                    span[1],
+                    _FREEBUSY_SUMMARY,
+                    loaded.source,
+                    study_calendar,
+                    _began(horizon, start),
+                )
 
 
 def _span(horizon: Horizon, start: dt.date, end: dt.date) -> tuple[int, int] | None:
@@ -1053,6 +1110,14 @@ def _span(horizon: Horizon, start: dt.date, end: dt.date) -> tuple[int, int] | N
         last += 1
     first, last = max(first, 0), min(last, horizon.minutes)
     return (first, last) if first < last else None
+
+
+def _began(horizon: Horizon, start: dt.date) -> int | None:
+    """The minute (negative, floored) an event starts at when that is before the horizon,
+    else None: its span is clipped to the horizon, but whether it ran overnight into the
+    first day depends on where it really began (``rest_after``)."""
+    first = horizon.to_minute(_aware(start, horizon))
+    return first if first < 0 else None
 
 
 def _aware(moment: dt.date, horizon: Horizon) -> dt.datetime:
@@ -1121,3 +1186,7 @@ def _find_line(text: str, needle: str, *, prefix: str = "", quotes: bool = True)
         if content.upper().startswith(prefix) and needle in content:
             return number
     return None
+
+
+# icalendar's DURATION parser (RFC 5545 §3.3.6), which its stubs leave untyped.
+_parse_duration: Callable[[str], Any] = icalendar.vDuration.from_ical

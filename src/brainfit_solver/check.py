@@ -25,7 +25,7 @@ from .check_calendars import Block, BusyTime
 from .domain import Session
 from .errors import CalendarError
 from .ics_out import CATEGORY, DROPPED_PROPERTY, KIND_PROPERTY
-from .profile import Profile
+from .profile import Profile, TimeRange
 from .rules import BEFORE_DAYS, RuleSet, Selector, sign
 from .timegrid import Horizon
 
@@ -289,13 +289,13 @@ def check_plan(
             bad(f"{label(e)}: lasts {minutes} min, outside {low}-{high} min")
         if not (horizon.start <= e.start and e.end <= horizon.end):
             bad(f"{label(e)}: outside the planned week {horizon.label}")
-        window = profile.window.for_weekday(local_start.weekday())
+        window, field = _window_on(profile, local_start.date())
         # Wall-clock minutes from the start day's midnight: 24:00 ends a window, later is past it.
         end_wall = _wall(local_end) + 24 * 60 * (local_end.date() - local_start.date()).days
         if window is None:
-            bad(f"{label(e)}: {local_start:%A} is a day off in the profile")
+            bad(f"{label(e)}: {local_start:%A} is a day off in the profile ({field})")
         elif not (window.start_minute <= _wall(local_start) and end_wall <= window.end_minute):
-            bad(f"{label(e)}: outside the daily window {window}")
+            bad(f"{label(e)}: outside the daily window {window} ({field})")
         margin = buffer if kind.buffer else 0
         pad = dt.timedelta(minutes=margin)
         for c in blocks:
@@ -321,10 +321,29 @@ def check_plan(
                 bad(f"{label(a)} and {label(b)}: closer than {gap} min")
 
     _check_counts(report, _without(rules, dropped), horizon)
+    _check_rest(report, _without(rules, dropped), blocks, horizon)
     if now is not None:
         _check_past(report, previous, now, horizon)
     _score(report, profile, rules, horizon, study, previous)
     return report
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _window_on(profile: Profile, date: dt.date) -> tuple[TimeRange | None, str]:
+    """The profile's window on a local date and the field that sets it: the date's own
+    entry in ``[window.dates]``, else its weekday's, else ``window.default`` (None: off)."""
+    window = profile.window
+    own = window.dates.get(date)
+    if own is not None:
+        field = f'window.dates."{date.isoformat()}"'
+    else:
+        own = getattr(window, _WEEKDAYS[date.weekday()])
+        field = f"window.{_WEEKDAYS[date.weekday()]}"
+    if own is None or own is True:
+        return window.default, "window.default" if own is None else field
+    return (None, field) if own is False else (own, field)
 
 
 def _without(rules: RuleSet, dropped: Collection[str]) -> RuleSet:
@@ -408,13 +427,57 @@ def _check_counts(report: CheckReport, rules: RuleSet, horizon: Horizon) -> None
             for day, count in sorted(days.items()):
                 if count > rule.max:
                     bad(f"{rule.id}: {count} sessions on {horizon.date(day)} (at most {rule.max})")
-        else:
+        elif rule.kind == "not_on_consecutive_days":
             before = {_day(e, horizon) for e in _matching(earlier, rules, rule.applies_to)}
             days.update(day for day in before if -rule.days_back <= day < 0)
             for day in sorted(days):
                 if day + 1 in days:
                     where = " (an earlier plan's, before the week)" if day < 0 else ""
                     bad(f"{rule.id}: sessions on both {horizon.date(day)}{where} and the next day")
+
+
+def _overnight(block: Block, tz: dt.tzinfo) -> bool:
+    """Whether a block holds a local midnight: it starts before one and ends after it."""
+    midnight = dt.datetime.combine(
+        block.start.astimezone(tz).date() + dt.timedelta(days=1), dt.time(0), tz
+    )
+    return block.start < midnight < block.end
+
+
+def _check_rest(
+    report: CheckReport, rules: RuleSet, blocks: Sequence[Block], horizon: Horizon
+) -> None:
+    """``rest_after`` rules, from the checker's own busy blocks (constraints/README.md, "Rest
+    after long or overnight commitments"): after each block overlapping the week that holds
+    a local midnight, or lasts more than ``long_block_min``, no matching session starts
+    before the rest is over."""
+    tz = horizon.tz
+    week = [b for b in blocks if b.start < horizon.end and horizon.start < b.end]
+    for rule in rules.hard:
+        if rule.kind != "rest_after":
+            continue
+        matching = _matching(report.events, rules, rule.applies_to)
+        for b in week:
+            overnight = _overnight(b, tz)
+            long = b.end - b.start > dt.timedelta(minutes=rule.long_block_min)
+            rest = max(
+                rule.after_overnight_min if overnight else 0,
+                rule.after_long_min if long else 0,
+            )
+            until = b.end + dt.timedelta(minutes=rest)
+            why = "an overnight" if overnight and rest == rule.after_overnight_min else "a long"
+            for e in matching:
+                if rest and b.end <= e.start < until:
+                    report.violations.append(
+                        f"{rule.id}: {e.kind} {e.start.astimezone(tz):%a %d %b %H:%M} starts "
+                        f"{_minutes(e.start - b.end)} after {why} commitment, '{b.summary}' "
+                        f"(ended {b.end.astimezone(tz):%a %H:%M}); no workout before "
+                        f"{until.astimezone(tz):%a %H:%M}"
+                    )
+
+
+def _minutes(delta: dt.timedelta) -> str:
+    return f"{int(delta.total_seconds() // 60)} min"
 
 
 def _score(

@@ -23,6 +23,9 @@ class Commitment:
     summary: str
     source: str
     study: bool = False
+    # The event's real start when it began before the horizon (``start`` is then clipped to
+    # 0): a night shift running into Monday from Sunday is still overnight (``rest_after``).
+    began: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,10 +34,10 @@ from ortools.sat.python import cp_model
 
 from .domain import CalendarWeek, Plan, Session
 from .errors import InfeasibleError, NoPlanFoundError
-from .hard import add_counted_hard_rules
+from .hard import add_counted_hard_rules, rests
 from .model import WeekModel, candidates
 from .profile import Profile, TimeRange
-from .rules import MaxPerDay, RuleSet
+from .rules import MaxPerDay, RestAfter, RuleSet
 from .soft import add_soft_rules
 from .solve import SolverOptions, build_model, make_solver, read_solution, run, solve_week
 from .timegrid import WEEKDAYS
@@ -201,7 +201,7 @@ def _span_text(week: Week, day: int, span: Span) -> str:
 
 def _window_phrase(week: Week) -> str:
     ranges = {
-        str(week.profile.window.for_weekday(week.horizon.date(d).weekday()))
+        str(week.profile.window.for_date(week.horizon.date(d)))
         for d in range(week.days)
         if week.windows[d] is not None
     }
@@ -356,6 +356,8 @@ def describe_rule(week: Week, rule_id: str) -> str:
     asked = {k: rules.kinds[k].per_week.min for k in kinds if rules.kinds[k].per_week.min}
     room = sorted({c.day for c in candidates(week) if c.kind in kinds})
     text = f"{rule.id}: {rule.description.rstrip('.')}"
+    if isinstance(rule, RestAfter):
+        return text + _rest_text(week, rule)
     if isinstance(rule, MaxPerDay):
         text += (
             f"; on the {_plural(len(room), 'day')} with room that allows at most "
@@ -373,6 +375,24 @@ def describe_rule(week: Week, rule_id: str) -> str:
         parts = ", ".join(f"{k} {n}" for k, n in asked.items())
         text += f", and the weekly minimums ask for {sum(asked.values())} ({parts})"
     return text
+
+
+def _moment(week: Week, minute: int) -> str:
+    return f"{week.horizon.to_datetime(minute):%a %H:%M}"
+
+
+def _rest_text(week: Week, rule: RestAfter, shown: int = 3) -> str:
+    """This week's rest periods in words: after which event, and until when."""
+    found = rests(week, rule)
+    if not found:
+        return "; this week no event calls for rest"
+    parts = [
+        f"after '{r.after.summary}' ({'overnight' if r.overnight else 'long'}, ended "
+        f"{_moment(week, r.start)}) no workout before {_moment(week, r.end)}"
+        for r in found[:shown]
+    ]
+    more = f", and {len(found) - shown} more" if len(found) > shown else ""
+    return f"; this week {'; '.join(parts)}{more}"
 
 
 # -- relaxations ------------------------------------------------------------------------------
@@ -490,6 +510,39 @@ def _drop_relaxation(week: Week, rule_id: str, options: SolverOptions) -> list[R
     return [Relaxation("drop", rule_id, text, changed)]
 
 
+def _rest_relaxations(week: Week, rule_id: str, options: SolverOptions) -> list[Relaxation]:
+    """Shorter rests after overnight and after long events, each the least change (in
+    steps of an hour) that makes the week plannable."""
+    rules = week.rules
+    index, rule = next((i, r) for i, r in enumerate(rules.hard) if r.id == rule_id)
+    assert isinstance(rule, RestAfter)
+    out: list[Relaxation] = []
+    for field, what in (("after_overnight_min", "overnight"), ("after_long_min", "long")):
+        now = getattr(rule, field)
+
+        def shorter(value: int, field: str = field) -> Week:
+            hard = list(rules.hard)
+            hard[index] = rule.model_copy(update={field: value})
+            return rebuild(week, rules=rules.model_copy(update={"hard": hard}))
+
+        hit = _first(list(range(now - (now % 60 or 60), -1, -60)), shorter, options)
+        if hit is not None:
+            value, changed = hit
+            text = (
+                f"rest only {_duration(value)} after {what} commitments this week "
+                f"(hard rule {rule_id}: {field} = {value}, now {now})"
+            )
+            out.append(Relaxation("rest", rule_id, text, changed))
+    return out
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return f"{hours} h"
+    return f"{hours} h {rest} min" if hours else f"{rest} min"
+
+
 def _buffer_relaxation(week: Week, options: SolverOptions) -> list[Relaxation]:
     buffer = week.profile.buffer_min
     values = list(range(buffer - (buffer % 5 or 5), -1, -5))
@@ -506,11 +559,38 @@ def _buffer_relaxation(week: Week, options: SolverOptions) -> list[Relaxation]:
 
 
 def _with_windows(week: Week, ranges: dict[int, TimeRange]) -> Week:
-    """The week with some weekdays' windows (0 = Monday) replaced."""
-    window = week.profile.window.model_copy(
-        update={WEEKDAYS[wd]: clock for wd, clock in ranges.items()}
+    """The week with some weekdays' windows (0 = Monday) replaced, and with them the
+    ``[window.dates]`` entries of this week's dates on those weekdays."""
+    window = week.profile.window
+    dates = {
+        date: ranges.get(date.weekday(), clock)
+        if date in _week_dates(week, date.weekday())
+        else clock
+        for date, clock in window.dates.items()
+    }
+    window = window.model_copy(
+        update={WEEKDAYS[wd]: clock for wd, clock in ranges.items()} | {"dates": dates}
     )
     return rebuild(week, profile=week.profile.model_copy(update={"window": window}))
+
+
+def _week_dates(week: Week, weekday: int) -> list[dt.date]:
+    dates = (week.horizon.date(d) for d in range(week.days))
+    return [date for date in dates if date.weekday() == weekday]
+
+
+def _current(week: Week, weekday: int) -> TimeRange | None:
+    """A weekday's window this week: its date's own (``[window.dates]``), else the weekday's."""
+    return week.profile.window.for_date(_week_dates(week, weekday)[0])
+
+
+def _assign(week: Week, weekday: int, clock: TimeRange) -> str:
+    """The profile line(s) that give a weekday of this week ``clock``: its dates' entries in
+    ``[window.dates]`` when they set it, else the weekday's field."""
+    own = [d for d in _week_dates(week, weekday) if d in week.profile.window.dates]
+    if own and len(own) == len(_week_dates(week, weekday)):
+        return ", ".join(f'window.dates."{d.isoformat()}" = "{clock}"' for d in own)
+    return f'window.{WEEKDAYS[weekday]} = "{clock}"'
 
 
 def _clock_range(start: int, end: int) -> TimeRange:
@@ -522,7 +602,7 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
     day at once only when no single day is enough."""
     window = week.profile.window
     weekdays = sorted({week.horizon.date(d).weekday() for d in range(week.days)})
-    current = {wd: window.for_weekday(wd) for wd in weekdays}
+    current = {wd: _current(week, wd) for wd in weekdays}
     widest = {
         wd: _clock_range(
             min(EARLIEST_START, c.start_minute) if c else EARLIEST_START,
@@ -534,12 +614,11 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         return []
     found: list[tuple[int, int, Relaxation]] = []  # (minutes added, weekday, relaxation)
     for wd, clock in current.items():
-        field = f"window.{WEEKDAYS[wd]}"
         if clock is None:
             default = window.default
             changed = _with_windows(week, {wd: default})
             if plannable(changed, options):
-                text = f'allow exercise on {_NAME[wd]} ({field} = "{default}")'
+                text = f"allow exercise on {_NAME[wd]} ({_assign(week, wd, default)})"
                 added = default.end_minute - default.start_minute
                 found.append((added, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
             continue
@@ -555,13 +634,13 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         if (hit := _first(list(later), ending, options)) is not None:
             new_end, changed = hit
             new = _clock_range(start, new_end)
-            text = f'allow a {str(new).split("-")[1]} end on {_NAME[wd]} ({field} = "{new}")'
+            text = f"allow a {str(new).split('-')[1]} end on {_NAME[wd]} ({_assign(week, wd, new)})"
             found.append((new_end - end, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
         top = -(-start // WINDOW_STEP) * WINDOW_STEP - WINDOW_STEP
         if hit := _first(list(range(top, EARLIEST_START - 1, -WINDOW_STEP)), starting, options):
             new_start, changed = hit
             new = _clock_range(new_start, end)
-            text = f'allow a {new.start:%H:%M} start on {_NAME[wd]} ({field} = "{new}")'
+            text = f"allow a {new.start:%H:%M} start on {_NAME[wd]} ({_assign(week, wd, new)})"
             found.append((start - new_start, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
     if found:
         found.sort(key=lambda item: (item[0], item[1]))
@@ -594,7 +673,11 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
     latest = max((c.end_minute for c in open_days.values()), default=LATEST_END)
     earliest = min((c.start_minute for c in open_days.values()), default=EARLIEST_START)
     later = range((latest // WINDOW_STEP + 1) * WINDOW_STEP, LATEST_END + 1, WINDOW_STEP)
-    by_default = all(getattr(window, WEEKDAYS[wd]) in (None, True) for wd in open_days)
+    by_default = all(
+        getattr(window, WEEKDAYS[wd]) in (None, True)
+        and not set(_week_dates(week, wd)) & set(window.dates)
+        for wd in open_days
+    )
 
     def where(clock: TimeRange) -> str:
         return f'window.default = "{clock}"' if by_default else "each day's window"
@@ -638,7 +721,7 @@ def _days_off_relaxation(
             opened = fewer
     names = [_NAME[wd] for wd in opened]
     listed = f"{', '.join(names[:-1])} and {names[-1]}"
-    fields = ", ".join(f'window.{WEEKDAYS[wd]} = "{default}"' for wd in opened)
+    fields = ", ".join(_assign(week, wd, default) for wd in opened)
     changed = _with_windows(week, dict.fromkeys(opened, default))
     return [Relaxation("window", "days off", f"allow exercise on {listed} ({fields})", changed)]
 
@@ -655,8 +738,11 @@ def relaxations(
         if kind_id is not None:
             found += _kind_relaxations(week, kind_id, trial)
     for rule_id in conflict:
+        if any(r.id == rule_id and isinstance(r, RestAfter) for r in week.rules.hard):
+            found += _rest_relaxations(week, rule_id, trial)
+    for rule_id in conflict:
         found += _drop_relaxation(week, rule_id, trial)
-    order = {"window": 0, "buffer": 1, "shorter": 2, "minimum": 3, "drop": 4}
+    order = {"window": 0, "buffer": 1, "shorter": 2, "rest": 3, "minimum": 4, "drop": 5}
     return [_priced(week, r, trial) for r in sorted(found, key=lambda r: order[r.family])]
 
 
@@ -725,6 +811,8 @@ def _family_phrase(week: Week, relaxation: Relaxation) -> str:
             return f"{relaxation.subject}'s minimum length"
         case "minimum":
             return f"{relaxation.subject}'s weekly minimum"
+        case "rest":
+            return f"the rest {relaxation.subject} asks for"
         case _:
             return f"the rule {relaxation.subject}"
 
@@ -816,6 +904,12 @@ def broken_counts(week: Week, sessions: Sequence[Session]) -> dict[str, int]:
         days = [day_of(s.start) for s in sessions if s.kind in kinds]
         if isinstance(rule, MaxPerDay):
             found[rule.id] = sum(max(0, days.count(d) - rule.max) for d in set(days))
+        elif isinstance(rule, RestAfter):
+            periods = rests(week, rule)
+            found[rule.id] = sum(
+                s.kind in kinds and any(r.start <= s.start < r.end for r in periods)
+                for s in sessions
+            )
         else:
             found[rule.id] = sum(d + 1 in days for d in set(days))
     return {name: n for name, n in found.items() if n}
@@ -828,6 +922,8 @@ def broken_text(rules: RuleSet, rule_id: str, count: int) -> str:
         return f"{_plural(count, 'session')} short of the minimum"
     if isinstance(rule, MaxPerDay):
         return f"{_plural(count, 'session')} over a day's limit"
+    if isinstance(rule, RestAfter):
+        return f"{_plural(count, 'session')} inside a rest period"
     if rule is not None:
         return f"{count} {'pair' if count == 1 else 'pairs'} of consecutive days"
     return "moving what had already started"

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from .model import WeekModel
-from .rules import MaxPerDay, NotOnConsecutiveDays
+from .domain import Commitment
+from .model import CandidateVars, WeekModel
+from .rules import MaxPerDay, NotOnConsecutiveDays, RestAfter
+from .week import Week
 
 
 def weekly_counts(wm: WeekModel) -> None:
@@ -50,6 +53,78 @@ def not_on_consecutive_days(wm: WeekModel, rule: NotOnConsecutiveDays) -> None:
         wm.enforce(wm.model.add(used[0] == 0), rule.id)
 
 
+@dataclass(frozen=True)
+class Rest:
+    """The rest after one busy event: no matching session starts in [start, end) minutes."""
+
+    after: Commitment
+    overnight: bool
+    start: int
+    end: int
+
+
+def rests(week: Week, rule: RestAfter) -> list[Rest]:
+    """The rest periods ``rule`` asks for this week, in time order (constraints/README.md,
+    "Rest after long or overnight commitments"): after each busy event of the week that
+    holds a local midnight (starts before one and ends after it; an event running into
+    Monday from the Sunday before does), ``after_overnight_min``; after each lasting more
+    than ``long_block_min``, ``after_long_min``; the longer when both apply."""
+    horizon = week.horizon
+    midnights = [horizon.day_span(day)[0] for day in range(week.days)] + [horizon.minutes]
+    found = []
+    for c in week.commitments:
+        began = c.start if c.began is None else c.began
+        overnight = any(began < m < c.end for m in midnights)
+        rest = max(
+            rule.after_overnight_min if overnight else 0,
+            rule.after_long_min if c.end - began > rule.long_block_min else 0,
+        )
+        if rest > 0 and c.end < horizon.minutes:
+            found.append(Rest(c, overnight, c.end, c.end + rest))
+    return sorted(found, key=lambda r: (r.start, r.end, r.after.summary))
+
+
+def _rest_starts(wm: WeekModel, rule: RestAfter) -> list[tuple[CandidateVars, int, int]]:
+    """(candidate, lo, hi): a matching candidate that could start in a rest period, whose
+    start slot must then avoid [lo, hi)."""
+    found = []
+    for rest in rests(wm.week, rule):
+        lo, hi = wm.slot(rest.start, up=True), wm.slot(rest.end, up=True)
+        for v in wm.select(rule.applies_to):
+            if v.cand.starts[0][0] < hi and lo <= v.cand.starts[-1][1]:
+                found.append((v, lo, hi))
+    return found
+
+
+def _outside(
+    wm: WeekModel, v: CandidateVars, lo: int, hi: int, unless: list[cp_model.IntVar]
+) -> list[cp_model.Constraint]:
+    """Constraints keeping ``v``'s start out of [lo, hi) when it is present (and none of
+    ``unless`` holds): before ``lo`` or from ``hi`` on, whichever its domain allows."""
+    before, after = v.cand.starts[0][0] < lo, v.cand.starts[-1][1] >= hi
+    when = [v.present, *(~u for u in unless)]
+    if not before and not after:
+        return [wm.model.add_bool_or([~lit for lit in when])]
+    found: list[tuple[cp_model.Constraint, list[Any]]] = []
+    if before and after:
+        side = wm.model.new_bool_var(f"{wm.prefix}{v.cand.key}.rest{lo}")
+        found += [(wm.model.add(v.start >= hi), [side]), (wm.model.add(v.start <= lo - 1), [~side])]
+    elif after:
+        found.append((wm.model.add(v.start >= hi), []))
+    else:
+        found.append((wm.model.add(v.start <= lo - 1), []))
+    for constraint, side_lits in found:
+        constraint.only_enforce_if([*when, *side_lits])
+    return [constraint for constraint, _ in found]
+
+
+def rest_after(wm: WeekModel, rule: RestAfter) -> None:
+    """No matching session starts inside the rest after a long or overnight busy event."""
+    for v, lo, hi in _rest_starts(wm, rule):
+        for constraint in _outside(wm, v, lo, hi, []):
+            wm.enforce(constraint, rule.id)
+
+
 def keep_past(wm: WeekModel) -> None:
     """Re-planning: sessions of the previous plan that had started by "now" stay exactly as
     they were, and no other session starts before now (guarded as ``keep_past``)."""
@@ -79,6 +154,7 @@ def keep_past(wm: WeekModel) -> None:
 HARD_RULES: dict[str, Callable[[WeekModel, Any], None]] = {
     "max_per_day": max_per_day,
     "not_on_consecutive_days": not_on_consecutive_days,
+    "rest_after": rest_after,
 }
 
 
@@ -138,9 +214,21 @@ def consecutive_day_pairs(wm: WeekModel, rule: NotOnConsecutiveDays) -> cp_model
     return sum(pairs)
 
 
+def sessions_inside_rest(wm: WeekModel, rule: RestAfter) -> cp_model.LinearExprT:
+    """How many matching sessions start inside the rest after a long or overnight event."""
+    inside: dict[str, cp_model.IntVar] = {}
+    for v, lo, hi in _rest_starts(wm, rule):
+        key = v.cand.key
+        if key not in inside:
+            inside[key] = wm.model.new_bool_var(f"{wm.prefix}{rule.id}.{key}")
+        _outside(wm, v, lo, hi, [inside[key]])
+    return sum(inside.values())
+
+
 COUNTED_RULES: dict[str, Callable[[WeekModel, Any], cp_model.LinearExprT]] = {
     "max_per_day": sessions_over_max_per_day,
     "not_on_consecutive_days": consecutive_day_pairs,
+    "rest_after": sessions_inside_rest,
 }
 
 

@@ -76,7 +76,10 @@ Range = Annotated[TimeRange, BeforeValidator(TimeRange.parse)]
 
 
 class Window(_Strict):
-    """When exercise may happen, per weekday; "off" (or false) rules a day out entirely."""
+    """When exercise may happen, per weekday; "off" (or false) rules a day out entirely.
+
+    ``dates`` (``[window.dates]``, ``"2026-12-03" = "14:00-21:00"`` or ``"off"``) sets the
+    window of single dates, over their weekday's: a rota written date by date."""
 
     default: Range = Field(default_factory=lambda: TimeRange.parse("06:30-21:30"))
     mon: Range | bool | None = None
@@ -86,6 +89,7 @@ class Window(_Strict):
     fri: Range | bool | None = None
     sat: Range | bool | None = None
     sun: Range | bool | None = None
+    dates: dict[dt.date, Range | bool] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -94,7 +98,9 @@ class Window(_Strict):
         the other days are off, and the standard window is what suggestions offer them."""
         if isinstance(data, dict) and data.get("default") in ("off", "none", False):
             days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-            data = {day: data.get(day, False) for day in days}
+            data = {day: data.get(day, False) for day in days} | (
+                {"dates": data["dates"]} if "dates" in data else {}
+            )
         return data
 
     @field_validator("mon", "tue", "wed", "thu", "fri", "sat", "sun", mode="before")
@@ -103,6 +109,30 @@ class Window(_Strict):
         if value in ("off", "none", False):
             return False
         return value
+
+    @field_validator("dates", mode="before")
+    @classmethod
+    def _dates_off(cls, value: Any) -> Any:
+        """A date is written ISO 8601 ("2026-12-03"); "off" closes it."""
+        if not isinstance(value, dict):
+            return value
+        for key in value:
+            try:
+                dt.date.fromisoformat(str(key))
+            except ValueError:
+                raise ValueError(
+                    f'{key!r} is not a date; write it as "2026-12-03" = "14:00-21:00"'
+                ) from None
+        return {key: False if v in ("off", "none", False) else v for key, v in value.items()}
+
+    def for_date(self, date: dt.date) -> TimeRange | None:
+        """The window on a date: its own from ``dates``, else its weekday's."""
+        value = self.dates.get(date)
+        if value is None:
+            return self.for_weekday(date.weekday())
+        if value is False:
+            return None
+        return self.default if value is True else value
 
     def for_weekday(self, weekday: int) -> TimeRange | None:
         """The window on a weekday (0 = Monday), or None for a day off."""

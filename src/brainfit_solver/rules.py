@@ -131,6 +131,20 @@ class NotOnConsecutiveDays(_Rule):
     priority: int = Field(default=50, ge=0, le=100)
 
 
+class RestAfter(_Rule):
+    """Hard: no matching session starts within ``after_overnight_min`` minutes after an
+    overnight busy event (one that holds a local midnight: it starts before one and ends
+    after it), nor within ``after_long_min`` after a busy event lasting more than
+    ``long_block_min``; the longer rest applies when both do. Which events count is defined
+    once in ``constraints/README.md`` ("Rest after long or overnight commitments")."""
+
+    kind: Literal["rest_after"]
+    after_overnight_min: int = Field(ge=0, le=24 * 60)
+    long_block_min: int = Field(ge=1, le=7 * 24 * 60)
+    after_long_min: int = Field(ge=0, le=24 * 60)
+    priority: int = Field(default=50, ge=0, le=100)
+
+
 class NearStudy(_Rule):
     """Soft: a session ends at most ``within_min`` before a study block, or starts at most
     ``within_min`` after one ends."""
@@ -188,7 +202,7 @@ class Stability(_Rule):
     weight: int = Field(ge=0, le=10_000)
 
 
-HardRule = Annotated[MaxPerDay | NotOnConsecutiveDays, Field(discriminator="kind")]
+HardRule = Annotated[MaxPerDay | NotOnConsecutiveDays | RestAfter, Field(discriminator="kind")]
 SoftRule = Annotated[
     NearStudy
     | LongerSessions

@@ -105,8 +105,9 @@ def folded_week(all_inputs: Sequence[api.Inputs]) -> Week:
         for c in inp.calendar.commitments:
             start = max(0, _fold_minute(inp.horizon, h0, c.start, k))
             end = min(h0.minutes, _fold_minute(inp.horizon, h0, c.end, k))
+            began = None if c.began is None else _fold_minute(inp.horizon, h0, c.began, k)
             if start < end:
-                week.append(dataclasses.replace(c, start=start, end=end))
+                week.append(dataclasses.replace(c, start=start, end=end, began=began))
         mapped.append(week)
     study = [{(c.start, c.end, c.summary) for c in week if c.study} for week in mapped]
     common = set.intersection(*study) if study else set()

@@ -119,7 +119,7 @@ def prepare_week(
     """Resolve a profile's wall-clock settings and the calendar into horizon minutes."""
     windows = tuple(
         None
-        if (clock := profile.window.for_weekday(horizon.date(day).weekday())) is None
+        if (clock := profile.window.for_date(horizon.date(day))) is None
         else _wall_span(horizon, day, clock)
         for day in range(horizon.days)
     )

@@ -141,7 +141,9 @@ def test_a_session_starts_inside_the_daily_window(start: str, end: str, ok: bool
     found = violations([ev("w", 0, start, end)])
     assert (found == []) is ok, found
     if not ok:
-        assert found == ["w Mon 30 Nov 06:55: outside the daily window 07:00-21:00 (window.default)"]
+        assert found == [
+            "w Mon 30 Nov 06:55: outside the daily window 07:00-21:00 (window.default)"
+        ]
 
 
 @pytest.mark.parametrize(
@@ -151,7 +153,9 @@ def test_a_session_ends_inside_the_daily_window(start: str, end: str, ok: bool) 
     found = violations([ev("w", 0, start, end)])
     assert (found == []) is ok, found
     if not ok:
-        assert found == ["w Mon 30 Nov 20:05: outside the daily window 07:00-21:00 (window.default)"]
+        assert found == [
+            "w Mon 30 Nov 20:05: outside the daily window 07:00-21:00 (window.default)"
+        ]
 
 
 def test_a_session_on_a_day_off_is_rejected() -> None:

@@ -48,7 +48,9 @@ def test_json_report_has_status_terms_and_sessions(calendar: Path, tmp_path: Pat
         "--quiet",
     )
     assert code == 0 and output == ""
-    report = json.loads((tmp_path / "r.json").read_text())
+    document = json.loads((tmp_path / "r.json").read_text())
+    (report,) = document["weeks"]
+    assert document["status"] == "OPTIMAL" and document["objective"] == report["objective"]
     assert report["status"] == "OPTIMAL" and report["gap"] == 0
     assert sum(t["points"] for t in report["terms"]) == report["objective"]
     assert report["check"] == {"ok": True, "violations": [], "objective": report["objective"]}

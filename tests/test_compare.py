@@ -14,10 +14,12 @@ from brainfit_solver.compare import compare
 from brainfit_solver.report import (
     REPORT_SCHEMA_VERSION,
     CheckOut,
+    PlanReport,
     Report,
     SessionOut,
     TermOut,
     build_report,
+    plan_report,
     report_json,
     report_schema,
     report_schema_json,
@@ -152,14 +154,16 @@ def test_compare_command_prints_two_plans_side_by_side(calendar: Path, tmp_path:
     near = next(line for line in result.stdout.splitlines() if "│ near_study" in line)
     assert [c.strip() for c in near.split("│")[1:3]] == ["near_study", "30→0"]
     diff = compare(
-        Report.model_validate_json(a.read_text()), Report.model_validate_json(b.read_text())
+        PlanReport.model_validate_json(a.read_text()).weeks[0],
+        PlanReport.model_validate_json(b.read_text()).weeks[0],
     )
     tail = (
         f"{diff.count('unchanged')} unchanged; objective {diff.objective_a} → {diff.objective_b}."
     )
     assert tail in result.stdout
     as_json = CliRunner().invoke(main, ["compare", str(a), str(b), "--json"])
-    assert json.loads(as_json.stdout)["weights_changed"] == {"near_study": [30, 0]}
+    (week,) = json.loads(as_json.stdout)["weeks"]
+    assert week["weights_changed"] == {"near_study": [30, 0]}
 
 
 def test_compare_weights_plans_twice_and_prints_the_difference(
@@ -173,7 +177,7 @@ def test_compare_weights_plans_twice_and_prints_the_difference(
     assert result.exit_code == 0, result.output
     assert "A: as given   B: near_study=0,spread_days=60" in result.stdout
     assert "(weights changed: near_study 30→0, spread_days 25→60)" in result.stdout
-    written = Report.model_validate_json(rep.read_text())
+    (written,) = PlanReport.model_validate_json(rep.read_text()).weeks
     assert {t.rule: t.weight for t in written.terms}["near_study"] == 30  # the plan as given
 
 
@@ -193,14 +197,14 @@ def test_compare_rejects_a_file_that_is_not_a_report(tmp_path: Path) -> None:
     bad.write_text('{"week": "2026-W49"}', encoding="utf-8")
     result = CliRunner().invoke(main, ["compare", str(bad), str(bad)])
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: {bad}, at 'timezone': Field required")
+    assert result.stderr.startswith(f"error: {bad}, at 'status': Field required")
     missing = CliRunner().invoke(main, ["compare", str(tmp_path / "no.json"), str(bad)])
     assert missing.exit_code == 2 and "cannot read the report" in missing.stderr
 
 
 def test_compare_rejects_another_schema_version(calendar: Path, tmp_path: Path) -> None:
     result = api.plan(api.load_inputs([calendar], week="2026-W49", tz="Europe/Berlin"))
-    data = json.loads(report_json(build_report(result)))
+    data = json.loads(report_json(plan_report(result)))
     data["schema_version"] = REPORT_SCHEMA_VERSION + 1
     path = tmp_path / "future.json"
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -223,8 +227,8 @@ def test_shipped_schema_equals_the_generated_one() -> None:
 
 def test_a_real_report_validates_against_the_shipped_schema(calendar: Path) -> None:
     result = api.plan(api.load_inputs([calendar], week="2026-W49", tz="Europe/Berlin"))
-    data = report_json(build_report(result))
-    assert Report.model_validate_json(data).schema_version == REPORT_SCHEMA_VERSION
+    data = report_json(plan_report(result))
+    assert PlanReport.model_validate_json(data).schema_version == REPORT_SCHEMA_VERSION
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((REPO / "docs" / "report.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -552,6 +552,33 @@ def test_cli_impossible_week_exits_3_says_why_and_writes_nothing(
     ) in lines
 
 
+def test_impossible_week_writes_the_json_report_with_conflicts_and_relaxations_but_no_plan(
+    four_high: list[str], tmp_path: Path
+) -> None:
+    out, report = tmp_path / "week.ics", tmp_path / "week.json"
+    result = CliRunner().invoke(main, ["plan", *four_high, "-o", str(out), "--json", str(report)])
+    assert result.exit_code == 3, result.output
+    assert not out.exists()
+    data = json.loads(report.read_text())
+    assert data["status"] == "INFEASIBLE" and data["weeks"] == []
+    assert data["iso_weeks"] == ["2026-W49"] and data["objective"] is None
+    infeasible = data["infeasible"]
+    assert infeasible["week"] == "2026-W49"
+    assert result.stderr.startswith(f"error: {infeasible['message']}")
+    (conflict,) = infeasible["conflicts"]
+    assert "high_intensity_not_on_consecutive_days" in conflict["rules"]
+    assert conflict["text"] in infeasible["message"]
+    assert "at most 3 of the 6 days with room" in conflict["text"]
+    fixes = {r["setting"]: r for r in infeasible["relaxations"]}
+    sunday = fixes["window.sun"]
+    assert sunday["text"] == 'allow exercise on Sunday (window.sun = "06:30-21:30")'
+    assert sunday["cost"] == "then 1 session falls in the added time and the best plan scores 0"
+    for r in infeasible["relaxations"]:
+        line = f"  - would work: {r['text']}" + (f"; {r['cost']}" if r["cost"] else "")
+        assert line in result.stderr.splitlines()
+        assert r["setting"]
+
+
 def test_cli_relax_soft_plans_and_marks_what_was_dropped(
     four_high: list[str], tmp_path: Path
 ) -> None:
@@ -579,7 +606,7 @@ def test_relaxed_summary_and_report_say_how_often_each_dropped_rule_is_broken(
         "This week's plan drops: high_intensity_not_on_consecutive_days (High-intensity days are "
         "never back to back, priority 60; broken by 1 pair of consecutive days)."
     ) in result.stdout
-    dropped = json.loads(report.read_text())["dropped"]
+    dropped = json.loads(report.read_text())["weeks"][0]["dropped"]
     assert [(d["rule"], d["broken"]) for d in dropped] == [
         ("high_intensity_not_on_consecutive_days", 1)
     ]

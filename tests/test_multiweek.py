@@ -184,14 +184,14 @@ def test_cli_plans_several_weeks_and_check_accepts_them(
 def test_multi_week_json_report_is_versioned_and_adds_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from brainfit_solver.report import REPORT_SCHEMA_VERSION, WeeksReport
+    from brainfit_solver.report import REPORT_SCHEMA_VERSION, PlanReport
 
     monkeypatch.chdir(tmp_path)
     write_calendar(tmp_path / "cal.ics", [Ev(d, "09:00", "12:00", "Lecture") for d in range(5)])
     args = ["plan", "cal.ics", "--week", WEEK, "--weeks", "2", "-o", "p.ics", "--json", "r.json"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    report = WeeksReport.model_validate_json((tmp_path / "r.json").read_bytes())
+    report = PlanReport.model_validate_json((tmp_path / "r.json").read_bytes())
     assert report.schema_version == REPORT_SCHEMA_VERSION and not report.repeat
     assert [w.week for w in report.weeks] == [
         WEEK,

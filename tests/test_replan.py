@@ -192,3 +192,56 @@ def test_cli_replans_with_now_and_the_previous_plans_week(
     assert "--now" in bad.output
     alone = runner.invoke(main, ["plan", "cal.ics", "--now", "2026-12-01T12:00", "-o", "x.ics"])
     assert alone.exit_code == 2 and "--previous" in alone.output
+
+
+def stripped(ics: bytes, *names: str) -> bytes:
+    """The plan as a client that drops these properties exports it again."""
+    lines = ics.split(b"\r\n")
+    return b"\r\n".join(line for line in lines if not line.startswith(names))
+
+
+def test_a_previous_plan_whose_x_brainfit_kind_lines_were_stripped_keeps_its_sessions(
+    tmp_path: Path,
+) -> None:
+    old = first_plan(tmp_path).ics
+    bare = stripped(old, b"X-BRAINFIT-KIND")
+    assert b"X-BRAINFIT-KIND" not in bare
+    again = replan(tmp_path, bare, LECTURES)
+    sessions = len(by_uid(old))
+    assert (again.changes.kept, again.changes.moved, again.changes.new) == (sessions, 0, 0)
+    assert by_uid(again.ics) == by_uid(old)
+    assert again.changes.warnings == ()
+
+
+def test_a_previous_plan_with_only_its_uids_left_keeps_its_sessions(tmp_path: Path) -> None:
+    old = first_plan(tmp_path).ics
+    bare = stripped(old, b"X-BRAINFIT-KIND", b"CATEGORIES")
+    again = replan(tmp_path, bare, LECTURES)
+    assert again.changes.kept == len(by_uid(old)) and again.changes.new == 0
+    assert by_uid(again.ics) == by_uid(old)
+
+
+def test_an_ordinary_calendar_as_previous_gives_the_no_sessions_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    write_calendar(tmp_path / "cal.ics", LECTURES)
+    write_calendar(tmp_path / "work.ics", [Ev(2, "14:00", "15:00", "Team meeting")])
+    args = ["plan", "cal.ics", "--week", "2026-W49", "--previous", "work.ics"]
+    args += ["--now", "2026-11-20T12:00", "-o", "p.ics", "--json", "r.json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    warning = (
+        "warning: work.ics holds no BrainFit sessions (no event has the X-BRAINFIT-KIND "
+        "property, the BrainFit category or a UID ending in @brainfit-solver), so nothing is "
+        "kept from it"
+    )
+    assert warning in result.stderr
+    replanned = json.loads((tmp_path / "r.json").read_text())["replan"]
+    assert replanned["previous_sessions"] == 0
+    (said,) = replanned["warnings"]
+    assert f"warning: {said}".startswith(warning)
+    quiet = CliRunner().invoke(main, [*args, "--quiet"])
+    assert quiet.exit_code == 0 and warning in quiet.stderr

@@ -155,7 +155,7 @@ def test_the_summary_and_the_report_say_when_no_plan_for_the_days_before_is_know
     assert code == 0, output
     assert NO_EARLIER_PLAN in " ".join(output.split())
     assert SEAM_RULE in " ".join(output.split())
-    before = json.loads((tmp_path / "a.json").read_text())["days_before"]
+    before = json.loads((tmp_path / "a.json").read_text())["weeks"][0]["days_before"]
     assert before["known"] is False and before["unchecked"] == [SEAM_RULE]
     assert NO_EARLIER_PLAN in before["note"]
 

@@ -196,6 +196,27 @@ def _wrote(targets: Sequence[Output]) -> str:
     )
 
 
+def _write_infeasible_report(
+    exc: InfeasibleError,
+    targets: Sequence[Output],
+    read: Sequence[str | Path | None],
+    monday: dt.date,
+    weeks: int,
+    repeat: bool,
+) -> None:
+    """On exit 3, the --json report (status INFEASIBLE, the conflicts and the tested
+    relaxations) is written all the same, so a script learns why; the plan (-o) is not."""
+    from .report import infeasible_report, report_json
+    from .timegrid import iso_week_label
+
+    reports = [t for t in targets if t.option == "--json"]
+    if not reports:
+        return
+    labels = [iso_week_label(monday + dt.timedelta(weeks=k)) for k in range(weeks)]
+    data = report_json(infeasible_report(exc, labels, repeat=repeat))
+    write_outputs([(reports[0], data)], read, sys.stdout.buffer)
+
+
 def _plan_schedule(
     inputs: Any,
     options: Any,
@@ -209,11 +230,9 @@ def _plan_schedule(
     merge: bool,
 ) -> None:
     """`plan` with --weeks, --repeat, --previous or --merge (see ``schedule``)."""
-    import datetime as dt
-
     from .merge import merge_calendars
     from .replan import parse_now
-    from .report import WeeksReport, build_report, report_json
+    from .report import report_json, schedule_report
     from .schedule import plan_weeks
     from .timegrid import iso_week_label
 
@@ -224,14 +243,20 @@ def _plan_schedule(
     moment = parse_now(now, inputs.horizon.tz) if previous is not None else None
     # One process: a second one (``processes=2``) was slower at 4, 12 and 26 weeks, its
     # start-up and the shipping of each week outweighing the solves (bench_multiweek.py).
-    result = plan_weeks(
-        inputs,
-        weeks=weeks,
-        previous=previous,
-        now=moment,
-        repeat=repeat,
-        options=options,
-    )
+    try:
+        result = plan_weeks(
+            inputs,
+            weeks=weeks,
+            previous=previous,
+            now=moment,
+            repeat=repeat,
+            options=options,
+        )
+    except InfeasibleError as exc:
+        _write_infeasible_report(exc, targets, read, inputs.horizon.monday, weeks, repeat)
+        raise
+    for warning in result.changes.warnings:
+        _err().print(f"warning: {warning}.", markup=False)
     ics = result.ics
     if merge:
         from .sources import read_source
@@ -240,10 +265,8 @@ def _plan_schedule(
         dates = (inputs.horizon.monday, last)
         sources = [(c.source, read_source(c.source, dates=dates)) for c in inputs.loaded]
         ics = merge_calendars(sources, ics)
-    reports = [build_report(r) for r in result.weeks]
-    document = WeeksReport(
-        status=result.solved.status, objective=result.objective, repeat=repeat, weeks=reports
-    )
+    document = schedule_report(result, previous=previous.source if previous else None)
+    reports = document.weeks
     contents = [ics, report_json(document)]
     write_outputs(list(zip(targets, contents, strict=False)), read, sys.stdout.buffer)
     if quiet:
@@ -344,7 +367,7 @@ def plan(
     """Plan the week around CALENDARS (.ics files, https:// or webcal:// feeds, caldavs://
     calendars) and write it as an .ics file."""
     from . import api
-    from .report import build_report, report_json
+    from .report import build_report, plan_report, report_json
     from .solve import SolverOptions
 
     # Outputs are checked before anything is read or solved, and again once the profile's
@@ -390,9 +413,14 @@ def plan(
             inputs, options, targets, read, quiet, weeks or 1, repeat, before, now, merge
         )
         return
-    result = api.plan(inputs, options, relax=relax == "soft")
-    report = build_report(result)
-    contents = [result.ics, report_json(report)]
+    try:
+        result = api.plan(inputs, options, relax=relax == "soft")
+    except InfeasibleError as exc:
+        _write_infeasible_report(exc, targets, read, inputs.horizon.monday, 1, False)
+        raise
+    document = plan_report(result)
+    report = document.weeks[0]
+    contents = [result.ics, report_json(document)]
     write_outputs(list(zip(targets, contents, strict=False)), read, sys.stdout.buffer)
     err = any(t.to_stdout for t in targets)  # standard output carries an output: talk on stderr
     if not quiet:
@@ -630,14 +658,14 @@ def weights_command(
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @reports_errors
 def compare_command(report_a: Path, report_b: Path, as_json: bool) -> None:
-    """Show how plan B differs from plan A (two `plan --json` reports, e.g. made with
-    different --weight settings): sessions moved, resized, added or removed, and each soft
-    rule's weight, count and points side by side."""
-    from .compare import compare
+    """Show how plan B differs from plan A (two `plan --json` reports of the same weeks, e.g.
+    made with different --weight settings), week by week: sessions moved, resized, added or
+    removed, and each soft rule's weight, count and points side by side."""
+    from .compare import compare_reports
     from .report import read_report
-    from .summary import comparison_view
+    from .summary import comparisons_view
 
-    diff = compare(
+    diff = compare_reports(
         read_report(report_a),
         read_report(report_b),
         label_a=report_a.name,
@@ -646,7 +674,7 @@ def compare_command(report_a: Path, report_b: Path, as_json: bool) -> None:
     if as_json:
         click.echo(diff.model_dump_json(indent=2))
         return
-    Console(highlight=False).print(comparison_view(diff))
+    Console(highlight=False).print(comparisons_view(diff))
 
 
 @main.command("schema")

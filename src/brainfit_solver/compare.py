@@ -1,7 +1,9 @@
 """How two plans of a week differ: sessions moved, resized, added or removed; terms changed.
 
-Works on two ``report.Report`` objects (the ``--json`` files, or two plans made in one run by
-``brainfit plan --compare-weights``), so it knows nothing of the solver. Sessions are paired
+Works on two ``report.Report`` objects (a week of the ``--json`` files, or two plans made in
+one run by ``brainfit plan --compare-weights``), so it knows nothing of the solver; two
+``--json`` documents are compared week by week (``compare_reports``), and only when they cover
+the same weeks. Sessions are paired
 within a kind: identical ones first, then the rest in time order, choosing which ones pair
 (when the counts differ) so that the total shift is least. A paired session that starts at the
 same time is *resized* if its length changed, else *unchanged*; one starting elsewhere is
@@ -16,7 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .report import Report, SessionOut
+from .errors import ReportError
+from .report import PlanReport, Report, SessionOut
 
 Change = Literal["unchanged", "moved", "resized", "added", "removed"]
 
@@ -187,4 +190,51 @@ def compare(a: Report, b: Report, *, label_a: str = "A", label_b: str = "B") -> 
         terms=terms,
         dropped_a=[d.rule for d in a.dropped],
         dropped_b=[d.rule for d in b.dropped],
+    )
+
+
+class PlansComparison(_Out):
+    """Two ``--json`` documents of the same weeks, compared week by week."""
+
+    label_a: str
+    label_b: str
+    objective_a: int
+    objective_b: int
+    weeks: list[Comparison] = Field(description="One comparison per week, in order.")
+
+
+def compare_reports(
+    a: PlanReport, b: PlanReport, *, label_a: str = "A", label_b: str = "B"
+) -> PlansComparison:
+    """Plan B against plan A week by week. Refused (``ReportError``) when either has no plan
+    or the two cover different weeks: sessions of different weeks have nothing to pair with."""
+    for label, report in ((label_a, a), (label_b, b)):
+        if report.objective is None:
+            raise ReportError(
+                f"the report holds no plan (status {report.status})",
+                file=label,
+                fix="Compare reports of weeks that could be planned",
+            )
+    if (a.iso_weeks, a.repeat) != (b.iso_weeks, b.repeat):
+
+        def covers(label: str, report: PlanReport) -> str:
+            weeks = report.iso_weeks
+            span = weeks[0] if len(weeks) == 1 else f"{weeks[0]} to {weeks[-1]}"
+            return f"{label} covers {span}" + (" (repeated)" if report.repeat else "")
+
+        raise ReportError(
+            f"{covers(label_a, a)} and {covers(label_b, b)}",
+            fix="Compare two reports of the same weeks (plan both with the same --week, "
+            "--weeks and --repeat)",
+        )
+    assert a.objective is not None and b.objective is not None
+    return PlansComparison(
+        label_a=label_a,
+        label_b=label_b,
+        objective_a=a.objective,
+        objective_b=b.objective,
+        weeks=[
+            compare(x, y, label_a=label_a, label_b=label_b)
+            for x, y in zip(a.weeks, b.weeks, strict=True)
+        ],
     )

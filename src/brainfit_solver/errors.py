@@ -19,6 +19,7 @@ one-paragraph message; only the CLI turns them into text on stderr and an exit c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -88,6 +89,24 @@ class TimeZoneError(InputError):
     """A time zone name is neither an IANA name nor a known Windows name."""
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A minimal set of rules that cannot hold together, and the sentence that says so."""
+
+    rules: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A change checked, by solving, to make an impossible week plannable: the sentence, the
+    setting it edits, and what the best plan with it gives up (see ``explain.Relaxation``)."""
+
+    text: str
+    setting: str
+    cost: str = ""
+
+
 class InfeasibleError(BrainfitError):
     """The hard rules cannot all hold in the planned week.
 
@@ -95,7 +114,8 @@ class InfeasibleError(BrainfitError):
     and the rest can), ``reasons`` says it in words and ``relaxations`` lists changes that were
     each checked, by solving, to make the week plannable. A week can hold several separate
     conflicts: ``conflicts`` lists them all (each minimal; they may share rules), ``conflict`` is
-    the first.
+    the first. ``explained`` and ``fixes`` hold the same with their sentences, the setting
+    each fix edits and its cost (for the JSON report); ``week`` is the ISO week concerned.
     """
 
     exit_code = 3
@@ -109,6 +129,9 @@ class InfeasibleError(BrainfitError):
         relaxations: Sequence[str] = (),
         fix: str | None = None,
         conflicts: Sequence[Sequence[str]] = (),
+        week: str | None = None,
+        explained: Sequence[Conflict] = (),
+        fixes: Sequence[Fix] = (),
     ) -> None:
         self.conflict = tuple(conflict)
         self.conflicts = tuple(tuple(c) for c in conflicts)
@@ -116,6 +139,9 @@ class InfeasibleError(BrainfitError):
             self.conflicts = (self.conflict,)
         self.reasons = tuple(reasons)
         self.relaxations = tuple(relaxations)
+        self.week = week
+        self.explained = tuple(explained) or tuple(Conflict(c, message) for c in self.conflicts)
+        self.fixes = tuple(fixes) or tuple(Fix(text, "") for text in self.relaxations)
         super().__init__(message, fix=fix)
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from .domain import CalendarWeek, Plan, Session
-from .errors import InfeasibleError, NoPlanFoundError
+from .errors import Conflict, Fix, InfeasibleError, NoPlanFoundError
 from .hard import add_counted_hard_rules, rests
 from .model import WeekModel, candidates
 from .profile import Profile, TimeRange
@@ -406,7 +406,9 @@ class Relaxation:
     ``drop``), ``subject`` the rule, kind or weekday, ``text`` the sentence a user reads,
     ``week`` the changed week itself (plan it with ``solve_week``) and ``cost`` what the best
     plan of that week gives up for it (sessions in the added time, the rule broken, the
-    objective), so that fixes can be weighed against each other.
+    objective), so that fixes can be weighed against each other. ``setting`` names what to
+    edit for it (``window.sun``, ``buffer_min``, ``kinds.hiit.per_week.min``, ...), for the
+    JSON report.
     """
 
     family: str
@@ -414,6 +416,7 @@ class Relaxation:
     text: str
     week: Week
     cost: str = ""
+    setting: str = ""
 
     @property
     def offer(self) -> str:
@@ -477,6 +480,7 @@ def _kind_relaxations(week: Week, kind_id: str, options: SolverOptions) -> list[
                 f"shorten {kind.title} to {'at least ' if kind.variable else ''}{value} min "
                 f"this week (kinds.{kind_id}.duration_min, now {low})",
                 changed,
+                setting=f"kinds.{kind_id}.duration_min",
             )
         )
     need = kind.per_week.min
@@ -493,7 +497,8 @@ def _kind_relaxations(week: Week, kind_id: str, options: SolverOptions) -> list[
             else f"drop {kind_id}_per_week this week, so no {kind.title} session is required "
             f"(kinds.{kind_id}.per_week.min = 0, now {need})"
         )
-        out.append(Relaxation("minimum", kind_id, text, changed))
+        setting = f"kinds.{kind_id}.per_week.min"
+        out.append(Relaxation("minimum", kind_id, text, changed, setting=setting))
     return out
 
 
@@ -507,7 +512,7 @@ def _drop_relaxation(week: Week, rule_id: str, options: SolverOptions) -> list[R
     if not plannable(changed, options):
         return []
     text = f"drop {rule_id} this week ({rules.rule_text(rule_id)})"
-    return [Relaxation("drop", rule_id, text, changed)]
+    return [Relaxation("drop", rule_id, text, changed, setting=f'[[hard]] id = "{rule_id}"')]
 
 
 def _rest_relaxations(week: Week, rule_id: str, options: SolverOptions) -> list[Relaxation]:
@@ -532,7 +537,8 @@ def _rest_relaxations(week: Week, rule_id: str, options: SolverOptions) -> list[
                 f"rest only {_duration(value)} after {what} commitments this week "
                 f"(hard rule {rule_id}: {field} = {value}, now {now})"
             )
-            out.append(Relaxation("rest", rule_id, text, changed))
+            setting = f'[[hard]] id = "{rule_id}": {field}'
+            out.append(Relaxation("rest", rule_id, text, changed, setting=setting))
     return out
 
 
@@ -555,7 +561,7 @@ def _buffer_relaxation(week: Week, options: SolverOptions) -> list[Relaxation]:
         return []
     value, changed = hit
     text = f"shrink the buffer from {buffer} to {value} min (buffer_min = {value} in the profile)"
-    return [Relaxation("buffer", "buffer_min", text, changed)]
+    return [Relaxation("buffer", "buffer_min", text, changed, setting="buffer_min")]
 
 
 def _with_windows(week: Week, ranges: dict[int, TimeRange]) -> Week:
@@ -593,6 +599,11 @@ def _assign(week: Week, weekday: int, clock: TimeRange) -> str:
     return f'window.{WEEKDAYS[weekday]} = "{clock}"'
 
 
+def _field(assignment: str) -> str:
+    """The profile field(s) an assignment from ``_assign`` sets (``window.thu``)."""
+    return ", ".join(part.split(" = ")[0] for part in assignment.split(", "))
+
+
 def _clock_range(start: int, end: int) -> TimeRange:
     return TimeRange(start=dt.time(*divmod(start, 60)), end_minute=end)
 
@@ -618,9 +629,12 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
             default = window.default
             changed = _with_windows(week, {wd: default})
             if plannable(changed, options):
-                text = f"allow exercise on {_NAME[wd]} ({_assign(week, wd, default)})"
+                assign = _assign(week, wd, default)
+                text = f"allow exercise on {_NAME[wd]} ({assign})"
                 added = default.end_minute - default.start_minute
-                found.append((added, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
+                setting = _field(assign)
+                relaxation = Relaxation("window", WEEKDAYS[wd], text, changed, setting=setting)
+                found.append((added, wd, relaxation))
             continue
         start, end = clock.start_minute, clock.end_minute
 
@@ -634,14 +648,18 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         if (hit := _first(list(later), ending, options)) is not None:
             new_end, changed = hit
             new = _clock_range(start, new_end)
-            text = f"allow a {str(new).split('-')[1]} end on {_NAME[wd]} ({_assign(week, wd, new)})"
-            found.append((new_end - end, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
+            assign = _assign(week, wd, new)
+            text = f"allow a {str(new).split('-')[1]} end on {_NAME[wd]} ({assign})"
+            relaxation = Relaxation("window", WEEKDAYS[wd], text, changed, setting=_field(assign))
+            found.append((new_end - end, wd, relaxation))
         top = -(-start // WINDOW_STEP) * WINDOW_STEP - WINDOW_STEP
         if hit := _first(list(range(top, EARLIEST_START - 1, -WINDOW_STEP)), starting, options):
             new_start, changed = hit
             new = _clock_range(new_start, end)
-            text = f"allow a {new.start:%H:%M} start on {_NAME[wd]} ({_assign(week, wd, new)})"
-            found.append((start - new_start, wd, Relaxation("window", WEEKDAYS[wd], text, changed)))
+            assign = _assign(week, wd, new)
+            text = f"allow a {new.start:%H:%M} start on {_NAME[wd]} ({assign})"
+            relaxation = Relaxation("window", WEEKDAYS[wd], text, changed, setting=_field(assign))
+            found.append((start - new_start, wd, relaxation))
     if found:
         found.sort(key=lambda item: (item[0], item[1]))
         edges = [r for _, _, r in found if not r.text.startswith("allow exercise on")]
@@ -679,6 +697,8 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         for wd in open_days
     )
 
+    every = "window.default" if by_default else "window"
+
     def where(clock: TimeRange) -> str:
         return f'window.default = "{clock}"' if by_default else "each day's window"
 
@@ -686,7 +706,7 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         value, changed = hit
         clock = _clock_range(window.default.start_minute, value)
         text = f"allow exercise until {str(clock)[-5:]} every day ({where(clock)})"
-        out.append(Relaxation("window", "every day", text, changed))
+        out.append(Relaxation("window", "every day", text, changed, setting=every))
     top = -(-earliest // WINDOW_STEP) * WINDOW_STEP - WINDOW_STEP
     if open_days and (
         hit := _first(list(range(top, EARLIEST_START - 1, -WINDOW_STEP)), all_starting, options)
@@ -694,14 +714,14 @@ def _window_relaxations(week: Week, options: SolverOptions) -> list[Relaxation]:
         value, changed = hit
         clock = _clock_range(value, window.default.end_minute)
         text = f"allow exercise from {clock.start:%H:%M} every day ({where(clock)})"
-        out.append(Relaxation("window", "every day", text, changed))
+        out.append(Relaxation("window", "every day", text, changed, setting=every))
     if out:
         return out
     text = (
         f"widen every day's window to {EARLIEST_START // 60:02d}:{EARLIEST_START % 60:02d}-"
         f"{LATEST_END // 60:02d}:{LATEST_END % 60:02d}, days off included (window in the profile)"
     )
-    return [Relaxation("window", "every day", text, _with_windows(week, widest))]
+    return [Relaxation("window", "every day", text, _with_windows(week, widest), setting="window")]
 
 
 def _days_off_relaxation(
@@ -723,7 +743,9 @@ def _days_off_relaxation(
     listed = f"{', '.join(names[:-1])} and {names[-1]}"
     fields = ", ".join(_assign(week, wd, default) for wd in opened)
     changed = _with_windows(week, dict.fromkeys(opened, default))
-    return [Relaxation("window", "days off", f"allow exercise on {listed} ({fields})", changed)]
+    text = f"allow exercise on {listed} ({fields})"
+    setting = ", ".join(f"window.{WEEKDAYS[wd]}" for wd in opened)
+    return [Relaxation("window", "days off", text, changed, setting=setting)]
 
 
 def relaxations(
@@ -847,8 +869,9 @@ def explain_infeasible(week: Week, options: SolverOptions | None = None) -> Infe
         many = "at least " if len(found) >= CONFLICT_LIMIT else ""
         kind = "conflicts (some share rules)" if shared else "separate conflicts"
         head = f"{many}{len(found)} {kind}"
+        texts = [_conflict_text(week, c, said, alone=False) for c in found]
         body = f"{head}, each needing a change. " + " ".join(
-            f"({i}) {_conflict_text(week, c, said, alone=False)}" for i, c in enumerate(found, 1)
+            f"({i}) {text}" for i, text in enumerate(texts, 1)
         )
         everywhere = [name for name in first if all(name in c for c in found)]
         if everywhere and not many:
@@ -859,7 +882,9 @@ def explain_infeasible(week: Week, options: SolverOptions | None = None) -> Infe
             )
     elif found:
         body = _conflict_text(week, first, said)
+        texts = [body]
     else:
+        texts = []
         body = "the weekly minimums cannot all be met."
     families = list(dict.fromkeys(_family_phrase(week, r) for r in fixes))
     if families:
@@ -883,6 +908,9 @@ def explain_infeasible(week: Week, options: SolverOptions | None = None) -> Infe
         reasons=[describe_rule(week, name) for c in found for name in c],
         relaxations=[r.offer for r in fixes],
         fix=fix,
+        week=week.horizon.label,
+        explained=[Conflict(tuple(c), text) for c, text in zip(found, texts, strict=True)],
+        fixes=[Fix(r.text, r.setting, r.cost) for r in fixes],
     )
 
 

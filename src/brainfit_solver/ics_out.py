@@ -28,6 +28,7 @@ from .vtimezone import vtimezone
 PRODID = f"-//brainfit-solver//brainfit {__version__}//EN"
 CATEGORY = "BrainFit"
 KIND_PROPERTY = "X-BRAINFIT-KIND"
+UID_DOMAIN = "brainfit-solver"  # every session UID ends in @brainfit-solver
 DROPPED_PROPERTY = "X-BRAINFIT-DROPPED"  # rules a --relax soft plan declares it breaks
 
 
@@ -43,7 +44,7 @@ def output_stamp(horizon: Horizon, latest_input: dt.datetime | None) -> dt.datet
 
 def session_uid(owner: str, week_label: str, kind: str, ordinal: int) -> str:
     digest = hashlib.sha256(f"{owner}\x1f{week_label}\x1f{kind}\x1f{ordinal}".encode()).hexdigest()
-    return f"{digest[:32]}@brainfit-solver"
+    return f"{digest[:32]}@{UID_DOMAIN}"
 
 
 def identified(

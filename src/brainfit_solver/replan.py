@@ -31,8 +31,9 @@ from ortools.sat.python import cp_model
 
 from .domain import EarlierEvent, Session
 from .errors import CalendarError, ProfileError
-from .ics_out import KIND_PROPERTY, session_uid
+from .ics_out import CATEGORY, KIND_PROPERTY, UID_DOMAIN, session_uid
 from .model import WeekModel
+from .rules import RuleSet
 from .timegrid import UTC, Horizon, iso_week_label
 from .week import Week
 
@@ -63,11 +64,60 @@ class PreviousEvent:
 
 @dataclass(frozen=True)
 class PreviousPlan:
-    """The BrainFit events of a previously exported plan (other events are ignored)."""
+    """The BrainFit events of a previously exported plan (other events are ignored).
+
+    An event is BrainFit's when it has ``X-BRAINFIT-KIND``, the ``BrainFit`` category or a
+    UID of the tool's own (``…@brainfit-solver``): clients that drop X- properties on export
+    keep UIDs, and most keep CATEGORIES. An event whose kind no property states has
+    ``kind == ""`` until ``resolved`` reads it from its UID or title."""
 
     events: tuple[PreviousEvent, ...]
     source: str
     latest_stamp: dt.datetime | None
+
+    def resolved(self, rules: RuleSet, owner: str) -> PreviousPlan:
+        """The plan with each event of unstated kind given the kind its UID was made from
+        (``ics_out.session_uid`` hashes the owner, the ISO week, the kind and an ordinal),
+        else the kind whose title its SUMMARY starts with; "" when neither tells."""
+        if all(e.kind for e in self.events):
+            return self
+        titles: dict[str, list[str]] = {}
+        for kind_id, kind in rules.kinds.items():
+            titles.setdefault(kind.title, []).append(kind_id)
+        events = []
+        for e in self.events:
+            found = e.kind
+            if not found:
+                label = iso_week_label(e.start.date() - dt.timedelta(days=e.start.weekday()))
+                made = {
+                    session_uid(owner, label, kind_id, n): kind_id
+                    for kind_id in rules.kinds
+                    for n in range(1, _ORDINALS + 1)
+                }
+                title = str(e.component.get("summary", "")).split(" — ")[0]
+                by_title = titles.get(title, [])
+                found = made.get(e.uid) or (by_title[0] if len(by_title) == 1 else "")
+            events.append(dataclasses.replace(e, kind=found))
+        return dataclasses.replace(self, events=tuple(events))
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What a re-plan says about this file: a previous plan with no BrainFit session is
+        almost always the wrong file (an ordinary calendar), and would keep nothing silently."""
+        if not self.events:
+            return (
+                f"{self.source} holds no BrainFit sessions (no event has the {KIND_PROPERTY} "
+                f"property, the {CATEGORY} category or a UID ending in @{UID_DOMAIN}), so "
+                "nothing is kept from it: pass the .ics file `brainfit plan` wrote",
+            )
+        unknown = sum(not e.kind for e in self.events)
+        if unknown:
+            return (
+                f"{self.source}: the kind of {unknown} BrainFit event(s) could not be read "
+                f"({KIND_PROPERTY}, CATEGORIES, UID and title tell none of this rule set's "
+                "kinds), so they are not kept",
+            )
+        return ()
 
     @property
     def uids(self) -> set[str]:
@@ -115,7 +165,7 @@ def read_previous(data: bytes, *, source: str = "previous plan") -> PreviousPlan
     events = []
     stamps = []
     for component in cal.walk("VEVENT"):
-        kind = component.get(KIND_PROPERTY)
+        kind = _stated_kind(component)
         if kind is None or not isinstance(component, Event):
             continue
         if "RRULE" in component:
@@ -144,6 +194,27 @@ def read_previous(data: bytes, *, source: str = "previous plan") -> PreviousPlan
         )
     events.sort(key=lambda e: (e.start, e.kind, e.uid))
     return PreviousPlan(tuple(events), source, max(stamps, default=None))
+
+
+_ORDINALS = 64  # session ordinals tried per kind when reading a kind back from a UID
+
+
+def _categories(event: Component) -> list[str]:
+    listed = event.get("categories")
+    listed = listed if isinstance(listed, list) else [listed] if listed is not None else []
+    return [str(c).strip() for item in listed for c in getattr(item, "cats", ())]
+
+
+def _stated_kind(event: Component) -> str | None:
+    """The kind an event states (``X-BRAINFIT-KIND``, else the category next to
+    ``BrainFit``), "" for one of the tool's UIDs stating none, None for an event not BrainFit's."""
+    kind = event.get(KIND_PROPERTY)
+    if kind is not None:
+        return str(kind)
+    categories = _categories(event)
+    if CATEGORY in categories:
+        return next((c for c in categories if c != CATEGORY), "")
+    return "" if str(event.get("uid", "")).endswith(f"@{UID_DOMAIN}") else None
 
 
 def parse_now(text: str | None, tz: dt.tzinfo) -> dt.datetime:
@@ -244,9 +315,6 @@ def _fingerprint(event: Component) -> tuple[object, ...]:
     def text(name: str) -> str:
         return str(event.get(name, ""))
 
-    cats = event.get("categories")
-    listed = cats if isinstance(cats, list) else [cats] if cats is not None else []
-    categories = tuple(str(c) for item in listed for c in getattr(item, "cats", ()))
     return (
         moment("dtstart"),
         moment("dtend"),
@@ -255,15 +323,17 @@ def _fingerprint(event: Component) -> tuple[object, ...]:
         text("location"),
         text("status").upper(),
         text("transp").upper(),
-        text(KIND_PROPERTY),
-        categories,
         str(event.get("rrule", "")),
     )
 
 
 def changed(new: Component, old: Component) -> bool:
-    """Whether anything a person sees differs between two versions of one event."""
-    return _fingerprint(new) != _fingerprint(old)
+    """Whether anything a person sees differs between two versions of one event. The kind
+    (``X-BRAINFIT-KIND``) is not seen, and its change shows in the title; CATEGORIES count
+    only when the old copy has them: a client that dropped them on export drops them again."""
+    if _fingerprint(new) != _fingerprint(old):
+        return True
+    return "categories" in old and _categories(new) != _categories(old)
 
 
 def cancelled_event(old: PreviousEvent, stamp: dt.datetime) -> Event:

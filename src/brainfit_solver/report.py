@@ -15,13 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .api import PlanResult
-from .errors import ReportError
+from .errors import InfeasibleError, ReportError
 from .explain import broken_text
 from .ics_out import identified, session_title
 from .inputs import validate
 from .rules import sign
+from .schedule import ScheduleResult
+from .timegrid import iso_week_label
 
-REPORT_SCHEMA_VERSION = 1
+REPORT_SCHEMA_VERSION = 2
 
 
 class _Out(BaseModel):
@@ -87,13 +89,8 @@ class DaysBeforeOut(_Out):
 
 
 class Report(_Out):
-    """One planned week as `brainfit plan --json` writes it. ``schema_version`` changes when a
-    field is removed or changes meaning; new fields may appear without it changing."""
+    """One planned week, as each entry of ``PlanReport.weeks`` holds it."""
 
-    schema_version: int = Field(
-        default=REPORT_SCHEMA_VERSION, description="Version of this report's layout."
-    )
-    tool_version: str = Field(default=__version__, description="brainfit-solver's version.")
     week: str = Field(description="ISO week planned, e.g. 2026-W49.")
     timezone: str = Field(description="IANA time zone of the plan.")
     timezone_reason: str = Field(
@@ -122,16 +119,74 @@ class Report(_Out):
     )
 
 
-class WeeksReport(_Out):
-    """The report of a ``--weeks N`` plan: the whole horizon's verdict, then one report per
-    week in the one-week format."""
+class ReplanOut(_Out):
+    previous: str = Field(description="The previous plan's file (--previous).")
+    previous_sessions: int = Field(
+        description="BrainFit events read from it (by X-BRAINFIT-KIND, the BrainFit category "
+        "or a UID ending in @brainfit-solver), cancelled ones included."
+    )
+    kept: int = Field(description="Sessions kept unchanged (same UID and SEQUENCE).")
+    moved: int = Field(description="Sessions kept with their UID but changed (SEQUENCE + 1).")
+    new: int = Field(description="Sessions with a new UID.")
+    cancelled: list[str] = Field(description="UIDs written again as STATUS:CANCELLED.")
+    warnings: list[str] = Field(
+        description="What is wrong with the previous plan, as printed on stderr (e.g. it "
+        "holds no BrainFit session: an ordinary calendar passed as --previous)."
+    )
 
-    schema_version: int = REPORT_SCHEMA_VERSION
-    tool_version: str = __version__
-    status: str = Field(description="OPTIMAL (proven for the whole horizon) or FEASIBLE.")
-    objective: int = Field(description="Sum of the weekly objectives.")
+
+class ConflictOut(_Out):
+    rules: list[str] = Field(description="A minimal set of rules that cannot hold together.")
+    text: str = Field(description="The conflict in words, as the error message says it.")
+
+
+class RelaxationOut(_Out):
+    text: str = Field(description="The change, as a 'would work' line says it.")
+    setting: str = Field(
+        description="The profile or rule-file setting to change (window.sun, buffer_min, "
+        "kinds.hiit.per_week.min, ...; the rule's id for dropping a hard rule)."
+    )
+    cost: str = Field(description="What the best plan with the change gives up, as printed.")
+
+
+class InfeasibleOut(_Out):
+    week: str | None = Field(description="The ISO week that cannot be planned, when one is.")
+    message: str = Field(description="The error paragraph printed on stderr.")
+    conflicts: list[ConflictOut]
+    relaxations: list[RelaxationOut] = Field(
+        description="Single changes each checked, by solving, to make the week plannable."
+    )
+
+
+class PlanReport(_Out):
+    """What `brainfit plan --json` writes for every plan: one week, several (--weeks), a
+    repeating template (--repeat), a re-plan (--previous), a merged file (--merge), or an
+    impossible week (exit 3, with ``infeasible`` and no weeks). ``schema_version`` changes
+    when a field is removed or changes meaning; new fields may appear without it changing."""
+
+    schema_version: int = Field(
+        default=REPORT_SCHEMA_VERSION, description="Version of this report's layout."
+    )
+    tool_version: str = Field(default=__version__, description="brainfit-solver's version.")
+    status: str = Field(
+        description="OPTIMAL (proven for every week together), FEASIBLE (a time limit was "
+        "reached) or INFEASIBLE (the rules cannot all hold: see infeasible)."
+    )
+    objective: int | None = Field(description="Sum of the weekly objectives; null if INFEASIBLE.")
+    bound: int | None = Field(description="Best proven upper bound on the objective.")
+    gap: float | None = Field(description="Relative gap between objective and bound.")
+    iso_weeks: list[str] = Field(description="The ISO weeks the plan covers, in order.")
     repeat: bool = Field(description="True when the plan is one week repeated (--repeat).")
-    weeks: list[Report]
+    weeks: list[Report] = Field(
+        description="One report per planned week (one for --repeat: the template); empty if "
+        "INFEASIBLE."
+    )
+    replan: ReplanOut | None = Field(
+        default=None, description="What re-planning (--previous) did; null otherwise."
+    )
+    infeasible: InfeasibleOut | None = Field(
+        default=None, description="Why the week cannot be planned; null when it can."
+    )
 
 
 def unknown_before_note(unchecked: Sequence[str], monday: dt.date) -> str | None:
@@ -223,14 +278,92 @@ def build_report(result: PlanResult) -> Report:
     )
 
 
-def report_json(report: Report | WeeksReport) -> bytes:
+def plan_report(result: PlanResult) -> PlanReport:
+    """The document of a one-week plan (``brainfit plan`` without --weeks, --previous or
+    --merge): the week's report, and its verdict as the whole plan's."""
+    week = build_report(result)
+    return PlanReport(
+        status=week.status,
+        objective=week.objective,
+        bound=week.bound,
+        gap=week.gap,
+        iso_weeks=[week.week],
+        repeat=False,
+        weeks=[week],
+    )
+
+
+def schedule_report(result: ScheduleResult, *, previous: str | None = None) -> PlanReport:
+    """The document of a plan made by ``schedule.plan_weeks`` (--weeks, --repeat, --previous,
+    --merge): one report per week, the whole horizon's verdict (a template's for --repeat:
+    what was optimised is the one week repeated) and, when re-planning ``previous``, what
+    became of its sessions."""
+    solved, first = result.solved, result.weeks[0].inputs.horizon.monday
+    objective = solved.objective if result.repeat else result.objective
+    gap = (
+        0.0
+        if solved.bound == objective
+        else abs(solved.bound - objective) / max(1, abs(solved.bound))
+    )
+    replan = None
+    if previous is not None:
+        c = result.changes
+        replan = ReplanOut(
+            previous=previous,
+            previous_sessions=c.previous,
+            kept=c.kept,
+            moved=c.moved,
+            new=c.new,
+            cancelled=list(c.cancelled),
+            warnings=list(c.warnings),
+        )
+    return PlanReport(
+        status=solved.status,
+        objective=objective,
+        bound=solved.bound,
+        gap=round(gap, 6),
+        iso_weeks=[
+            iso_week_label(first + dt.timedelta(weeks=k)) for k in range(len(result.checks))
+        ],
+        repeat=result.repeat,
+        weeks=[build_report(r) for r in result.weeks],
+        replan=replan,
+    )
+
+
+def infeasible_report(
+    exc: InfeasibleError, iso_weeks: Sequence[str], *, repeat: bool
+) -> PlanReport:
+    """The document written on exit 3: no week, and why, as the error message says it."""
+    return PlanReport(
+        status="INFEASIBLE",
+        objective=None,
+        bound=None,
+        gap=None,
+        iso_weeks=list(iso_weeks),
+        repeat=repeat,
+        weeks=[],
+        infeasible=InfeasibleOut(
+            week=exc.week,
+            message=exc.render(),
+            conflicts=[ConflictOut(rules=list(c.rules), text=c.text) for c in exc.explained],
+            relaxations=[
+                RelaxationOut(text=f.text, setting=f.setting, cost=f.cost) for f in exc.fixes
+            ],
+        ),
+    )
+
+
+def report_json(report: PlanReport) -> bytes:
     return (
         json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     ).encode()
 
 
-def read_report(path: str | Path) -> Report:
-    """A report written by ``--json``, read back and validated (``brainfit compare``)."""
+def read_report(path: str | Path) -> PlanReport:
+    """A report written by ``--json``, read back and validated (``brainfit compare``). The
+    version is looked at first: a report of another version fails on its version, not on
+    the fields that changed with it."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -238,27 +371,32 @@ def read_report(path: str | Path) -> Report:
         raise ReportError(
             f"cannot read the report ({exc.strerror})", file=path, fix="Check the path"
         ) from exc
-    report = validate(
-        Report,
+    try:
+        version = json.loads(data).get("schema_version", REPORT_SCHEMA_VERSION)
+    except (ValueError, AttributeError):
+        version = REPORT_SCHEMA_VERSION  # not a JSON object: validate says what is wrong
+    if version != REPORT_SCHEMA_VERSION:
+        raise ReportError(
+            f"schema_version {version} is not the {REPORT_SCHEMA_VERSION} this version reads",
+            file=path,
+            fix="Plan the week again with this version of brainfit",
+        )
+    return validate(
+        PlanReport,
         data,
         path=path,
         error=ReportError,
         fix="Pass reports written by `brainfit plan --json` (see docs/report.schema.json)",
         json=True,
     )
-    if report.schema_version != REPORT_SCHEMA_VERSION:
-        raise ReportError(
-            f"schema_version {report.schema_version} is not the {REPORT_SCHEMA_VERSION} "
-            "this version reads",
-            file=path,
-            fix="Plan the week again with this version of brainfit",
-        )
-    return report
 
 
 def report_schema() -> dict[str, object]:
     """The JSON Schema of the report, generated from the pydantic model."""
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **Report.model_json_schema()}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **PlanReport.model_json_schema(),
+    }
 
 
 def report_schema_json() -> str:

@@ -56,6 +56,8 @@ class Changes:
     moved: int = 0  # same UID, changed (SEQUENCE + 1)
     new: int = 0  # a new UID
     cancelled: tuple[str, ...] = ()  # UIDs emitted as STATUS:CANCELLED
+    previous: int = 0  # BrainFit events read from the previous plan, cancelled ones included
+    warnings: tuple[str, ...] = ()  # what is wrong with the previous plan (PreviousPlan.warnings)
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,8 @@ def plan_weeks(
         )
     if previous is not None and now is None:
         raise ValueError("re-planning needs 'now'")
+    if previous is not None:
+        previous = previous.resolved(inputs.rules, inputs.profile.name)
     if repeat:
         models = [with_days_before(folded_week(all_inputs), inputs.week.before)]
         solved = solve_template(models[0], options)
@@ -243,7 +247,14 @@ def plan_weeks(
         checks=checks,
         ics=ics,
         solved=solved,
-        changes=Changes(kept, moved, new, tuple(cancelled)),
+        changes=Changes(
+            kept,
+            moved,
+            new,
+            tuple(cancelled),
+            previous=len(previous.events) if previous is not None else 0,
+            warnings=previous.warnings if previous is not None else (),
+        ),
         repeat=repeat,
     )
 

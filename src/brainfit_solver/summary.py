@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .calendar_in import JudgedEvent
-from .compare import Comparison
+from .compare import Comparison, PlansComparison
 from .report import Report, SessionOut
 from .timegrid import Horizon
 from .tuning import WeightOut
@@ -186,12 +186,24 @@ def comparison_view(cmp: Comparison) -> Group:
         f"objective {cmp.objective_a} → {cmp.objective_b}."
     )
     notes = [Text(verdict)]
-    if cmp.week_a != cmp.week_b:
-        notes.append(Text(f"Note: the plans are of different weeks ({cmp.week_a}, {cmp.week_b})."))
     for label, dropped in ((cmp.label_a, cmp.dropped_a), (cmp.label_b, cmp.dropped_b)):
         if dropped:
             notes.append(Text(f"{label} drops: {', '.join(dropped)}."))
     return Group(legend, sessions, terms, *notes)
+
+
+def comparisons_view(cmp: PlansComparison) -> Group:
+    """``brainfit compare``: each week's comparison under its week, then the total when the
+    reports hold more than one week."""
+    if len(cmp.weeks) == 1:
+        return comparison_view(cmp.weeks[0])
+    parts: list[RenderableType] = []
+    for week in cmp.weeks:
+        parts += [Text(f"Week {week.week_a}", style="bold underline"), comparison_view(week)]
+    delta = cmp.objective_b - cmp.objective_a
+    change = f" ({delta:+d})" if delta else ""
+    parts.append(Text(f"All weeks: objective {cmp.objective_a} → {cmp.objective_b}{change}."))
+    return Group(*parts)
 
 
 def judged_table(judged: Sequence[JudgedEvent], horizon: Horizon) -> Table:

@@ -16,10 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import __version__
 from .api import PlanResult
 from .errors import ReportError
-from .explain import broken_text
 from .ics_out import identified, session_title
 from .inputs import validate
-from .rules import sign
+from .rules import broken_text, sign
 
 REPORT_SCHEMA_VERSION = 1
 

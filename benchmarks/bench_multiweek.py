@@ -28,9 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from brainfit_solver import api
+from brainfit_solver.domain import SolverOptions
 from brainfit_solver.multiweek import WeeksPlan, solve_joint, solve_weeks
 from brainfit_solver.profile import Profile
-from brainfit_solver.solve import SolverOptions
 from brainfit_solver.synth import synthetic_calendar
 from brainfit_solver.timegrid import iso_week_label, parse_week
 from common import median, worst

@@ -25,8 +25,9 @@ import time
 from pathlib import Path
 
 from brainfit_solver import api
+from brainfit_solver.domain import SolverOptions
 from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.solve import SolverOptions, build_model, make_solver
+from brainfit_solver.solve import build_model, make_solver
 from common import PROFILES, Instance, instances, median, ms, verdict, worst
 
 BARE = [

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from brainfit_solver import api, sources
 from brainfit_solver.calendar_in import load_calendar, week_from_calendars
 from brainfit_solver.cli import main
+from brainfit_solver.credentials import caldav_url
 from brainfit_solver.errors import CalendarError
 from brainfit_solver.profile import BusyPolicy, Profile, StudyRecognition
 from brainfit_solver.timegrid import Horizon, zone
@@ -206,8 +207,8 @@ def test_plan_and_check_read_caldav_on_the_command_line(uni: str, tmp_path: Path
 
 
 def test_caldavs_means_https() -> None:
-    assert sources.caldav_url("caldavs://dav.example.org/cal/a") == "https://dav.example.org/cal/a/"
-    assert sources.caldav_url("caldav://127.0.0.1:5232/u/c/") == "http://127.0.0.1:5232/u/c/"
+    assert caldav_url("caldavs://dav.example.org/cal/a") == "https://dav.example.org/cal/a/"
+    assert caldav_url("caldav://127.0.0.1:5232/u/c/") == "http://127.0.0.1:5232/u/c/"
     assert sources.kind("caldavs://dav.example.org/") == "caldav"
 
 

@@ -19,13 +19,13 @@ from ortools.sat.python import cp_model
 
 from brainfit_solver import api
 from brainfit_solver.cli import main
-from brainfit_solver.domain import Commitment, Plan
+from brainfit_solver.domain import Commitment, Plan, SolverOptions
 from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.explain import relaxations, solve_relaxed
+from brainfit_solver.explain import plan_week, relaxations, solve_relaxed
 from brainfit_solver.profile import Profile, Window
 from brainfit_solver.report import build_report
 from brainfit_solver.rules import Count, RuleSet, load_rules
-from brainfit_solver.solve import SolverOptions, build_model, make_solver, solve_week
+from brainfit_solver.solve import build_model, make_solver
 from brainfit_solver.week import Week
 from support import Ev, busy, day_at, inputs_of, kind, ruleset, write_calendar
 
@@ -59,7 +59,7 @@ def assert_minimal(week: Week, conflict: Sequence[str]) -> None:
 
 def explain(week: Week) -> InfeasibleError:
     with pytest.raises(InfeasibleError) as err:
-        solve_week(week)
+        plan_week(week)
     return err.value
 
 
@@ -264,7 +264,7 @@ def test_every_relaxation_is_checked_by_solving() -> None:
         found = relaxations(inputs.week, explain(inputs.week).conflict)
         assert found
         for relaxation in found:
-            plan = solve_week(relaxation.week)
+            plan = plan_week(relaxation.week)
             assert plan.status == "OPTIMAL", relaxation.text
 
 
@@ -303,7 +303,7 @@ def assert_costs_are_true(week: Week, err: InfeasibleError, texts: Sequence[str]
     found = relaxations(week, [n for c in err.conflicts for n in c])
     assert [r.text for r in found] == list(texts)
     for relaxation, offered in zip(found, err.relaxations, strict=True):
-        plan = solve_week(relaxation.week)
+        plan = plan_week(relaxation.week)
         added = in_added_time(week, plan)
         sessions = f"{added} session{'' if added == 1 else 's'}"
         assert offered == (
@@ -450,7 +450,7 @@ def test_relax_soft_puts_no_optional_session_on_a_day_over_its_limit() -> None:
 
 def test_relaxed_solve_of_a_feasible_week_drops_nothing_and_matches_the_optimum() -> None:
     inputs = inputs_of([busy(d, "09:00", "17:00") for d in range(5)])
-    relaxed, plain = solve_relaxed(inputs.week), solve_week(inputs.week)
+    relaxed, plain = solve_relaxed(inputs.week), plan_week(inputs.week)
     assert relaxed.dropped == ()
     assert relaxed.objective == plain.objective
 

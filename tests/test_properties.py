@@ -31,10 +31,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from brainfit_solver import api
+from brainfit_solver.domain import SolverOptions
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.profile import Profile
 from brainfit_solver.rules import RuleSet, default_rules_path, load_rules
-from brainfit_solver.solve import SolverOptions
 from brainfit_solver.synth import synthetic_calendar
 from brainfit_solver.timegrid import iso_week_label, zone
 from greedy import greedy_week

@@ -27,17 +27,27 @@ from .calendar_in import (
     week_from_calendars,
     zone_choice,
 )
-from .check import CheckReport, DaysBefore, check_plan, read_days_before, read_plan
+from .check import (
+    CheckReport,
+    DaysBefore,
+    check_plan,
+    check_seams,
+    declared_dropped,
+    read_days_before,
+    read_plan,
+)
 from .check_calendars import BusyTime, CalendarBytes, read_busy
-from .domain import CalendarWeek, Plan
+from .domain import CalendarWeek, Plan, SolverOptions
 from .errors import CalendarError, ProfileError, TimeZoneError
 from .ics_out import output_stamp, plan_calendar
 from .profile import KindPreference, Profile, load_profile
 from .rules import BEFORE_DAYS, RuleSet, load_rules
-from .solve import SolverOptions, solve_week
 from .sources import read_source
 from .timegrid import UTC, Horizon, next_full_week, parse_week, zone, zone_name
 from .week import Week, prepare_week, with_days_before
+
+MAX_WEEKS = 52
+"""The most weeks one plan (or check) covers: a year."""
 
 
 @dataclass(frozen=True)
@@ -398,7 +408,11 @@ def plan(
     if options is None:
         settings = inputs.profile.solver
         options = SolverOptions(time_limit_s=settings.time_limit_s, workers=settings.workers)
-    solved = solve_week(inputs.week, options, relax=relax)
+    # Imported here, not at the top: commands that only read, check or list (``check``,
+    # ``weights``, ``schema``, ``calendars``, ``compare``) then start without OR-Tools.
+    from .explain import plan_week
+
+    solved = plan_week(inputs.week, options, relax=relax)
     ics = export(solved, inputs)
     verdict = check(ics, inputs, dropped=solved.dropped)
     agree_on_days_before(inputs.week, verdict)
@@ -409,3 +423,70 @@ def plan(
         )
     same_objective(solved.objective, verdict.objective)
     return PlanResult(inputs, solved, ics, verdict)
+
+
+def week_inputs(inputs: Inputs, weeks: int) -> list[Inputs]:
+    """The inputs of ``weeks`` consecutive weeks starting with ``inputs``' week."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise ProfileError(
+            f"--weeks {weeks} is out of range", fix=f"Plan 1 to {MAX_WEEKS} weeks at a time"
+        )
+    return [inputs, *(shifted(inputs, k) for k in range(1, weeks))]
+
+
+def check_weeks(
+    data: bytes,
+    inputs: Inputs,
+    *,
+    source: str = "plan",
+    accept_dropped: bool = False,
+    previous: tuple[str, bytes] | None = None,
+) -> CheckReport:
+    """``brainfit check`` on a plan of one or more weeks (a ``--repeat`` template expanded):
+    each week from ``inputs``' week to the plan's last one checked against its own calendar,
+    plus the seam rules between weeks. Sessions before ``inputs``' week are not checked, but
+    they, ``previous`` (a plan file, by name) and the BrainFit sessions in the calendars are
+    what the days before it held, for the rules that look across days.
+
+    The rules the file declares dropped (X-BRAINFIT-DROPPED) are checked like any other
+    unless ``accept_dropped`` (``--accept-dropped``): a header anyone can write must not
+    exempt a plan from a rule on its own say-so."""
+    events = read_plan(data, source=source)
+    dropped = declared_dropped(data) if accept_dropped else ()
+    first = inputs.horizon
+    last = max((e.start for e in events), default=first.start).astimezone(first.tz).date()
+    weeks = max(1, (last - first.monday).days // 7 + 1)
+    before = days_before(data, inputs, source=source, previous=previous)
+    inside = [e for e in events if e.start >= first.start]
+    if weeks == 1:
+        return check_plan(
+            inside,
+            profile=inputs.profile,
+            rules=inputs.rules,
+            busy=busy_time(inputs),
+            horizon=first,
+            dropped=dropped,
+            before=before,
+        )
+    merged = CheckReport(events=inside, before=before)
+    horizons = []
+    all_inputs = week_inputs(inputs, min(weeks, MAX_WEEKS))
+    busy = busy_time(inputs, len(all_inputs))
+    for inp in all_inputs:
+        h = inp.horizon
+        horizons.append(h)
+        report = check_plan(
+            [e for e in events if h.start <= e.start < h.end],
+            profile=inp.profile,
+            rules=inp.rules,
+            busy=busy,
+            horizon=h,
+            dropped=dropped,
+            before=before if h == first else None,
+        )
+        merged.violations += [f"{h.label}: {v}" for v in report.violations]
+        for name, value in report.raw.items():
+            merged.raw[name] = merged.raw.get(name, 0) + value
+            merged.terms[name] = merged.terms.get(name, 0) + report.terms[name]
+    merged.violations += check_seams(merged.events, inputs.rules, horizons)
+    return merged

@@ -367,8 +367,8 @@ def plan(
     """Plan the week around CALENDARS (.ics files, https:// or webcal:// feeds, caldavs://
     calendars) and write it as an .ics file."""
     from . import api
+    from .domain import SolverOptions
     from .report import build_report, plan_report, report_json
-    from .solve import SolverOptions
 
     # Outputs are checked before anything is read or solved, and again once the profile's
     # own calendars are known, and once more when written (see ``outputs``).
@@ -498,8 +498,6 @@ def check(
         study_calendars=study,
         weeks=_weeks_spanned(week, [e.start.date() for e in events]),
     )
-    from .schedule import check_weeks
-
     earlier = None
     if previous is not None:
         try:
@@ -508,7 +506,7 @@ def check(
             raise CalendarError(
                 f"cannot read the previous plan ({exc.strerror})", file=previous
             ) from exc
-    report = check_weeks(
+    report = api.check_weeks(
         data, inputs, source=str(plan_file), accept_dropped=accept_dropped, previous=earlier
     )
     dropped = ", ".join(declared_dropped(data))

@@ -12,12 +12,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from .errors import CalendarError
 
 USER_VARIABLE = "BRAINFIT_CALDAV_USER"
 PASSWORD_VARIABLE = "BRAINFIT_CALDAV_PASSWORD"
+
+
+CALDAV_SCHEMES = {"caldav": "http", "caldavs": "https"}
+"""How calendars name a CalDAV collection (``caldavs://host/path/``), for reading and
+publishing alike, and the http(s) scheme each stands for."""
 
 
 @dataclass(frozen=True)
@@ -30,9 +35,7 @@ class Credentials:
 def check_url(url: str) -> str:
     """The calendar collection's http(s) URL, refused when it carries credentials or is not
     an address of a CalDAV server: ``http(s)://``, or ``caldav://``/``caldavs://`` as reading
-    a calendar takes them (``sources.caldav_url``)."""
-    from .sources import CALDAV_SCHEMES, caldav_url
-
+    a calendar takes them (``caldav_url``)."""
     parts = urlsplit(url)
     if parts.scheme.lower() in CALDAV_SCHEMES:
         return caldav_url(url)
@@ -73,3 +76,29 @@ def find_credentials(url: str, environ: Mapping[str, str] | None = None) -> Cred
         return None
     login, _, secret = entry
     return Credentials(login or "", secret or "", str(path))
+
+
+def caldav_url(url: str) -> str:
+    """The collection's http(s) URL, refused when it carries credentials."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        raise CalendarError(
+            "the CalDAV address contains credentials",
+            file=_without_credentials(url),
+            fix="Remove them from the address; set BRAINFIT_CALDAV_USER and "
+            "BRAINFIT_CALDAV_PASSWORD or add the host to your ~/.netrc",
+        )
+    if not parts.hostname:
+        raise CalendarError(
+            "the CalDAV address names no server",
+            file=url,
+            fix="Write it as caldavs://dav.example.org/calendars/alice/personal/",
+        )
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit((CALDAV_SCHEMES[parts.scheme.lower()], parts.netloc, path, parts.query, ""))
+
+
+def _without_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))

@@ -97,3 +97,15 @@ class EarlierEvent:
     summary: str
     start: dt.datetime  # timezone-aware
     cancelled: bool
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """How hard to search. ``time_limit_s=None`` searches until the optimum is proven.
+
+    A plain record (the solver reads it), so that building a request imports no solver."""
+
+    time_limit_s: float | None = None
+    workers: int = 1
+    seed: int = 0
+    linearization_level: int = 2

@@ -32,14 +32,14 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .domain import CalendarWeek, Plan, Session
+from .domain import CalendarWeek, Plan, Session, SolverOptions
 from .errors import Conflict, Fix, InfeasibleError, NoPlanFoundError
 from .hard import add_counted_hard_rules, rests
 from .model import WeekModel, candidates
 from .profile import Profile, TimeRange
-from .rules import MaxPerDay, RestAfter, RuleSet
+from .rules import MaxPerDay, RestAfter, RuleSet, broken_text
 from .soft import add_soft_rules
-from .solve import SolverOptions, build_model, make_solver, read_solution, run, solve_week
+from .solve import build_model, make_solver, read_solution, run, solve
 from .timegrid import WEEKDAYS
 from .week import Span, Week, prepare_week
 
@@ -404,7 +404,7 @@ class Relaxation:
 
     ``family`` is what it changes (``window``, ``buffer``, ``shorter``, ``minimum``,
     ``drop``), ``subject`` the rule, kind or weekday, ``text`` the sentence a user reads,
-    ``week`` the changed week itself (plan it with ``solve_week``) and ``cost`` what the best
+    ``week`` the changed week itself (plan it with ``plan_week``) and ``cost`` what the best
     plan of that week gives up for it (sessions in the added time, the rule broken, the
     objective), so that fixes can be weighed against each other. ``setting`` names what to
     edit for it (``window.sun``, ``buffer_min``, ``kinds.hiit.per_week.min``, ...), for the
@@ -943,18 +943,22 @@ def broken_counts(week: Week, sessions: Sequence[Session]) -> dict[str, int]:
     return {name: n for name, n in found.items() if n}
 
 
-def broken_text(rules: RuleSet, rule_id: str, count: int) -> str:
-    """How a rule is broken, in the unit it is counted in ("1 pair of consecutive days")."""
-    rule = next((r for r in rules.hard if r.id == rule_id), None)
-    if rules.guarded_kind(rule_id) is not None:
-        return f"{_plural(count, 'session')} short of the minimum"
-    if isinstance(rule, MaxPerDay):
-        return f"{_plural(count, 'session')} over a day's limit"
-    if isinstance(rule, RestAfter):
-        return f"{_plural(count, 'session')} inside a rest period"
-    if rule is not None:
-        return f"{count} {'pair' if count == 1 else 'pairs'} of consecutive days"
-    return "moving what had already started"
+def plan_week(week: Week, options: SolverOptions | None = None, *, relax: bool = False) -> Plan:
+    """The best week under the rules, or an error saying why there is none: the policy for
+    impossible weeks, over the solver's primitive (``solve.solve``).
+
+    Raises ``InfeasibleError`` (naming minimal sets of conflicting rules, with relaxations
+    tested by solving) when the hard rules cannot all hold, and ``NoPlanFoundError`` when a
+    time limit ran out first. With ``relax=True`` an impossible week is planned breaking its
+    least important rules as little as possible instead (``solve_relaxed``; ``Plan.dropped``
+    names them)."""
+    options = options or SolverOptions()
+    plan = solve(week, options)
+    if plan is not None:
+        return plan
+    if relax:
+        return solve_relaxed(week, options)
+    raise explain_infeasible(week, options)
 
 
 def solve_relaxed(
@@ -983,7 +987,7 @@ def solve_relaxed(
         for name in set(broken) - set(breakable):
             model.add(broken.pop(name) == 0)
     if not broken and breakable is None:
-        return solve_week(week, options)
+        return plan_week(week, options)
     rules = week.rules
     # More than the number of breaks any plan can have, so one priority step outweighs them.
     step = 1 + sum(k.per_week.min for k in rules.kinds.values()) + len(broken)

@@ -50,13 +50,13 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .domain import Plan
+from .domain import Plan, SolverOptions
 from .errors import InfeasibleError
 from .hard import add_hard_rules
 from .model import WeekModel
 from .rules import NotOnConsecutiveDays
 from .soft import add_soft_rules
-from .solve import SolverOptions, build_model, read_solution, run, status_name
+from .solve import build_model, read_solution, run, status_name
 from .week import Week
 
 Rules = frozenset[str]

@@ -10,18 +10,20 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .api import PlanResult
 from .errors import InfeasibleError, ReportError
-from .explain import broken_text
 from .ics_out import identified, session_title
 from .inputs import validate
-from .rules import sign
-from .schedule import ScheduleResult
+from .rules import broken_text, sign
 from .timegrid import iso_week_label
+
+if TYPE_CHECKING:  # the multi-week planner imports OR-Tools; `schema` must not
+    from .schedule import ScheduleResult
 
 REPORT_SCHEMA_VERSION = 2
 

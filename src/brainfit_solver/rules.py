@@ -348,3 +348,24 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         error=RuleFileError,
         fix="See constraints/README.md for the format of each rule kind",
     )
+
+
+def broken_text(rules: RuleSet, rule_id: str, count: int) -> str:
+    """How a rule is broken, in the unit it is counted in ("1 pair of consecutive days"): a
+    fact about the rule kinds, used by explanations and reports alike."""
+    rule = next((r for r in rules.hard if r.id == rule_id), None)
+    if rules.guarded_kind(rule_id) is not None:
+        return f"{_sessions(count)} short of the minimum"
+    if isinstance(rule, MaxPerDay):
+        return f"{_sessions(count)} over a day's limit"
+    if isinstance(rule, RestAfter):
+        return f"{_sessions(count)} inside a rest period"
+    if isinstance(rule, NotOnConsecutiveDays):
+        return f"{count} {'pair' if count == 1 else 'pairs'} of consecutive days"
+    if rule is None and rule_id == "keep_past":
+        return "moving what had already started"
+    raise ValueError(f"no unit of breaking is known for rule {rule_id!r}")
+
+
+def _sessions(count: int) -> str:
+    return f"{count} session{'' if count == 1 else 's'}"

@@ -32,20 +32,16 @@ from .check import (
     CheckReport,
     check_plan,
     check_seams,
-    declared_dropped,
     read_plan,
 )
-from .domain import CalendarWeek, Commitment, Plan, Session
+from .domain import CalendarWeek, Commitment, Plan, Session, SolverOptions
 from .errors import ProfileError
 from .ics_out import PRODID, identified, output_stamp, session_event
 from .multiweek import WeeksPlan, solve_template, solve_weeks
 from .replan import PreviousPlan, assign_uids, cancelled_event, changed, with_previous
-from .solve import SolverOptions
 from .timegrid import Horizon
 from .vtimezone import vtimezone
 from .week import Week, prepare_week, with_days_before
-
-MAX_WEEKS = 52
 
 
 @dataclass(frozen=True)
@@ -79,15 +75,6 @@ class ScheduleResult:
     def objective(self) -> int:
         """The objective recomputed by the checker over all weeks."""
         return sum(c.objective for c in self.checks)
-
-
-def week_inputs(inputs: api.Inputs, weeks: int) -> list[api.Inputs]:
-    """The inputs of ``weeks`` consecutive weeks starting with ``inputs``' week."""
-    if not 1 <= weeks <= MAX_WEEKS:
-        raise ProfileError(
-            f"--weeks {weeks} is out of range", fix=f"Plan 1 to {MAX_WEEKS} weeks at a time"
-        )
-    return [inputs, *(api.shifted(inputs, k) for k in range(1, weeks))]
 
 
 def _fold_minute(week: Horizon, first: Horizon, minute: int, k: int) -> int:
@@ -154,7 +141,7 @@ def plan_weeks(
     if options is None:
         settings = inputs.profile.solver
         options = SolverOptions(time_limit_s=settings.time_limit_s, workers=settings.workers)
-    all_inputs = week_inputs(inputs, weeks)
+    all_inputs = api.week_inputs(inputs, weeks)
     horizons = [i.horizon for i in all_inputs]
     if repeat and previous is not None:
         raise ProfileError(
@@ -319,61 +306,3 @@ def _same_objectives(solved: WeeksPlan, checks: Sequence[CheckReport], repeat: b
 def sessions_of(result: ScheduleResult) -> list[Session]:
     """Every planned session of every week (a template's once), with its UID."""
     return [s for r in result.weeks for s in r.plan.sessions]
-
-
-def check_weeks(
-    data: bytes,
-    inputs: api.Inputs,
-    *,
-    source: str = "plan",
-    accept_dropped: bool = False,
-    previous: tuple[str, bytes] | None = None,
-) -> CheckReport:
-    """``brainfit check`` on a plan of one or more weeks (a ``--repeat`` template expanded):
-    each week from ``inputs``' week to the plan's last one checked against its own calendar,
-    plus the seam rules between weeks. Sessions before ``inputs``' week are not checked, but
-    they, ``previous`` (a plan file, by name) and the BrainFit sessions in the calendars are
-    what the days before it held, for the rules that look across days.
-
-    The rules the file declares dropped (X-BRAINFIT-DROPPED) are checked like any other
-    unless ``accept_dropped`` (``--accept-dropped``): a header anyone can write must not
-    exempt a plan from a rule on its own say-so."""
-    events = read_plan(data, source=source)
-    dropped = declared_dropped(data) if accept_dropped else ()
-    first = inputs.horizon
-    last = max((e.start for e in events), default=first.start).astimezone(first.tz).date()
-    weeks = max(1, (last - first.monday).days // 7 + 1)
-    before = api.days_before(data, inputs, source=source, previous=previous)
-    inside = [e for e in events if e.start >= first.start]
-    if weeks == 1:
-        return check_plan(
-            inside,
-            profile=inputs.profile,
-            rules=inputs.rules,
-            busy=api.busy_time(inputs),
-            horizon=first,
-            dropped=dropped,
-            before=before,
-        )
-    merged = CheckReport(events=inside, before=before)
-    horizons = []
-    all_inputs = week_inputs(inputs, min(weeks, MAX_WEEKS))
-    busy = api.busy_time(inputs, len(all_inputs))
-    for inp in all_inputs:
-        h = inp.horizon
-        horizons.append(h)
-        report = check_plan(
-            [e for e in events if h.start <= e.start < h.end],
-            profile=inp.profile,
-            rules=inp.rules,
-            busy=busy,
-            horizon=h,
-            dropped=dropped,
-            before=before if h == first else None,
-        )
-        merged.violations += [f"{h.label}: {v}" for v in report.violations]
-        for name, value in report.raw.items():
-            merged.raw[name] = merged.raw.get(name, 0) + value
-            merged.terms[name] = merged.terms.get(name, 0) + report.terms[name]
-    merged.violations += check_seams(merged.events, inputs.rules, horizons)
-    return merged

@@ -9,27 +9,16 @@ call builds its own model and solver, so plans can be solved in parallel process
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .domain import Plan
+from .domain import Plan, SolverOptions
 from .errors import NoPlanFoundError
 from .hard import add_hard_rules
 from .model import WeekModel
 from .rules import sign
 from .soft import add_soft_rules
 from .week import Week
-
-
-@dataclass(frozen=True)
-class SolverOptions:
-    """How hard to search. ``time_limit_s=None`` searches until the optimum is proven."""
-
-    time_limit_s: float | None = None
-    workers: int = 1
-    seed: int = 0
-    linearization_level: int = 2
 
 
 def build_model(
@@ -83,26 +72,17 @@ def status_name(status: cp_model.CpSolverStatus) -> str:
     return "OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE"
 
 
-def solve_week(week: Week, options: SolverOptions | None = None, *, relax: bool = False) -> Plan:
-    """The best week under the rules, or an error saying why there is none.
+def solve(week: Week, options: SolverOptions) -> Plan | None:
+    """The best week under the rules, or None when the hard rules cannot all hold (what to
+    do then, explain or relax, is ``explain.plan_week``'s policy, not the solver's).
 
-    Raises ``InfeasibleError`` (naming a minimal set of conflicting rules) when the hard
-    rules cannot all hold, and ``NoPlanFoundError`` when a time limit ran out first. With
-    ``relax=True`` an impossible week is planned breaking its least important rules as little
-    as possible instead (``explain.solve_relaxed``; ``Plan.dropped`` names them).
-    """
-    options = options or SolverOptions()
+    Raises ``NoPlanFoundError`` when a time limit ran out before any plan was found."""
     started = time.perf_counter()
     model, wm = build_model(week)
     solver, status = run(model, options)
-    seconds = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
-        from .explain import explain_infeasible, solve_relaxed
-
-        if relax:
-            return solve_relaxed(week, options)
-        raise explain_infeasible(week, options)
-    return read_solution(solver, status, wm, seconds)
+        return None
+    return read_solution(solver, status, wm, time.perf_counter() - started)
 
 
 def read_solution(

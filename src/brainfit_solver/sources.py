@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from .credentials import CALDAV_SCHEMES, caldav_url, find_credentials
 from .errors import CalendarError
 
 if TYPE_CHECKING:
@@ -48,7 +49,6 @@ DEFAULT_TIMEOUT_S = 20.0
 TIMEOUT_VARIABLE = "BRAINFIT_FEED_TIMEOUT"
 
 _FEED_SCHEMES = {"http": "http", "https": "https", "webcal": "https", "webcals": "https"}
-CALDAV_SCHEMES = {"caldav": "http", "caldavs": "https"}
 _SUPPORTED = "https://, http://, webcal://, caldavs:// or caldav://"
 _CHUNK = 1024 * 1024
 _MARGIN = dt.timedelta(days=3)  # around the planned days, for every zone on Earth
@@ -280,40 +280,12 @@ def _unreachable(url: str, reason: object, fix: str = _FEED_FIX) -> CalendarErro
 # --- CalDAV --------------------------------------------------------------------------------
 
 
-def caldav_url(url: str) -> str:
-    """The collection's http(s) URL, refused when it carries credentials."""
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        raise CalendarError(
-            "the CalDAV address contains credentials",
-            file=_without_credentials(url),
-            fix="Remove them from the address; set BRAINFIT_CALDAV_USER and "
-            "BRAINFIT_CALDAV_PASSWORD or add the host to your ~/.netrc",
-        )
-    if not parts.hostname:
-        raise CalendarError(
-            "the CalDAV address names no server",
-            file=url,
-            fix="Write it as caldavs://dav.example.org/calendars/alice/personal/",
-        )
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return urlunsplit((CALDAV_SCHEMES[parts.scheme.lower()], parts.netloc, path, parts.query, ""))
-
-
-def _without_credentials(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
-
-
 def read_caldav(url: str, dates: tuple[dt.date, dt.date] | None) -> bytes:
     """The events of a CalDAV calendar that can touch ``dates`` (all if None), as one
     VCALENDAR: each calendar object's VEVENTs as stored, their VTIMEZONEs once each."""
     from caldav.calendarobjectresource import CalendarObjectResource
     from caldav.collection import Calendar as DavCalendar
     from caldav.davclient import DAVClient
-
-    from .credentials import find_credentials
 
     target = caldav_url(url)
     credentials = find_credentials(target)

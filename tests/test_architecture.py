@@ -1,0 +1,133 @@
+"""The package's shape, pinned: imports flow one way (no circle, even through an import inside
+a function), the checker and the calendar readers never reach the model or OR-Tools, and the
+commands that do not solve start without loading OR-Tools."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support import REPO
+
+PACKAGE = REPO / "src" / "brainfit_solver"
+MODEL_SIDE = {"model", "hard", "soft", "solve", "explain", "multiweek", "replan", "schedule"}
+INDEPENDENT = ["check", "check_calendars", "calendar_in", "prefilter", "sources"]
+
+
+def imports_of(path: Path) -> set[str]:
+    """The package modules and outside top-level packages ``path`` imports, anywhere in it
+    (an import inside a function is an edge too: it only hides a circle, it does not break
+    one), apart from imports that exist for the type checker alone."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            typing_only |= {id(inner) for inner in ast.walk(node)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 and node.module:
+                found.add(node.module.split(".")[0])
+            elif node.level == 1:
+                found.update(alias.name for alias in node.names)
+            elif node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+    return found
+
+
+GRAPH = {p.stem: imports_of(p) for p in sorted(PACKAGE.glob("*.py"))}
+
+
+def reach(start: str) -> set[str]:
+    """Every module and outside package reachable from ``start`` through imports."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for name in GRAPH.get(todo.pop(), set()):
+            if name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return seen
+
+
+def test_the_package_has_no_import_circle() -> None:
+    circles = sorted(module for module in GRAPH if module in reach(module))
+    assert circles == [], f"modules on an import circle: {circles}"
+
+
+@pytest.mark.parametrize("module", INDEPENDENT)
+def test_the_checker_and_the_calendar_readers_never_reach_the_model_or_ortools(
+    module: str,
+) -> None:
+    reached = reach(module)
+    assert not reached & (MODEL_SIDE | {"ortools"}), sorted(reached & (MODEL_SIDE | {"ortools"}))
+
+
+STUDENT = REPO / "examples" / "student"
+COMMANDS = {
+    "check": [
+        "check",
+        str(STUDENT / "expected-week.ics"),
+        "--profile",
+        str(STUDENT / "profile.toml"),
+    ],
+    "weights": ["weights"],
+    "schema": ["schema"],
+    "calendars": ["calendars", "--profile", str(STUDENT / "profile.toml")],
+    "compare": [
+        "compare",
+        str(STUDENT / "expected-report.json"),
+        str(STUDENT / "expected-report.json"),
+    ],
+}
+PROBE = """
+import json, sys
+from click.testing import CliRunner
+from brainfit_solver.cli import main
+result = CliRunner().invoke(main, sys.argv[1:])
+print(json.dumps([result.exit_code, "ortools" in sys.modules]))
+"""
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_commands_that_do_not_solve_do_not_import_ortools(command: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, *COMMANDS[command]],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    exit_code, loaded = json.loads(run.stdout.strip().splitlines()[-1])
+    assert exit_code == 0, run.stdout
+    assert not loaded, f"brainfit {command} imported OR-Tools"
+
+
+def test_plan_does_import_ortools_so_the_probe_can_see_it() -> None:
+    """The probe is not blind: a command that solves shows OR-Tools loaded."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PROBE,
+            "plan",
+            "--profile",
+            str(STUDENT / "profile.toml"),
+            "-o",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(run.stdout.strip().splitlines()[-1])[1] is True

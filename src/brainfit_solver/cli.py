@@ -35,6 +35,12 @@ def _err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _warn_about_calendars(inputs: Any) -> None:
+    """One line on stderr per calendar read with faults that cannot change busy time."""
+    for warning in inputs.warnings:
+        _err().print(f"warning: {warning}", markup=False)
+
+
 def reports_errors(func: F) -> F:
     """Turn the tool's exceptions into one paragraph on stderr and the documented exit code."""
 
@@ -345,6 +351,7 @@ def plan(
         study_calendars=study,
         weeks=weeks or 1,
     )
+    _warn_about_calendars(inputs)
     alternative = None
     if compare_weights:
         pairs = [p for p in compare_weights.split(",") if p.strip()]
@@ -435,6 +442,7 @@ def check(
         study_calendars=study,
         weeks=_weeks_spanned(week, [e.start.date() for e in events]),
     )
+    _warn_about_calendars(inputs)
     from .schedule import check_weeks
 
     report = check_weeks(data, inputs, source=str(plan_file), accept_dropped=accept_dropped)
@@ -509,6 +517,7 @@ def calendars_command(
         weights=_weights(weights),
         study_calendars=study,
     )
+    _warn_about_calendars(inputs)
     judged = api.judge_calendars(inputs)
     horizon = inputs.horizon
     if as_json:

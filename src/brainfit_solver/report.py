@@ -92,6 +92,12 @@ class Report(_Out):
         description="Rules this plan breaks because they could not all hold (--relax soft); "
         "empty when every rule holds.",
     )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="One line per calendar read with faults that cannot change busy time, "
+        "e.g. 'uni.ics: 3 events without a start time were skipped' (the warning printed on "
+        "stderr; docs/calendar-sources.md).",
+    )
 
 
 class WeeksReport(_Out):
@@ -163,6 +169,7 @@ def build_report(result: PlanResult) -> Report:
             )
             for r in plan.dropped
         ],
+        warnings=list(inputs.warnings),
     )
 
 

@@ -81,6 +81,8 @@ def test_plan_gives_a_checked_plan_or_a_clean_error(path: Path, tmp_path: Path) 
         return
     assert not out.exists()
     message = output.strip()
+    if result.exit_code == 3:  # the week is impossible after reading past a warned fault
+        message = re.sub(rf"\Awarning: {re.escape(str(path))}: [^\n]*\n", "", message)
     assert message.startswith("error: ") and str(path) in message
     assert message.count("\n") == 0 or result.exit_code == 3  # 3 lists what would work
 

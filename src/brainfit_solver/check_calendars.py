@@ -268,6 +268,9 @@ def _occurrences(
     return found
 
 
+_PLAIN = re.compile(r"([A-Za-z0-9-]+):(.*)")
+
+
 def _mend(text: str) -> str:
     """One VCALENDAR of well-formed content lines holding the events that have a start
     (module docstring): the calendar as its author meant it, for icalendar to parse."""
@@ -279,10 +282,14 @@ def _mend(text: str) -> str:
         line = raw.rstrip("\r")
         if not line.strip():
             continue
-        try:
-            name, _, value = Contentline(line).parts()  # type: ignore[no-untyped-call]
-        except ValueError:
-            continue  # not a content line: it holds nothing the checker reads
+        plain = _PLAIN.match(line)  # most lines: no parameters, nothing to check
+        if plain is not None:
+            name, value = plain[1], plain[2]
+        else:
+            try:
+                name, _, value = Contentline(line).parts()  # type: ignore[no-untyped-call]
+            except ValueError:
+                continue  # not a content line: it holds nothing the checker reads
         name, value = name.upper(), str(value).strip()
         if name in ("RRULE", "EXRULE"):
             line = f"{line.partition(':')[0]}:{''.join(value.split())}"

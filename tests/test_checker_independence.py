@@ -7,13 +7,15 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime as dt
+import re
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
+import recurring_ical_events
 from click.testing import CliRunner
 from icalendar import Calendar, Event
 
@@ -88,6 +90,62 @@ def _checker_blocks(inputs: api.Inputs) -> list[tuple[int, int, bool]]:
 
 
 SAMPLES = sorted(p.name for p in CALENDARS.glob("*.ics"))
+FIRST_STARTS = (  # the first event's start, else the first free/busy period's
+    re.compile(rb"BEGIN:VEVENT.*?\nDTSTART[^:\r\n]*:(\d{4})(\d{2})(\d{2})", re.S),
+    re.compile(rb"\nFREEBUSY[^:\r\n]*:(\d{4})(\d{2})(\d{2})"),
+)
+# The real-world calendars of the corpus (tests/test_corpus.py) that were refused before
+# faults that cannot change busy time were read with a warning: events without DTSTART,
+# malformed lines that are not a property the planner reads, concatenated VCALENDARs, an
+# Exchange RRULE with spaces, lines after END:VCALENDAR.
+CORPUS_READ_WITH_A_WARNING = [
+    *(
+        Path(icalendar.__file__).parent / "tests" / "calendars" / f"{name}.ics"
+        for name in (
+            "created_calendar_with_unicode_fields", "issue_104_broken_calendar",
+            "issue_1050_multiple_calendars", "issue_1050_uid_in_description",
+            "issue_1081_with_summary", "issue_1549_binary_attachment", "issue_1561_image_value",
+            "issue_165_missing_event", "issue_168_input", "issue_322_expected_calendar",
+            "issue_348_exception_parsing_value", "issue_350",
+            "issue_351_whitespace_in_property_and_params", "issue_798_related_to", "rfc_6868",
+            "rfc_7256_multi_value_parameters", "rfc_7986_conferences", "rfc_7986_image",
+            "rfc_9253_gap", "rfc_9253_related_to",
+        )
+    ),
+    Path(recurring_ical_events.__file__).parent / "test" / "calendars"
+    / "issue_61_time_zone_error.ics",
+]  # fmt: skip
+
+
+def _first_week(path: Path) -> str:
+    """The date of the first event's start as written (the planned week is the one holding
+    it), or a week of 2026 for a file whose events all lack one."""
+    data = path.read_bytes()
+    found = FIRST_STARTS[0].search(data) or FIRST_STARTS[1].search(data)
+    return f"{found[1].decode()}-{found[2].decode()}-{found[3].decode()}" if found else "2026-W46"
+
+
+def _strict_profile() -> Profile:
+    return Profile.model_validate(
+        {
+            "timezone": "Europe/Berlin",
+            "busy": {
+                "tentative": False,
+                "all_day": True,
+                "declined_addresses": ["alex@example.org", "student@uni.example"],
+            },
+            "study": {"categories": ["Work"], "summary_pattern": "(?i)meeting|seminar"},
+        }
+    )
+
+
+def _assert_same_busy_time(path: Path, policy: str) -> api.Inputs:
+    profile = Profile(timezone="Europe/Berlin") if policy == "default" else _strict_profile()
+    inputs = api.load_inputs([path], profile=profile, week=_first_week(path))
+    for weeks in (0, 1):
+        shifted = api.shifted(inputs, weeks)
+        assert _checker_blocks(shifted) == _planner_blocks(shifted), (path.name, weeks)
+    return inputs
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -97,31 +155,17 @@ def test_checker_and_planner_read_the_same_busy_time_from_each_sample(
 ) -> None:
     """Two independent readings of every sample calendar agree, under the default busy
     policy and a strict one (tentative free, all-day busy, a declined address, a category)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # old Thunderbird zone names: the readers handle them
-        cal = Calendar.from_ical((CALENDARS / name).read_bytes())
-    events = cal.walk("VEVENT")
-    first = events[0].decoded("DTSTART") if events else cal.walk("VFREEBUSY")[0]["FREEBUSY"][0]
-    first = first.dt[0] if hasattr(first, "dt") else first
-    week = (first.date() if isinstance(first, dt.datetime) else first).isoformat()
-    profile = Profile(timezone="Europe/Berlin")
-    if policy == "strict":
-        profile = Profile.model_validate(
-            {
-                "timezone": "Europe/Berlin",
-                "busy": {
-                    "tentative": False,
-                    "all_day": True,
-                    "declined_addresses": ["alex@example.org", "student@uni.example"],
-                },
-                "study": {"categories": ["Work"], "summary_pattern": "(?i)meeting|seminar"},
-            }
-        )
-    inputs = api.load_inputs([CALENDARS / name], profile=profile, week=week)
+    inputs = _assert_same_busy_time(CALENDARS / name, policy)
     assert policy == "strict" or inputs.calendar.commitments  # a week with something in it
-    for weeks in (0, 1):
-        shifted = api.shifted(inputs, weeks)
-        assert _checker_blocks(shifted) == _planner_blocks(shifted), (name, weeks)
+
+
+@pytest.mark.parametrize("path", CORPUS_READ_WITH_A_WARNING, ids=lambda p: p.name)
+@pytest.mark.parametrize("policy", ["default", "strict"])
+def test_checker_and_planner_read_the_same_busy_time_from_corpus_files_read_with_a_warning(
+    path: Path, policy: str
+) -> None:
+    inputs = _assert_same_busy_time(path, policy)
+    assert inputs.warnings and inputs.warnings[0].startswith(f"{path}: ")
 
 
 @pytest.mark.parametrize("name", ["student", "office"])

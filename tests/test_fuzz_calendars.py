@@ -251,6 +251,10 @@ def test_plan_on_a_damaged_calendar_plans_a_checked_week_or_refuses_cleanly(
             assert check.exit_code == 0, f"{name}: {check.output}"
             return
         assert not out.exists()
+        # A file read past faults that cannot change busy time is warned about once, before
+        # the week turns out impossible (exit 3); a refused file (exit 2) gets no warning.
+        if result.exit_code == 3:
+            output = re.sub(rf"\Awarning: {re.escape(str(path))}: [^\n]*\n", "", output)
         assert output.startswith("error: "), output
         if result.exit_code == 2:  # bad input: one paragraph naming the file
             assert str(path) in output and output.strip().count("\n") == 0, output

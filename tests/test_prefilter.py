@@ -283,13 +283,13 @@ def old_events(count: int) -> str:
 
 
 def test_a_malformed_line_in_a_left_out_event_is_still_an_error(tmp_path: Path) -> None:
-    text = HEAD + old_events(5).replace("SUMMARY:old 3", "SUMMARY:old 3\r\nthis line is broken")
+    text = HEAD + old_events(5).replace("SUMMARY:old 3", "SUMMARY:old 3\r\nRRULE FREQ=DAILY")
     path = tmp_path / "damaged.ics"
     path.write_text(text + "END:VCALENDAR\r\n")
     monday = parse_week("2026-W46")
     with pytest.raises(CalendarError) as caught:
         load_calendar(path, dates=(monday, monday + dt.timedelta(days=6)))
-    line = text.split("\r\n").index("this line is broken") + 1
+    line = text.split("\r\n").index("RRULE FREQ=DAILY") + 1
     assert caught.value.where == f"line {line}" and "not a content line" in caught.value.message
 
 

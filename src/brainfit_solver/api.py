@@ -65,6 +65,12 @@ class Inputs:
     calendars: tuple[CalendarBytes, ...] = ()
     zone_reason: str = ""  # why the plan is in this zone (--tz, profile, calendars, system)
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One line per calendar read with faults that cannot change busy time ("uni.ics: 3
+        events without a start time were skipped"), in the order the calendars were given."""
+        return tuple(w for loaded in self.loaded if (w := loaded.warning) is not None)
+
 
 @dataclass(frozen=True)
 class PlanResult:

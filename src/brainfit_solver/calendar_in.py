@@ -11,9 +11,12 @@ the event; nothing else escapes, so the CLI can always print one paragraph and e
    reads ("Übung").
 2. **Structure.** Our own scan of the unfolded content lines (§3.1) checks what icalendar's
    tolerant parser lets pass or reports without a place: a file that is not iCalendar at all,
-   a line that is not ``NAME[;PARAMS]:VALUE`` or whose parameters cannot be read, BEGIN/END
-   that do not pair up, a truncated file, two calendars glued together, a VTIMEZONE rule
-   that would take forever to expand. It costs a few per cent of parsing. When the planned
+   a line that is not ``NAME[;PARAMS]:VALUE`` or whose parameters cannot be read where it
+   may hold a value the planner reads, BEGIN/END that do not pair up, a truncated file, a
+   VTIMEZONE rule that would take forever to expand. Faults that cannot change busy time
+   (an event without DTSTART, a malformed X- line, concatenated calendars, an RRULE with
+   spaces) are mended, keeping line numbers, and counted for one warning per file
+   (docs/calendar-sources.md). It costs a few per cent of parsing. When the planned
    days are known (``dates``), ``prefilter`` then leaves out the events that cannot touch
    them, so a ten-year export is parsed in seconds; the scan still covers the whole file.
 3. **Parse.** icalendar parses; a broken value of a property the planner reads (DTSTART,
@@ -93,6 +96,14 @@ class LoadedCalendar:
     dates: tuple[dt.date, dt.date] | None = None
     original: str | None = field(default=None, repr=False, compare=False)
     zones: tuple[tuple[str, int], ...] = ()  # IANA zone -> events whose DTSTART uses it
+    # Faults read with a warning (``_check_structure``), e.g. "3 events without a start
+    # time were skipped": said once per file, on stderr and in the JSON report.
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def warning(self) -> str | None:
+        """The file's one warning line, "uni.ics: 3 events … skipped, …", if it has any."""
+        return f"{self.source}: {', '.join(self.warnings)}" if self.warnings else None
 
     @property
     def display_name(self) -> str:
@@ -141,8 +152,9 @@ def load_calendar_bytes(
 ) -> LoadedCalendar:
     """``load_calendar`` for bytes already read; ``source`` names them in errors."""
     text = _decode(data, source)
-    _check_structure(text, source)
-    return _load_text(text, source, study=study, dates=dates)
+    mending = _check_structure(text, source)
+    loaded = _load_text(mending.apply(text), source, study=study, dates=dates)
+    return dataclasses.replace(loaded, warnings=mending.warnings())
 
 
 def _load_text(
@@ -326,19 +338,26 @@ def _physical_lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
     yield from text[start:].split("\n")
 
 
-def _content_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(number of the first physical line, unfolded line) for each content line (§3.1)."""
+def _content_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(first physical line, last physical line, unfolded line) for each content line (§3.1)."""
     number, parts = 0, list[str]()
+    index = 0
     for index, raw in enumerate(_physical_lines(text), start=1):
         line = raw.removesuffix("\r")
         if parts and line[:1] in (" ", "\t"):
             parts.append(line[1:])
             continue
         if parts:
-            yield number, "".join(parts)
+            yield number, index - 1, "".join(parts)
         number, parts = index, [line]
     if parts:
-        yield number, "".join(parts)
+        yield number, index, "".join(parts)
+
+
+def _content_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(number of the first physical line, unfolded line) for each content line (§3.1)."""
+    for number, _, line in _content_spans(text):
+        yield number, line
 
 
 def _not_icalendar(name: str, why: str) -> CalendarError:
@@ -349,45 +368,161 @@ def _not_icalendar(name: str, why: str) -> CalendarError:
     )
 
 
-def _check_structure(text: str, name: str) -> None:
-    """Refuse what is not one well-formed VCALENDAR, naming the line (RFC 5545 §3.1, §3.4).
+# A malformed line is refused when it may hold a value the planner reads: it starts with the
+# name of such a property (or BEGIN/END), or it may be the rest of one whose fold lost its
+# leading space (it does not start like a property of its own: NAME then ';', ':' or '=').
+_DECIDING = _READ_PROPERTIES | {"EXRULE"}
+_LEADING_NAME = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)")
+_OWN_PROPERTY = re.compile(r"[A-Za-z][A-Za-z0-9-]*[;:=]")
+_RECURRING = ("RRULE", "RDATE", "RECURRENCE-ID")
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+@dataclass
+class _Mending:
+    """What ``_check_structure`` leaves out or rewrites in a file whose faults cannot change
+    busy time, and how often, for the file's one warning (docs/calendar-sources.md).
+
+    Edits keep the file's line numbers: a left-out line becomes empty (icalendar skips empty
+    lines), so every later error still names the user's line.
+    """
+
+    edits: list[tuple[int, int, str]] = field(default_factory=list)  # first, last, new first
+    events: int = 0  # events without DTSTART, left out
+    lines: int = 0  # malformed lines that hold nothing the planner reads
+    after_end: int = 0  # content lines after END:VCALENDAR
+    calendars: int = 1  # VCALENDARs, read as one
+    rules: int = 0  # RRULE/EXRULE values with spaces (old Exchange), read without them
+
+    def leave_out(self, first: int, last: int) -> None:
+        """Empty lines ``first`` to ``last``."""
+        self.edits.append((first, last, ""))
+
+    def leave_out_event(self, first: int, last: int) -> None:
+        """Empty the event on lines ``first`` to ``last``, forgetting the edits inside it
+        (they are the latest, since the scan has just left it)."""
+        while self.edits and self.edits[-1][0] >= first:
+            self.edits.pop()
+        self.leave_out(first, last)
+        self.events += 1
+
+    def warnings(self) -> tuple[str, ...]:
+        said = [
+            (self.events, "event without a start time was skipped",
+             "events without a start time were skipped"),
+            (self.lines, "malformed line that holds no busy time was ignored",
+             "malformed lines that hold no busy time were ignored"),
+            (self.after_end, "line after END:VCALENDAR was ignored",
+             "lines after END:VCALENDAR were ignored"),
+            (self.calendars if self.calendars > 1 else 0, "",
+             "calendars in one file were read as one"),
+            (self.rules, "RRULE written with spaces was read without them",
+             "RRULEs written with spaces were read without them"),
+        ]  # fmt: skip
+        return tuple(_plural(count, one, many) for count, one, many in said if count)
+
+    def apply(self, text: str) -> str:
+        """``text`` with the edits made; the same text when there are none."""
+        if not self.edits:
+            return text
+        lines = text.split("\n")
+        for first, last, new in sorted(self.edits):
+            lines[first - 1] = new
+            lines[first:last] = [""] * (last - first)
+        return "\n".join(lines)
+
+
+@dataclass
+class _EventScan:
+    """What the scan notes about a top-level VEVENT to decide whether it can be read."""
+
+    first: int
+    uid: str = ""
+    uid_line: int = 0
+    summary: str = ""
+    start: bool = False
+    recurring: str = ""  # the first of RRULE, RDATE, RECURRENCE-ID it has
+
+
+def _check_structure(text: str, name: str) -> _Mending:
+    """Refuse what cannot be read as VCALENDARs, naming the line (RFC 5545 §3.1, §3.4), and
+    return what is mended in faults that cannot change busy time.
 
     Parameters are checked here too, with icalendar's own reader of a content line, so a
     damaged one (``DTSTART;\\ZID=…``) is an error wherever it is, also in an event that the
     pre-filter then leaves out. Each distinct parameter section is read once.
+
+    Read with a warning, since they hold no time to block: a malformed line that cannot hold
+    a value the planner reads (``_refuse_malformed``), a line after END:VCALENDAR, an event
+    without DTSTART that does not recur. Several VCALENDARs in one file (concatenated
+    exports) are read as one, the first one's properties naming it, unless their
+    X-WR-TIMEZONEs differ (that zone decides when their UTC and floating times are). An
+    RRULE with spaces (old Exchange: ``BYDAY=MO, TU``) is read without them.
     """
+    mending = _Mending()
     open_blocks: list[tuple[str, int]] = []
     seen_calendar = False
     parameters_read: dict[str, str | None] = {}
-    for number, line in _content_lines(text):
+    previous = ""  # the name of the last well-formed content line
+    last_end = (0, 0)  # the lines of the last END:VCALENDAR
+    zones: tuple[str, int] | None = None  # the first calendar's X-WR-TIMEZONE and its line
+    zone_here: tuple[str, int] = ("", 0)  # this calendar's
+    event: _EventScan | None = None
+    for number, last, line in _content_spans(text):
         if not line.strip():
             continue
         match = _PROPERTY_NAME.match(line)
         if match is None or ":" not in line:
             if not seen_calendar:
                 raise _not_icalendar(name, f"line {number} reads {_excerpt(line)!r}")
-            raise CalendarError(
-                f"this is not a content line NAME:value ({_excerpt(line)!r})",
-                file=name,
-                where=f"line {number}",
-                fix="Repair or delete that line, or export the calendar again",
-            )
+            _refuse_malformed(line, number, name, previous)
+            mending.leave_out(number, last)
+            mending.lines += 1
+            continue
         keyword = match[0].upper()
         if line[match.end()] == ";":
-            _check_parameters(line, number, name, parameters_read)
+            problem = _parameter_problem(line, parameters_read)
+            if problem is not None:
+                if keyword in _DECIDING or keyword in ("BEGIN", "END"):
+                    raise CalendarError(
+                        f"this line cannot be read ({_excerpt(problem, 120)})",
+                        file=name,
+                        where=f"line {number}",
+                        fix="Repair or delete that line, or export the calendar again",
+                    )
+                mending.leave_out(number, last)
+                mending.lines += 1
+                continue
+        previous = keyword
+        if keyword in ("RRULE", "EXRULE"):
+            head, _, value = line.partition(":")
+            if any(char.isspace() for char in value.strip()):
+                line = f"{head}:{''.join(value.split())}"
+                mending.edits.append((number, last, line))
+                mending.rules += 1
         if keyword == "BEGIN":
             block = line.partition(":")[2].strip().upper()
             if not open_blocks:
                 if not seen_calendar and block != "VCALENDAR":
                     raise _not_icalendar(name, f"it starts with {_excerpt(line)!r}")
-                if seen_calendar:
+                if seen_calendar and block != "VCALENDAR":
                     raise CalendarError(
-                        "a second VCALENDAR starts here",
+                        f"{_excerpt(line)} lies after END:VCALENDAR",
                         file=name,
                         where=f"line {number}",
-                        fix="Split the file into one .ics per calendar and pass each of them",
+                        fix="Move it into the calendar, or export the calendar again",
                     )
+                if seen_calendar:  # the next of concatenated calendars: read as one
+                    mending.leave_out(*last_end)
+                    mending.leave_out(number, last)
+                    mending.calendars += 1
+                    zone_here = ("", number)
                 seen_calendar = True
+            elif len(open_blocks) == 1 and block == "VEVENT":
+                event = _EventScan(first=number)
             open_blocks.append((block, number))
         elif keyword == "END":
             block = line.partition(":")[2].strip().upper()
@@ -404,17 +539,43 @@ def _check_structure(text: str, name: str) -> None:
                     fix=f"The file is damaged. {_EXPORT_AGAIN}",
                 )
             open_blocks.pop()
-        elif keyword == "RRULE" and open_blocks and open_blocks[-1][0] in _ZONE_RULE_BLOCKS:
-            _check_zone_rule(line, number, name)
+            if len(open_blocks) == 1 and block == "VEVENT" and event is not None:
+                if not event.start:
+                    _refuse_recurring_without_start(event, name)
+                    mending.leave_out_event(event.first, last)
+                event = None
+            elif not open_blocks:
+                last_end = (number, last)
+                if zones is None:
+                    zones = zone_here
+                elif zone_here[0] != zones[0]:
+                    raise CalendarError(
+                        "the calendars in this file declare different time zones "
+                        f"(X-WR-TIMEZONE {zones[0] or 'none'!r} and {zone_here[0] or 'none'!r}), "
+                        "so their times cannot be read as one calendar",
+                        file=name,
+                        where=f"line {zone_here[1]}",
+                        fix="Split the file into one .ics per calendar and pass each of them",
+                    )
         elif not open_blocks:
-            if not seen_calendar:
-                raise _not_icalendar(name, f"it starts with {_excerpt(line)!r}")
-            raise CalendarError(
-                "this line lies after END:VCALENDAR",
-                file=name,
-                where=f"line {number}",
-                fix="Delete everything after END:VCALENDAR, or export the calendar again",
-            )
+            mending.leave_out(number, last)
+            mending.after_end += 1
+        elif len(open_blocks) == 1:
+            if keyword == "X-WR-TIMEZONE":
+                zone_here = (line.partition(":")[2].strip(), number)
+            if mending.calendars > 1:
+                mending.leave_out(number, last)  # a later calendar's VERSION, PRODID, …
+        elif len(open_blocks) == 2 and event is not None:
+            if keyword == "DTSTART":
+                event.start = True
+            elif keyword == "UID":
+                event.uid, event.uid_line = line.partition(":")[2].strip(), number
+            elif keyword == "SUMMARY":
+                event.summary = line.partition(":")[2].strip()
+            elif keyword in _RECURRING and not event.recurring:
+                event.recurring = keyword
+        elif keyword == "RRULE" and open_blocks[-1][0] in _ZONE_RULE_BLOCKS:
+            _check_zone_rule(line, number, name)
     if not seen_calendar:
         raise _not_icalendar(name, "it is empty")
     if open_blocks:
@@ -426,34 +587,59 @@ def _check_structure(text: str, name: str) -> None:
             where="end of file",
             fix="Download or copy the whole file again, or export it again from your calendar app",
         )
+    return mending
+
+
+def _refuse_malformed(line: str, number: int, name: str, previous: str) -> None:
+    """Refuse a line that is not NAME:value if it may hold a value the planner reads."""
+    leading = _LEADING_NAME.match(line)
+    word = leading[1].upper() if leading is not None else ""
+    why = None
+    if word in _DECIDING or word in ("BEGIN", "END"):
+        why = f"a broken {word} line"
+    elif previous in _DECIDING and _OWN_PROPERTY.match(line) is None:
+        why = f"it may be the rest of the {previous} line above, folded without its leading space"
+    if why is not None:
+        raise CalendarError(
+            f"this is not a content line NAME:value ({_excerpt(line)!r}): {why}",
+            file=name,
+            where=f"line {number}",
+            fix="Repair or delete that line, or export the calendar again",
+        )
+
+
+def _refuse_recurring_without_start(event: _EventScan, name: str) -> None:
+    """An event without DTSTART holds no time, unless it recurs: then its occurrences exist
+    but cannot be placed, which changes busy time (RFC 5545 §3.8.5.3)."""
+    if event.recurring:
+        label = f"event {event.summary!r}" if event.summary else "event"
+        uid = f" (UID {_excerpt(event.uid, 48)})" if event.uid else ""
+        raise CalendarError(
+            f"{label}{uid} has {event.recurring} but no DTSTART, so its occurrences cannot "
+            "be placed",
+            file=name,
+            where=f"line {event.uid_line or event.first}",
+            fix="Give the event a start time or delete it",
+        )
 
 
 _HEAD = re.compile(r'[^":\\]*(?:"[^"]*"[^":\\]*)*:')  # up to the value, if no \ is in the way
 
 
-def _check_parameters(line: str, number: int, name: str, seen: dict[str, str | None]) -> None:
-    """Refuse a line whose parameters icalendar cannot read (RFC 5545 §3.2)."""
+def _parameter_problem(line: str, seen: dict[str, str | None]) -> str | None:
+    """Why icalendar cannot read a line's parameters (RFC 5545 §3.2), or None."""
     head = _HEAD.match(line)
     key = head[0] if head is not None else None
-    if key is None or key not in seen:
-        try:
-            Contentline(line).parts()  # type: ignore[no-untyped-call]  # untyped __new__
-            problem = None
-        except ValueError as exc:
-            problem = str(exc)
-        if key is None:
-            seen_problem = problem
-        else:
-            seen[key] = seen_problem = problem
-    else:
-        seen_problem = seen[key]
-    if seen_problem is not None:
-        raise CalendarError(
-            f"this line cannot be read ({_excerpt(seen_problem, 120)})",
-            file=name,
-            where=f"line {number}",
-            fix="Repair or delete that line, or export the calendar again",
-        )
+    if key is not None and key in seen:
+        return seen[key]
+    try:
+        Contentline(line).parts()  # type: ignore[no-untyped-call]  # untyped __new__
+        problem = None
+    except ValueError as exc:
+        problem = str(exc)
+    if key is not None:
+        seen[key] = problem
+    return problem
 
 
 _ZONE_RULE_BLOCKS = frozenset({"STANDARD", "DAYLIGHT"})
@@ -725,7 +911,7 @@ _SPAN_TYPES = (
 
 
 def _check_span(event: icalendar.Component, text: str, name: str) -> Any:
-    """The event's DTSTART, after making sure it exists and the event does not end before it.
+    """The event's DTSTART (there is one), after making sure the event does not end before it.
 
     RFC 5545 §3.6.1 requires DTEND (or start + DURATION) to be later than DTSTART; an
     inverted event is a typo the user should see, not an interval to guess about. Each of
@@ -740,13 +926,7 @@ def _check_span(event: icalendar.Component, text: str, name: str) -> Any:
                 fix=f"Keep the right {prop} and delete the others, or export the calendar again",
             )
     start = event.get("DTSTART")
-    if start is None:
-        raise CalendarError(
-            f"{_describe(event)} has no DTSTART",
-            file=name,
-            where=_where(text, event),
-            fix="Give the event a start time or delete it",
-        )
+    assert start is not None  # _check_structure left out events without one
     for prop, kind, what in _SPAN_TYPES:
         value = event.get(prop)
         if value is not None and not isinstance(getattr(value, "dt", None), kind):

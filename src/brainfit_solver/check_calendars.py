@@ -26,6 +26,12 @@ pass it. So this module shares none of the planner's reading code (``calendar_in
   is one block, study if either copy is;
 - a timed event that blocks time also blocks the travel time Apple Calendar reserves before
   it (X-APPLE-TRAVEL-DURATION), as a block of its own, "Travel to <title>", never study.
+- faults that cannot change busy time are mended before parsing (``_mend``): an event
+  without DTSTART holds no time and is left out, so is a line icalendar cannot split into
+  name, parameters and value, or one outside any VCALENDAR; concatenated VCALENDARs are
+  read as one (the first one's properties name it); an RRULE is read without the spaces
+  old Exchange servers write (``BYDAY=MO, TU``). The planner refuses these faults where
+  they could change busy time, so what the checker is given to mend holds none of those.
 
 Speed: parsing a 50 MB, ten-year export whole takes icalendar about 40 s and 1 GB, so
 ``_near`` first leaves out, on the text alone, the VEVENTs that cannot reach the checked
@@ -48,6 +54,7 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 from icalendar.error import GloballyUniqueTZIDGuessed
+from icalendar.parser import Contentline
 from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
@@ -119,7 +126,7 @@ def _blocks(
     tz: dt.tzinfo,
 ) -> Iterator[Block]:
     first, last = start.date() - _MARGIN, end.date() + _MARGIN
-    cal = _parse(_near(_decode(calendar), first, last), calendar.source)
+    cal = _parse(_mend(_near(_decode(calendar), first, last)), calendar.source)
     whole_study = calendar.study or _named_study(cal, profile)
     pattern = re.compile(profile.study.summary_pattern) if profile.study.summary_pattern else None
     categories = {c.casefold() for c in profile.study.categories}
@@ -285,6 +292,58 @@ def _occurrences(
     except Exception as exc:  # third-party code on user data
         raise CalendarError(f"cannot expand the recurring events ({exc})", file=source) from exc
     return found
+
+
+_PLAIN = re.compile(r"([A-Za-z0-9-]+):(.*)")
+
+
+def _mend(text: str) -> str:
+    """One VCALENDAR of well-formed content lines holding the events that have a start
+    (module docstring): the calendar as its author meant it, for icalendar to parse."""
+    kept: list[str] = []
+    depth, calendars = 0, 0
+    event: list[str] | None = None
+    start = False
+    for raw in _FOLD.sub("", text).split("\n"):
+        line = raw.rstrip("\r")
+        if not line.strip():
+            continue
+        plain = _PLAIN.match(line)  # most lines: no parameters, nothing to check
+        if plain is not None:
+            name, value = plain[1], plain[2]
+        else:
+            try:
+                name, _, value = Contentline(line).parts()  # type: ignore[no-untyped-call]
+            except ValueError:
+                continue  # not a content line: it holds nothing the checker reads
+        name, value = name.upper(), str(value).strip()
+        if name in ("RRULE", "EXRULE"):
+            line = f"{line.partition(':')[0]}:{''.join(value.split())}"
+        if name == "BEGIN":
+            depth += 1
+            if depth == 1:
+                calendars += value.upper() == "VCALENDAR"
+                if calendars == 1:
+                    kept.append(line)
+                continue
+            if depth == 2 and value.upper() == "VEVENT":
+                event, start = [line], False
+                continue
+        elif name == "END":
+            depth -= 1
+            if depth == 0:
+                continue
+            if depth == 1 and event is not None:
+                if start:
+                    kept += [*event, line]
+                event = None
+                continue
+        elif depth == 0 or (depth == 1 and calendars > 1):
+            continue  # outside the calendars, or a later calendar's VERSION, PRODID, …
+        elif depth == 2 and event is not None and name == "DTSTART":
+            start = True
+        (event if event is not None else kept).append(line)
+    return "\r\n".join([*kept, "END:VCALENDAR", ""])
 
 
 # --- the pre-filter ------------------------------------------------------------------------

@@ -37,6 +37,12 @@ def _err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _warn_about_calendars(inputs: Any) -> None:
+    """One line on stderr per calendar read with faults that cannot change busy time."""
+    for warning in inputs.warnings:
+        _err().print(f"warning: {warning}", markup=False)
+
+
 def reports_errors(func: F) -> F:
     """Turn the tool's exceptions into one paragraph on stderr and the documented exit code."""
 
@@ -200,7 +206,7 @@ def _write_infeasible_report(
     exc: InfeasibleError,
     targets: Sequence[Output],
     read: Sequence[str | Path | None],
-    monday: dt.date,
+    inputs: Any,
     weeks: int,
     repeat: bool,
 ) -> None:
@@ -212,8 +218,9 @@ def _write_infeasible_report(
     reports = [t for t in targets if t.option == "--json"]
     if not reports:
         return
+    monday = inputs.horizon.monday
     labels = [iso_week_label(monday + dt.timedelta(weeks=k)) for k in range(weeks)]
-    data = report_json(infeasible_report(exc, labels, repeat=repeat))
+    data = report_json(infeasible_report(exc, labels, repeat=repeat, warnings=inputs.warnings))
     write_outputs([(reports[0], data)], read, sys.stdout.buffer)
 
 
@@ -253,7 +260,7 @@ def _plan_schedule(
             options=options,
         )
     except InfeasibleError as exc:
-        _write_infeasible_report(exc, targets, read, inputs.horizon.monday, weeks, repeat)
+        _write_infeasible_report(exc, targets, read, inputs, weeks, repeat)
         raise
     for warning in result.changes.warnings:
         _err().print(f"warning: {warning}.", markup=False)
@@ -393,6 +400,7 @@ def plan(
     )
     read += [c.source for c in inputs.loaded]
     check_outputs(targets, read)
+    _warn_about_calendars(inputs)
     alternative = None
     if compare_weights:
         pairs = [p for p in compare_weights.split(",") if p.strip()]
@@ -416,7 +424,7 @@ def plan(
     try:
         result = api.plan(inputs, options, relax=relax == "soft")
     except InfeasibleError as exc:
-        _write_infeasible_report(exc, targets, read, inputs.horizon.monday, 1, False)
+        _write_infeasible_report(exc, targets, read, inputs, 1, False)
         raise
     document = plan_report(result)
     report = document.weeks[0]
@@ -498,6 +506,7 @@ def check(
         study_calendars=study,
         weeks=_weeks_spanned(week, [e.start.date() for e in events]),
     )
+    _warn_about_calendars(inputs)
     earlier = None
     if previous is not None:
         try:
@@ -585,6 +594,7 @@ def calendars_command(
         weights=_weights(weights),
         study_calendars=study,
     )
+    _warn_about_calendars(inputs)
     judged = api.judge_calendars(inputs)
     horizon = inputs.horizon
     if as_json:

@@ -179,6 +179,12 @@ class PlanReport(_Out):
     gap: float | None = Field(description="Relative gap between objective and bound.")
     iso_weeks: list[str] = Field(description="The ISO weeks the plan covers, in order.")
     repeat: bool = Field(description="True when the plan is one week repeated (--repeat).")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="One line per calendar read with faults that cannot change busy time, "
+        "e.g. 'uni.ics: 3 events without a start time were skipped' (the warning printed on "
+        "stderr; docs/calendar-sources.md).",
+    )
     weeks: list[Report] = Field(
         description="One report per planned week (one for --repeat: the template); empty if "
         "INFEASIBLE."
@@ -291,6 +297,7 @@ def plan_report(result: PlanResult) -> PlanReport:
         gap=week.gap,
         iso_weeks=[week.week],
         repeat=False,
+        warnings=list(result.inputs.warnings),
         weeks=[week],
     )
 
@@ -328,13 +335,14 @@ def schedule_report(result: ScheduleResult, *, previous: str | None = None) -> P
             iso_week_label(first + dt.timedelta(weeks=k)) for k in range(len(result.checks))
         ],
         repeat=result.repeat,
+        warnings=list(result.weeks[0].inputs.warnings),
         weeks=[build_report(r) for r in result.weeks],
         replan=replan,
     )
 
 
 def infeasible_report(
-    exc: InfeasibleError, iso_weeks: Sequence[str], *, repeat: bool
+    exc: InfeasibleError, iso_weeks: Sequence[str], *, repeat: bool, warnings: Sequence[str] = ()
 ) -> PlanReport:
     """The document written on exit 3: no week, and why, as the error message says it."""
     return PlanReport(
@@ -344,6 +352,7 @@ def infeasible_report(
         gap=None,
         iso_weeks=list(iso_weeks),
         repeat=repeat,
+        warnings=list(warnings),
         weeks=[],
         infeasible=InfeasibleOut(
             week=exc.week,

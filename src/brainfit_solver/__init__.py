@@ -29,7 +29,6 @@ _EXPORTS: dict[str, str] = {
     # read the inputs, plan, check
     "load_inputs": "api",
     "with_weights": "api",
-    "with_preferences": "api",
     "plan": "api",
     "check_week": "api:check",
     "check_weeks": "api",
@@ -110,7 +109,6 @@ __all__ = [
     "report_json",
     "report_schema",
     "schedule_report",
-    "with_preferences",
     "with_weights",
     "write_files",
 ]
@@ -122,7 +120,6 @@ if TYPE_CHECKING:
         check_weeks,
         load_inputs,
         plan,
-        with_preferences,
         with_weights,
     )
     from .api import check as check_week

@@ -3,11 +3,14 @@ Python API example that runs as written."""
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 from pathlib import Path
 
 import pytest
 
+import brainfit_solver
 from support import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -31,6 +34,25 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second() -> None:
 def test_python_api_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code = _block_after("Python API")
     monkeypatch.chdir(REPO)
-    code = code.replace('"week.ics"', repr(str(tmp_path / "week.ics")))
+    for name in ("week.ics", "week.json"):
+        code = code.replace(f'"{name}"', repr(str(tmp_path / name)))
     exec(compile(code, "README.md", "exec"), {"print": lambda *a: None})
     assert (tmp_path / "week.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert json.loads((tmp_path / "week.json").read_bytes())["weeks"][0]["week"] == "2026-W49"
+
+
+DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.name)
+def test_python_examples_import_only_from_the_package(document: Path) -> None:
+    """Examples show the public API (``brainfit_solver.__all__``), never a module behind it."""
+    text = document.read_text(encoding="utf-8")
+    for block in re.findall(r"```python\n(.*?)```", text, re.S):
+        for node in ast.walk(ast.parse(block)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("brainfit"):
+                assert node.module == "brainfit_solver", (document.name, node.module)
+                names = {alias.name for alias in node.names}
+                assert names <= set(brainfit_solver.__all__), (document.name, names)
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith("brainfit_solver.") for a in node.names)

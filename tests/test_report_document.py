@@ -100,3 +100,83 @@ def test_compare_refuses_reports_of_different_weeks(folder: Path) -> None:
     out = CliRunner().invoke(main, ["compare", "a.json", "b.json"])
     assert out.exit_code == 2
     assert "a.json covers 2026-W49 and b.json covers 2026-W50" in out.stderr
+
+
+FREEBUSY = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//brainfit tests//EN\r
+X-WR-CALNAME:Work (free/busy)\r
+BEGIN:VFREEBUSY\r
+UID:fb@tests\r
+DTSTAMP:20261101T120000Z\r
+FREEBUSY;FBTYPE=BUSY:20261202T130000Z/20261202T150000Z\r
+END:VFREEBUSY\r
+BEGIN:VEVENT\r
+UID:untitled@tests\r
+DTSTAMP:20261101T120000Z\r
+DTSTART:20261203T080000Z\r
+DTEND:20261203T090000Z\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_the_report_holds_each_days_window_and_the_busy_blocks_as_planned_from(
+    folder: Path,
+) -> None:
+    """What a picture of the week needs, from the report alone: a lecture with its title, a
+    free/busy block and an event without SUMMARY with none (the calendar has none), and a
+    day off with no window."""
+    write_calendar(folder / "uni.ics", [Ev(0, "10:00", "12:00", "Lecture Analysis")])
+    (folder / "work.ics").write_bytes(FREEBUSY)
+    (folder / "profile.toml").write_text(
+        '[window]\ndefault = "07:00-21:00"\nsat = "09:00-18:00"\n'
+        '[window.dates]\n"2026-12-06" = "off"\n',
+        encoding="utf-8",
+    )
+    outputs = ["-o", "w.ics", "--json", "w.json"]
+    run = CliRunner().invoke(
+        main, ["plan", "uni.ics", "work.ics", "--profile", "profile.toml", *WEEK, *outputs]
+    )
+    assert run.exit_code == 0, run.output
+    week = json.loads((folder / "w.json").read_text(encoding="utf-8"))["weeks"][0]
+    valid(folder / "w.json")
+    day = "2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04"
+    usual = [
+        {"date": d, "start": f"{d}T07:00:00+01:00", "end": f"{d}T21:00:00+01:00"}
+        | {"set_by": "window.default"}
+        for d in day
+    ]
+    assert week["days"] == [
+        *usual,
+        {
+            "date": "2026-12-05",
+            "start": "2026-12-05T09:00:00+01:00",
+            "end": "2026-12-05T18:00:00+01:00",
+            "set_by": "window.sat",
+        },
+        {"date": "2026-12-06", "start": None, "end": None, "set_by": 'window.dates."2026-12-06"'},
+    ]
+    assert week["busy"] == [
+        {
+            "start": "2026-11-30T10:00:00+01:00",
+            "end": "2026-11-30T12:00:00+01:00",
+            "title": "Lecture Analysis",
+            "study": True,
+            "calendar": "uni.ics",
+        },
+        {
+            "start": "2026-12-02T14:00:00+01:00",
+            "end": "2026-12-02T16:00:00+01:00",
+            "title": None,
+            "study": False,
+            "calendar": "Work (free/busy)",
+        },
+        {
+            "start": "2026-12-03T09:00:00+01:00",
+            "end": "2026-12-03T10:00:00+01:00",
+            "title": None,
+            "study": False,
+            "calendar": "Work (free/busy)",
+        },
+    ]

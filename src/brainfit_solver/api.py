@@ -40,7 +40,7 @@ from .check_calendars import BusyTime, CalendarBytes, read_busy
 from .domain import CalendarWeek, Plan, SolverOptions
 from .errors import CalendarError, ProfileError, TimeZoneError
 from .ics_out import output_stamp, plan_calendar
-from .profile import KindPreference, Profile, load_profile
+from .profile import Profile, load_profile
 from .rules import BEFORE_DAYS, RuleSet, load_rules
 from .sources import read_source
 from .timegrid import UTC, Horizon, next_full_week, parse_week, zone, zone_name
@@ -302,11 +302,6 @@ def with_weights(inputs: Inputs, overrides: Mapping[str, int], *, origin: str) -
     rules = inputs.rules.with_weights(overrides, origin=origin)
     week_ = dataclasses.replace(inputs.week, rules=rules)
     return dataclasses.replace(inputs, rules=rules, week=week_)
-
-
-def with_preferences(profile: Profile, preferences: Mapping[str, KindPreference]) -> Profile:
-    """A profile with some kinds' preferences replaced (for scripts sweeping preferences)."""
-    return profile.model_copy(update={"preferences": {**profile.preferences, **preferences}})
 
 
 def judge_calendars(inputs: Inputs) -> tuple[JudgedEvent, ...]:

@@ -1093,6 +1093,7 @@ def _event_commitments(
                 loaded.source,
                 judged.verdict.role == "study",
                 judged.began,
+                titled=judged.summary != _UNTITLED,
             )
 
 
@@ -1274,6 +1275,7 @@ def _freebusy_commitments(
                     loaded.source,
                     study_calendar,
                     _began(horizon, start),
+                    titled=False,
                 )
 
 

@@ -26,6 +26,9 @@ class Commitment:
     # The event's real start when it began before the horizon (``start`` is then clipped to
     # 0): a night shift running into Monday from Sunday is still overnight (``rest_after``).
     began: int | None = None
+    # Whether ``summary`` is the calendar's own title; False for a block the calendar gave
+    # no title (a VFREEBUSY period, an event without SUMMARY), whose summary is a stand-in.
+    titled: bool = True
 
 
 @dataclass(frozen=True, slots=True)

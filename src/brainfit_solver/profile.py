@@ -134,6 +134,14 @@ class Window(_Strict):
             return None
         return self.default if value is True else value
 
+    def setting(self, date: dt.date) -> str:
+        """The field that sets the window on a date, as a profile writes it: the date's own
+        ``window.dates`` entry, else its weekday's when given, else ``window.default``."""
+        if date in self.dates:
+            return f'window.dates."{date.isoformat()}"'
+        weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[date.weekday()]
+        return "window.default" if getattr(self, weekday) is None else f"window.{weekday}"
+
     def for_weekday(self, weekday: int) -> TimeRange | None:
         """The window on a weekday (0 = Monday), or None for a day off."""
         value = getattr(self, ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[weekday])

@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
-from .api import PlanResult
+from .api import Inputs, PlanResult
+from .calendar_in import LoadedCalendar
 from .errors import InfeasibleError, ReportError
 from .ics_out import identified, session_title
 from .inputs import validate
@@ -25,7 +27,7 @@ from .timegrid import iso_week_label
 if TYPE_CHECKING:  # the multi-week planner imports OR-Tools; `schema` must not
     from .schedule import ScheduleResult
 
-REPORT_SCHEMA_VERSION = 2
+REPORT_SCHEMA_VERSION = 3
 
 
 class _Out(BaseModel):
@@ -90,6 +92,33 @@ class DaysBeforeOut(_Out):
     note: str | None = Field(description="What the summary says about it; null when known.")
 
 
+class DayOut(_Out):
+    date: str = Field(description="Local date, ISO 8601.")
+    start: str | None = Field(
+        description="When exercise may start that day (ISO 8601 local time with UTC offset); "
+        "null when the day is off."
+    )
+    end: str | None = Field(description="When exercise must end that day; null when off.")
+    set_by: str = Field(
+        description="The profile field that sets the day's window: window.default, "
+        'window.<weekday> or window.dates."<date>".'
+    )
+
+
+class BusyOut(_Out):
+    start: str = Field(description="ISO 8601 local time with UTC offset, clipped to the week.")
+    end: str
+    title: str | None = Field(
+        description="The event's title as the calendar has it; null when it has none (a "
+        "free/busy period, an event without SUMMARY)."
+    )
+    study: bool = Field(description="Whether the block is study, which snacks lead into.")
+    calendar: str = Field(
+        description="The calendar it comes from: its name (X-WR-CALNAME), else the last "
+        "part of its file name or URL path."
+    )
+
+
 class Report(_Out):
     """One planned week, as each entry of ``PlanReport.weeks`` holds it."""
 
@@ -118,6 +147,14 @@ class Report(_Out):
         description="The days before the week, for rules that look across days "
         "(not_on_consecutive_days); null when no rule does, or when the week before is "
         "planned in the same file (--weeks).",
+    )
+    days: list[DayOut] = Field(
+        default_factory=list, description="Each day of the week and its exercise window."
+    )
+    busy: list[BusyOut] = Field(
+        default_factory=list,
+        description="The busy time the plan was made around, study blocks included, in time "
+        "order (for --repeat, the first week's).",
     )
 
 
@@ -225,6 +262,51 @@ def days_before_out(result: PlanResult) -> DaysBeforeOut | None:
     return DaysBeforeOut(known=before.known, sessions=sessions, unchecked=unchecked, note=note)
 
 
+def days_out(inputs: Inputs) -> list[DayOut]:
+    """Each day's window as the planner used it, and the profile field that set it."""
+    horizon, window = inputs.horizon, inputs.profile.window
+    days = []
+    for day, span in enumerate(inputs.week.windows):
+        date = horizon.date(day)
+        days.append(
+            DayOut(
+                date=date.isoformat(),
+                start=None if span is None else horizon.to_datetime(span.start).isoformat(),
+                end=None if span is None else horizon.to_datetime(span.end).isoformat(),
+                set_by=window.setting(date),
+            )
+        )
+    return days
+
+
+def calendar_name(calendar: LoadedCalendar) -> str:
+    """What a calendar is called in a report: its name in the user's app, else the last part
+    of its path (of a URL's path: never its host, query or credentials)."""
+    if calendar.display_name:
+        return calendar.display_name
+    source = calendar.source
+    path = urlsplit(source).path if "://" in source else source
+    return PurePosixPath(path).name or urlsplit(source).hostname or source
+
+
+def busy_out(inputs: Inputs) -> list[BusyOut]:
+    """The busy blocks the week was planned around (the planner's reading of the calendars),
+    with titles only where the calendar had them."""
+    horizon = inputs.horizon
+    names = {c.source: calendar_name(c) for c in inputs.loaded}
+    return [
+        BusyOut(
+            start=horizon.to_datetime(c.start).isoformat(),
+            end=horizon.to_datetime(c.end).isoformat(),
+            title=c.summary if c.titled else None,
+            study=c.study,
+            calendar=names.get(c.source, c.source),
+        )
+        for c in inputs.week.commitments
+        if c.end > c.start
+    ]
+
+
 def build_report(result: PlanResult) -> Report:
     """The report of a checked plan. Each term's count is the checker's, from the exported
     file: the solver's own count is only exact where the rule's weight makes it matter (at
@@ -283,6 +365,8 @@ def build_report(result: PlanResult) -> Report:
             for r in plan.dropped
         ],
         days_before=days_before_out(result),
+        days=days_out(inputs),
+        busy=busy_out(inputs),
     )
 
 

@@ -34,7 +34,7 @@ from .check import (
     check_seams,
     read_plan,
 )
-from .domain import CalendarWeek, Commitment, Plan, Session, SolverOptions
+from .domain import CalendarWeek, Commitment, Plan, SolverOptions
 from .errors import ProfileError
 from .ics_out import PRODID, identified, output_stamp, session_event
 from .multiweek import WeeksPlan, solve_template, solve_weeks
@@ -301,8 +301,3 @@ def _same_objectives(solved: WeeksPlan, checks: Sequence[CheckReport], repeat: b
     for plan, report in zip(solved.plans, checks, strict=True):
         api.same_objective(plan.objective, report.objective)
     api.same_objective(solved.objective, sum(c.objective for c in checks))
-
-
-def sessions_of(result: ScheduleResult) -> list[Session]:
-    """Every planned session of every week (a template's once), with its UID."""
-    return [s for r in result.weeks for s in r.plan.sessions]

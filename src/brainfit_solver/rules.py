@@ -33,7 +33,7 @@ tests, nothing else. A worked example, a hard kind "at most ``max`` sessions a w
         max: int = Field(ge=0, le=20)
         priority: int = Field(default=50, ge=0, le=100)
 
-    KINDS["not_late"] = RuleKind(NotLate, hard=True, unit=("late session", "late sessions"))
+    "not_late": RuleKind(NotLate, hard=True, unit=("late session", "late sessions")),  # in KINDS
 
     @HARD_RULES.part("not_late")              # hard.py: enforce it
     def not_late(wm: WeekModel, rule: NotLate) -> None: ...
@@ -42,7 +42,8 @@ tests, nothing else. A worked example, a hard kind "at most ``max`` sessions a w
     @DESCRIPTIONS.part("not_late")            # explain.py: one sentence with this week's numbers
     @TALLIES.part("not_late")                 # explain.py: breaks in a plan's sessions
 
-and in ``tests/test_rule_kinds.py`` a bare-model case and a checker case for it.
+each followed by its function, and in ``tests/test_rule_kinds.py`` the rule in ``HARD``, a
+feasible and an infeasible ``MODEL_CASES`` row, a kept and a broken ``CHECKER_CASES`` row.
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import recurring_ical_events
 import x_wr_timezone
@@ -25,8 +26,24 @@ from .check_calendars import Block, BusyTime
 from .domain import Session
 from .errors import CalendarError
 from .ics_out import CATEGORY, DROPPED_PROPERTY, KIND_PROPERTY
-from .profile import Profile, TimeRange
-from .rules import BEFORE_DAYS, RuleSet, Selector, sign
+from .profile import KindPreference, Profile, TimeRange
+from .rules import (
+    BEFORE_DAYS,
+    ActiveDays,
+    DislikedTimes,
+    KindTable,
+    LongerSessions,
+    MaxPerDay,
+    NearStudy,
+    NotOnConsecutiveDays,
+    PreferredTimes,
+    RestAfter,
+    RuleSet,
+    Selector,
+    SessionBonus,
+    Stability,
+    sign,
+)
 from .timegrid import Horizon
 
 
@@ -320,11 +337,18 @@ def check_plan(
             if s2 < e1 + gap and s1 < e2 + gap:
                 bad(f"{label(a)} and {label(b)}: closer than {gap} min")
 
-    _check_counts(report, _without(rules, dropped), horizon)
-    _check_rest(report, _without(rules, dropped), blocks, horizon)
+    kept = _without(rules, dropped)
+    _check_counts(report, kept, horizon)
+    earlier = list(before.events) if before is not None else []
+    evidence = Evidence(kept, horizon, profile, report.events, earlier, blocks, study, previous)
+    for rule in kept.hard:
+        report.violations += HARD_CHECKS[rule.kind](rule, evidence)
     if now is not None:
         _check_past(report, previous, now, horizon)
-    _score(report, profile, rules, horizon, study, previous)
+    for soft in rules.soft:
+        raw = SCORES[soft.kind](soft, evidence)
+        report.raw[soft.id] = raw
+        report.terms[soft.id] = sign(soft) * soft.weight * raw
     return report
 
 
@@ -402,9 +426,9 @@ def _matching(events: list[PlannedEvent], rules: RuleSet, selector: Selector) ->
 
 
 def _check_counts(report: CheckReport, rules: RuleSet, horizon: Horizon) -> None:
+    """Each session kind's weekly count and, for free kinds, its count per day."""
     bad = report.violations.append
     events = [e for e in report.events if e.kind in rules.kinds]
-    earlier = list(report.before.events) if report.before is not None else []
     per_kind = Counter(e.kind for e in events)
     for kind_id, kind in rules.kinds.items():
         n = per_kind[kind_id]
@@ -421,19 +445,66 @@ def _check_counts(report: CheckReport, rules: RuleSet, horizon: Horizon) -> None
                         f"{kind_id}: {count} sessions on {horizon.date(day)}, "
                         f"at most {kind.per_day_max}"
                     )
-    for rule in rules.hard:
-        days = Counter(_day(e, horizon) for e in _matching(events, rules, rule.applies_to))
-        if rule.kind == "max_per_day":
-            for day, count in sorted(days.items()):
-                if count > rule.max:
-                    bad(f"{rule.id}: {count} sessions on {horizon.date(day)} (at most {rule.max})")
-        elif rule.kind == "not_on_consecutive_days":
-            before = {_day(e, horizon) for e in _matching(earlier, rules, rule.applies_to)}
-            days.update(day for day in before if -rule.days_back <= day < 0)
-            for day in sorted(days):
-                if day + 1 in days:
-                    where = " (an earlier plan's, before the week)" if day < 0 else ""
-                    bad(f"{rule.id}: sessions on both {horizon.date(day)}{where} and the next day")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the checker read, for each rule kind's check or score: the rules (hard rules a
+    plan drops are gone), the week, the profile, the plan's events, the sessions of the days
+    before the week (``earlier``), the busy blocks, the study blocks overlapping the week,
+    and the previous plan's sessions when re-planning."""
+
+    rules: RuleSet
+    horizon: Horizon
+    profile: Profile
+    events: list[PlannedEvent]
+    earlier: list[PlannedEvent]
+    blocks: Sequence[Block]
+    study: list[Block]
+    previous: Sequence[Session]
+
+    def matching(self, selector: Selector) -> list[PlannedEvent]:
+        """The plan's sessions of the kinds ``selector`` picks."""
+        return _matching(self.events, self.rules, selector)
+
+    def days(self, selector: Selector) -> Counter[int]:
+        """Matching sessions per day of the week (0: Monday)."""
+        return Counter(_day(e, self.horizon) for e in self.matching(selector))
+
+
+HARD_CHECKS: KindTable[Callable[[Any, Evidence], list[str]]] = KindTable(
+    "check.HARD_CHECKS", hard=True
+)
+"""Each hard rule kind tested on the plan as exported: its violations (``rules.KINDS``)."""
+
+SCORES: KindTable[Callable[[Any, Evidence], int]] = KindTable("check.SCORES", hard=False)
+"""Each soft rule kind's raw score, recomputed from the plan as exported (``rules.KINDS``)."""
+
+
+@HARD_CHECKS.part("max_per_day")
+def max_per_day(rule: MaxPerDay, seen: Evidence) -> list[str]:
+    """No day holds more than ``rule.max`` matching sessions."""
+    return [
+        f"{rule.id}: {count} sessions on {seen.horizon.date(day)} (at most {rule.max})"
+        for day, count in sorted(seen.days(rule.applies_to).items())
+        if count > rule.max
+    ]
+
+
+@HARD_CHECKS.part("not_on_consecutive_days")
+def not_on_consecutive_days(rule: NotOnConsecutiveDays, seen: Evidence) -> list[str]:
+    """No two consecutive days hold a matching session, the days before the week included."""
+    days = seen.days(rule.applies_to)
+    before = {_day(e, seen.horizon) for e in _matching(seen.earlier, seen.rules, rule.applies_to)}
+    days.update(day for day in before if -rule.days_back <= day < 0)
+    found = []
+    for day in sorted(days):
+        if day + 1 in days:
+            where = " (an earlier plan's, before the week)" if day < 0 else ""
+            found.append(
+                f"{rule.id}: sessions on both {seen.horizon.date(day)}{where} and the next day"
+            )
+    return found
 
 
 def _overnight(block: Block, tz: dt.tzinfo) -> bool:
@@ -444,89 +515,109 @@ def _overnight(block: Block, tz: dt.tzinfo) -> bool:
     return block.start < midnight < block.end
 
 
-def _check_rest(
-    report: CheckReport, rules: RuleSet, blocks: Sequence[Block], horizon: Horizon
-) -> None:
-    """``rest_after`` rules, from the checker's own busy blocks (constraints/README.md, "Rest
-    after long or overnight commitments"): after each block overlapping the week that holds
-    a local midnight, or lasts more than ``long_block_min``, no matching session starts
-    before the rest is over."""
-    tz = horizon.tz
-    week = [b for b in blocks if b.start < horizon.end and horizon.start < b.end]
-    for rule in rules.hard:
-        if rule.kind != "rest_after":
-            continue
-        matching = _matching(report.events, rules, rule.applies_to)
-        for b in week:
-            overnight = _overnight(b, tz)
-            long = b.end - b.start > dt.timedelta(minutes=rule.long_block_min)
-            rest = max(
-                rule.after_overnight_min if overnight else 0,
-                rule.after_long_min if long else 0,
-            )
-            until = b.end + dt.timedelta(minutes=rest)
-            why = "an overnight" if overnight and rest == rule.after_overnight_min else "a long"
-            for e in matching:
-                if rest and b.end <= e.start < until:
-                    report.violations.append(
-                        f"{rule.id}: {e.kind} {e.start.astimezone(tz):%a %d %b %H:%M} starts "
-                        f"{_minutes(e.start - b.end)} after {why} commitment, '{b.summary}' "
-                        f"(ended {b.end.astimezone(tz):%a %H:%M}); no workout before "
-                        f"{until.astimezone(tz):%a %H:%M}"
-                    )
+@HARD_CHECKS.part("rest_after")
+def rest_after(rule: RestAfter, seen: Evidence) -> list[str]:
+    """From the checker's own busy blocks (constraints/README.md, "Rest after long or
+    overnight commitments"): after each block overlapping the week that holds a local
+    midnight, or lasts more than ``long_block_min``, no matching session starts before the
+    rest is over."""
+    horizon, tz = seen.horizon, seen.horizon.tz
+    week = [b for b in seen.blocks if b.start < horizon.end and horizon.start < b.end]
+    matching = seen.matching(rule.applies_to)
+    found = []
+    for b in week:
+        overnight = _overnight(b, tz)
+        long = b.end - b.start > dt.timedelta(minutes=rule.long_block_min)
+        rest = max(
+            rule.after_overnight_min if overnight else 0,
+            rule.after_long_min if long else 0,
+        )
+        until = b.end + dt.timedelta(minutes=rest)
+        why = "an overnight" if overnight and rest == rule.after_overnight_min else "a long"
+        for e in matching:
+            if rest and b.end <= e.start < until:
+                found.append(
+                    f"{rule.id}: {e.kind} {e.start.astimezone(tz):%a %d %b %H:%M} starts "
+                    f"{_minutes(e.start - b.end)} after {why} commitment, '{b.summary}' "
+                    f"(ended {b.end.astimezone(tz):%a %H:%M}); no workout before "
+                    f"{until.astimezone(tz):%a %H:%M}"
+                )
+    return found
 
 
 def _minutes(delta: dt.timedelta) -> str:
     return f"{int(delta.total_seconds() // 60)} min"
 
 
-def _score(
-    report: CheckReport,
-    profile: Profile,
-    rules: RuleSet,
-    horizon: Horizon,
-    study: list[Block],
-    previous: Sequence[Session] = (),
-) -> None:
-    grid = rules.meta.granularity_min
-    events = [e for e in report.events if e.kind in rules.kinds]
-    for rule in rules.soft:
-        matching = _matching(events, rules, rule.applies_to)
-        raw = 0
-        if rule.kind == "session_bonus":
-            raw = len(matching)
-        elif rule.kind == "longer_sessions":
-            for e in matching:
-                low = rules.kinds[e.kind].duration_min[0]
-                raw += (horizon.to_minute(e.end) - horizon.to_minute(e.start) - low) // grid
-        elif rule.kind == "active_days":
-            raw = len({_day(e, horizon) for e in matching})
-        elif rule.kind == "near_study":
-            w = dt.timedelta(minutes=rule.within_min)
-            for e in matching:
-                s, t = e.start, e.end
-                raw += any(b.start - w <= t <= b.start or b.end <= s <= b.end + w for b in study)
-        elif rule.kind in ("preferred_times", "disliked_times"):
-            raw = _time_taste(matching, profile, rule.kind, horizon.tz)
-        elif rule.kind == "stability":
-            kinds = {e.kind for e in matching}
-            starts = {(e.kind, horizon.to_minute(e.start)) for e in matching}
-            raw = sum(p.kind in kinds and (p.kind, p.start) in starts for p in previous)
-        report.raw[rule.id] = raw
-        report.terms[rule.id] = sign(rule) * rule.weight * raw
+@SCORES.part("session_bonus")
+def session_bonus(rule: SessionBonus, seen: Evidence) -> int:
+    """Matching sessions planned."""
+    return len(seen.matching(rule.applies_to))
 
 
-def _time_taste(events: list[PlannedEvent], profile: Profile, which: str, tz: dt.tzinfo) -> int:
-    count = 0
+@SCORES.part("longer_sessions")
+def longer_sessions(rule: LongerSessions, seen: Evidence) -> int:
+    """Grid steps each matching session runs beyond its kind's minimum duration."""
+    grid, to_minute = seen.rules.meta.granularity_min, seen.horizon.to_minute
+    return sum(
+        (to_minute(e.end) - to_minute(e.start) - seen.rules.kinds[e.kind].duration_min[0]) // grid
+        for e in seen.matching(rule.applies_to)
+    )
+
+
+@SCORES.part("active_days")
+def active_days(rule: ActiveDays, seen: Evidence) -> int:
+    """Days holding at least one matching session."""
+    return len(seen.days(rule.applies_to))
+
+
+@SCORES.part("near_study")
+def near_study(rule: NearStudy, seen: Evidence) -> int:
+    """Matching sessions ending at most ``within_min`` before a study block starts, or
+    starting at most ``within_min`` after one ends."""
+    w = dt.timedelta(minutes=rule.within_min)
+    return sum(
+        any(b.start - w <= e.end <= b.start or b.end <= e.start <= b.end + w for b in seen.study)
+        for e in seen.matching(rule.applies_to)
+    )
+
+
+@SCORES.part("preferred_times")
+def preferred_times(rule: PreferredTimes, seen: Evidence) -> int:
+    """Matching sessions lying wholly inside a preferred time for their kind."""
+    return sum(
+        any(r.start_minute <= s and t <= r.end_minute for r in pref.preferred)
+        for s, t, pref in _tastes(seen.matching(rule.applies_to), seen)
+    )
+
+
+@SCORES.part("disliked_times")
+def disliked_times(rule: DislikedTimes, seen: Evidence) -> int:
+    """Matching sessions overlapping a disliked time for their kind (a penalty)."""
+    return sum(
+        any(s < r.end_minute and r.start_minute < t for r in pref.disliked)
+        for s, t, pref in _tastes(seen.matching(rule.applies_to), seen)
+    )
+
+
+@SCORES.part("stability")
+def stability(rule: Stability, seen: Evidence) -> int:
+    """Previous plan's sessions kept: same kind, same start."""
+    matching = seen.matching(rule.applies_to)
+    kinds = {e.kind for e in matching}
+    starts = {(e.kind, seen.horizon.to_minute(e.start)) for e in matching}
+    return sum(p.kind in kinds and (p.kind, p.start) in starts for p in seen.previous)
+
+
+def _tastes(events: list[PlannedEvent], seen: Evidence) -> list[tuple[int, int, KindPreference]]:
+    """(start, end, the kind's preferences) in local wall-clock minutes for each session
+    whose kind has preferences; a session running past midnight ends at 24:00."""
+    found = []
     for e in events:
-        pref = profile.preferences.get(e.kind)
+        pref = seen.profile.preferences.get(e.kind)
         if pref is None:
             continue
-        start, end = e.start.astimezone(tz), e.end.astimezone(tz)
-        s = _wall(start)
+        start, end = e.start.astimezone(seen.horizon.tz), e.end.astimezone(seen.horizon.tz)
         t = _wall(end) if end.date() == start.date() else 24 * 60
-        if which == "preferred_times":
-            count += any(r.start_minute <= s and t <= r.end_minute for r in pref.preferred)
-        else:
-            count += any(s < r.end_minute and r.start_minute < t for r in pref.disliked)
-    return count
+        found.append((_wall(start), t, pref))
+    return found

@@ -29,6 +29,7 @@ import itertools
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -37,7 +38,14 @@ from .errors import Conflict, Fix, InfeasibleError, NoPlanFoundError
 from .hard import add_counted_hard_rules, rests
 from .model import WeekModel, candidates
 from .profile import Profile, TimeRange
-from .rules import MaxPerDay, RestAfter, RuleSet, broken_text
+from .rules import (
+    KindTable,
+    MaxPerDay,
+    NotOnConsecutiveDays,
+    RestAfter,
+    RuleSet,
+    broken_text,
+)
 from .soft import add_soft_rules
 from .solve import build_model, make_solver, read_solution, run, solve
 from .timegrid import WEEKDAYS
@@ -343,6 +351,10 @@ def _one_workout_a_day(week: Week, conflict: Sequence[str]) -> str:
     )
 
 
+DESCRIPTIONS: KindTable[Callable[[Week, Any], str]] = KindTable("explain.DESCRIPTIONS", hard=True)
+"""Each hard rule kind in one sentence, with this week's numbers (``rules.KINDS``)."""
+
+
 def describe_rule(week: Week, rule_id: str) -> str:
     """One sentence on what a rule demands, with this week's numbers where they help."""
     rules = week.rules
@@ -352,29 +364,55 @@ def describe_rule(week: Week, rule_id: str) -> str:
     rule = next((r for r in rules.hard if r.id == rule_id), None)
     if rule is None:
         return f"{rule_id}: {_BUILT_IN.get(rule_id, rules.rule_text(rule_id))}"
+    return DESCRIPTIONS[rule.kind](week, rule)
+
+
+def _room(week: Week, rule: MaxPerDay | NotOnConsecutiveDays) -> list[int]:
+    """The days with room for a session of a kind the rule applies to."""
+    kinds = week.rules.select(rule.applies_to)
+    return sorted({c.day for c in candidates(week) if c.kind in kinds})
+
+
+def _asked(week: Week, rule: MaxPerDay | NotOnConsecutiveDays) -> str:
+    """What the weekly minimums of the kinds a rule applies to ask for, if anything."""
+    rules = week.rules
     kinds = rules.select(rule.applies_to)
     asked = {k: rules.kinds[k].per_week.min for k in kinds if rules.kinds[k].per_week.min}
-    room = sorted({c.day for c in candidates(week) if c.kind in kinds})
-    text = f"{rule.id}: {rule.description.rstrip('.')}"
-    if isinstance(rule, RestAfter):
-        return text + _rest_text(week, rule)
-    if isinstance(rule, MaxPerDay):
-        text += (
-            f"; on the {_plural(len(room), 'day')} with room that allows at most "
-            f"{rule.max * len(room)} such session(s)"
-        )
-    else:
-        used = -1 if any(k in kinds and d == -1 for k, d in week.earlier) else -2
-        text += (
-            f"; at most {_max_apart(room, used)} of the {_plural(len(room), 'day')} with room "
-            "can be used without two being consecutive"
-        )
-        if used == -1:
-            text += f" (an earlier plan has one the day before, {week.horizon.date(-1):%a %d %b})"
-    if asked:
-        parts = ", ".join(f"{k} {n}" for k, n in asked.items())
-        text += f", and the weekly minimums ask for {sum(asked.values())} ({parts})"
-    return text
+    if not asked:
+        return ""
+    parts = ", ".join(f"{k} {n}" for k, n in asked.items())
+    return f", and the weekly minimums ask for {sum(asked.values())} ({parts})"
+
+
+@DESCRIPTIONS.part("max_per_day")
+def describe_max_per_day(week: Week, rule: MaxPerDay) -> str:
+    """The rule, and how many sessions the days with room can then hold."""
+    room = _room(week, rule)
+    return (
+        f"{rule.id}: {rule.description.rstrip('.')}; on the {_plural(len(room), 'day')} with "
+        f"room that allows at most {rule.max * len(room)} such session(s)" + _asked(week, rule)
+    )
+
+
+@DESCRIPTIONS.part("not_on_consecutive_days")
+def describe_not_on_consecutive_days(week: Week, rule: NotOnConsecutiveDays) -> str:
+    """The rule, and how many of the days with room can be used without two in a row."""
+    room = _room(week, rule)
+    kinds = week.rules.select(rule.applies_to)
+    used = -1 if any(k in kinds and d == -1 for k, d in week.earlier) else -2
+    text = (
+        f"{rule.id}: {rule.description.rstrip('.')}; at most {_max_apart(room, used)} of the "
+        f"{_plural(len(room), 'day')} with room can be used without two being consecutive"
+    )
+    if used == -1:
+        text += f" (an earlier plan has one the day before, {week.horizon.date(-1):%a %d %b})"
+    return text + _asked(week, rule)
+
+
+@DESCRIPTIONS.part("rest_after")
+def describe_rest_after(week: Week, rule: RestAfter) -> str:
+    """The rule, and this week's rest periods."""
+    return f"{rule.id}: {rule.description.rstrip('.')}" + _rest_text(week, rule)
 
 
 def _moment(week: Week, minute: int) -> str:
@@ -515,12 +553,19 @@ def _drop_relaxation(week: Week, rule_id: str, options: SolverOptions) -> list[R
     return [Relaxation("drop", rule_id, text, changed, setting=f'[[hard]] id = "{rule_id}"')]
 
 
-def _rest_relaxations(week: Week, rule_id: str, options: SolverOptions) -> list[Relaxation]:
+RELAXATIONS: KindTable[Callable[[Week, Any, SolverOptions], list[Relaxation]]] = KindTable(
+    "explain.RELAXATIONS", hard=True, optional=True
+)
+"""Changes to a hard rule's own numbers that make a week plannable, for the kinds that have
+numbers worth changing (any hard rule can also be dropped: ``_drop_relaxation``)."""
+
+
+@RELAXATIONS.part("rest_after")
+def relax_rest_after(week: Week, rule: RestAfter, options: SolverOptions) -> list[Relaxation]:
     """Shorter rests after overnight and after long events, each the least change (in
     steps of an hour) that makes the week plannable."""
-    rules = week.rules
-    index, rule = next((i, r) for i, r in enumerate(rules.hard) if r.id == rule_id)
-    assert isinstance(rule, RestAfter)
+    rules, rule_id = week.rules, rule.id
+    index = rules.hard.index(rule)
     out: list[Relaxation] = []
     for field, what in (("after_overnight_min", "overnight"), ("after_long_min", "long")):
         now = getattr(rule, field)
@@ -760,8 +805,10 @@ def relaxations(
         if kind_id is not None:
             found += _kind_relaxations(week, kind_id, trial)
     for rule_id in conflict:
-        if any(r.id == rule_id and isinstance(r, RestAfter) for r in week.rules.hard):
-            found += _rest_relaxations(week, rule_id, trial)
+        for rule in week.rules.hard:
+            relax = RELAXATIONS.get(rule.kind)
+            if rule.id == rule_id and relax is not None:
+                found += relax(week, rule, trial)
     for rule_id in conflict:
         found += _drop_relaxation(week, rule_id, trial)
     order = {"window": 0, "buffer": 1, "shorter": 2, "rest": 3, "minimum": 4, "drop": 5}
@@ -917,30 +964,59 @@ def explain_infeasible(week: Week, options: SolverOptions | None = None) -> Infe
 # -- planning that breaks the least important rules as little as possible ----------------------
 
 
+TALLIES: KindTable[Callable[[Week, Any, Sequence[Session]], int]] = KindTable(
+    "explain.TALLIES", hard=True
+)
+"""How many times a plan's sessions break a hard rule, per kind (``rules.KINDS``)."""
+
+
 def broken_counts(week: Week, sessions: Sequence[Session]) -> dict[str, int]:
     """How many times a plan breaks each hard rule and weekly minimum it breaks, counted
     from its sessions: sessions short of a weekly minimum, sessions over a day's limit,
     pairs of consecutive days (``keep_past`` is not counted here)."""
-    rules, day_of = week.rules, week.horizon.day_of
+    rules = week.rules
     found: dict[str, int] = {}
     for kind_id, kind in rules.kinds.items():
         found[f"{kind_id}_per_week"] = max(
             0, kind.per_week.min - sum(s.kind == kind_id for s in sessions)
         )
     for rule in rules.hard:
-        kinds = set(rules.select(rule.applies_to))
-        days = [day_of(s.start) for s in sessions if s.kind in kinds]
-        if isinstance(rule, MaxPerDay):
-            found[rule.id] = sum(max(0, days.count(d) - rule.max) for d in set(days))
-        elif isinstance(rule, RestAfter):
-            periods = rests(week, rule)
-            found[rule.id] = sum(
-                s.kind in kinds and any(r.start <= s.start < r.end for r in periods)
-                for s in sessions
-            )
-        else:
-            found[rule.id] = sum(d + 1 in days for d in set(days))
+        found[rule.id] = TALLIES[rule.kind](week, rule, sessions)
     return {name: n for name, n in found.items() if n}
+
+
+def _days_of(
+    week: Week, rule: MaxPerDay | NotOnConsecutiveDays, sessions: Sequence[Session]
+) -> list[int]:
+    """The day of each session of a kind the rule applies to."""
+    kinds = set(week.rules.select(rule.applies_to))
+    return [week.horizon.day_of(s.start) for s in sessions if s.kind in kinds]
+
+
+@TALLIES.part("max_per_day")
+def tally_max_per_day(week: Week, rule: MaxPerDay, sessions: Sequence[Session]) -> int:
+    """Sessions beyond ``rule.max`` on their days."""
+    days = _days_of(week, rule, sessions)
+    return sum(max(0, days.count(d) - rule.max) for d in set(days))
+
+
+@TALLIES.part("not_on_consecutive_days")
+def tally_not_on_consecutive_days(
+    week: Week, rule: NotOnConsecutiveDays, sessions: Sequence[Session]
+) -> int:
+    """Pairs of consecutive days both holding a matching session."""
+    days = _days_of(week, rule, sessions)
+    return sum(d + 1 in days for d in set(days))
+
+
+@TALLIES.part("rest_after")
+def tally_rest_after(week: Week, rule: RestAfter, sessions: Sequence[Session]) -> int:
+    """Matching sessions starting inside a rest period."""
+    kinds = set(week.rules.select(rule.applies_to))
+    periods = rests(week, rule)
+    return sum(
+        s.kind in kinds and any(r.start <= s.start < r.end for r in periods) for s in sessions
+    )
 
 
 def plan_week(week: Week, options: SolverOptions | None = None, *, relax: bool = False) -> Plan:

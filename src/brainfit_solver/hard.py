@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from .domain import Commitment
 from .model import CandidateVars, WeekModel
-from .rules import MaxPerDay, NotOnConsecutiveDays, RestAfter
+from .rules import KindTable, MaxPerDay, NotOnConsecutiveDays, RestAfter
 from .week import Week
 
 
@@ -30,6 +30,11 @@ def weekly_counts(wm: WeekModel) -> None:
             wm.enforce(wm.model.add(sum(present) >= kind.per_week.min), f"{kind_id}_per_week")
 
 
+HARD_RULES: KindTable[Callable[[WeekModel, Any], None]] = KindTable("hard.HARD_RULES", hard=True)
+"""Each hard rule kind compiled into a model (``rules.KINDS`` says what the kinds are)."""
+
+
+@HARD_RULES.part("max_per_day")
 def max_per_day(wm: WeekModel, rule: MaxPerDay) -> None:
     """At most ``rule.max`` matching sessions on any one day."""
     matching = wm.select(rule.applies_to)
@@ -39,6 +44,7 @@ def max_per_day(wm: WeekModel, rule: MaxPerDay) -> None:
             wm.enforce(wm.model.add(sum(present) <= rule.max), rule.id)
 
 
+@HARD_RULES.part("not_on_consecutive_days")
 def not_on_consecutive_days(wm: WeekModel, rule: NotOnConsecutiveDays) -> None:
     """No two consecutive days both hold a matching session, the day before the week
     included: after an earlier plan's matching session there (``Week.earlier``), the first
@@ -118,6 +124,7 @@ def _outside(
     return [constraint for constraint, _ in found]
 
 
+@HARD_RULES.part("rest_after")
 def rest_after(wm: WeekModel, rule: RestAfter) -> None:
     """No matching session starts inside the rest after a long or overnight busy event."""
     for v, lo, hi in _rest_starts(wm, rule):
@@ -151,13 +158,6 @@ def keep_past(wm: WeekModel) -> None:
         wm.enforce(later, "keep_past")
 
 
-HARD_RULES: dict[str, Callable[[WeekModel, Any], None]] = {
-    "max_per_day": max_per_day,
-    "not_on_consecutive_days": not_on_consecutive_days,
-    "rest_after": rest_after,
-}
-
-
 def add_hard_rules(wm: WeekModel) -> None:
     weekly_counts(wm)
     if wm.week.pinned or wm.week.not_before is not None:
@@ -170,6 +170,11 @@ def add_hard_rules(wm: WeekModel) -> None:
 #
 # Each returns how often its rule is broken, as an expression the solver can minimise,
 # instead of forbidding it: ``explain.solve_relaxed`` weights these by the rules' priorities.
+
+COUNTED_RULES: KindTable[Callable[[WeekModel, Any], cp_model.LinearExprT]] = KindTable(
+    "hard.COUNTED_RULES", hard=True
+)
+"""Each hard rule kind compiled in its counted form: how often a plan breaks it."""
 
 
 def weekly_shortfalls(wm: WeekModel) -> dict[str, cp_model.LinearExprT]:
@@ -188,6 +193,7 @@ def weekly_shortfalls(wm: WeekModel) -> dict[str, cp_model.LinearExprT]:
     return short
 
 
+@COUNTED_RULES.part("max_per_day")
 def sessions_over_max_per_day(wm: WeekModel, rule: MaxPerDay) -> cp_model.LinearExprT:
     """How many matching sessions the week holds beyond ``rule.max`` on their days."""
     matching = wm.select(rule.applies_to)
@@ -201,6 +207,7 @@ def sessions_over_max_per_day(wm: WeekModel, rule: MaxPerDay) -> cp_model.Linear
     return sum(over)
 
 
+@COUNTED_RULES.part("not_on_consecutive_days")
 def consecutive_day_pairs(wm: WeekModel, rule: NotOnConsecutiveDays) -> cp_model.LinearExprT:
     """How many pairs of consecutive days both hold a matching session."""
     matching = wm.select(rule.applies_to)
@@ -214,6 +221,7 @@ def consecutive_day_pairs(wm: WeekModel, rule: NotOnConsecutiveDays) -> cp_model
     return sum(pairs)
 
 
+@COUNTED_RULES.part("rest_after")
 def sessions_inside_rest(wm: WeekModel, rule: RestAfter) -> cp_model.LinearExprT:
     """How many matching sessions start inside the rest after a long or overnight event."""
     inside: dict[str, cp_model.IntVar] = {}
@@ -223,13 +231,6 @@ def sessions_inside_rest(wm: WeekModel, rule: RestAfter) -> cp_model.LinearExprT
             inside[key] = wm.model.new_bool_var(f"{wm.prefix}{rule.id}.{key}")
         _outside(wm, v, lo, hi, [inside[key]])
     return sum(inside.values())
-
-
-COUNTED_RULES: dict[str, Callable[[WeekModel, Any], cp_model.LinearExprT]] = {
-    "max_per_day": sessions_over_max_per_day,
-    "not_on_consecutive_days": consecutive_day_pairs,
-    "rest_after": sessions_inside_rest,
-}
 
 
 def add_counted_hard_rules(wm: WeekModel) -> dict[str, cp_model.LinearExprT]:

@@ -3,17 +3,57 @@
 A rule set names session kinds (durations, weekly counts, intensity, what to do and why),
 hard rules and weighted soft rules. Every kind and rule cites the passage of the source it
 comes from, so a user tuning a number can see what it stands for. Each rule kind has one
-pydantic class here and one compile function in ``hard``/``soft``; the format is documented
-rule kind by rule kind in ``constraints/README.md``.
+pydantic class here, one entry in the registry ``KINDS`` below, and its parts in the modules
+that run them; the format is documented rule kind by rule kind in ``constraints/README.md``.
+
+The registry of rule kinds
+--------------------------
+``KINDS`` holds one ``RuleKind`` entry per kind: its schema (the pydantic class, also listed in
+``HardRule`` or ``SoftRule`` so files validate), whether it is hard or soft, and its unit in
+words (for a hard kind, what one breaking of it is; for a soft kind, what one point-earning
+unit is, shown by ``brainfit weights`` and the plan summary, the way an explanation
+describes it). The parts that run it live on the side that runs them, because the checker
+must never import the model or OR-Tools: each part is a function decorated with its kind,
+which files it in that side's ``KindTable`` (``PARTS`` lists them):
+
+- hard kinds: ``hard.HARD_RULES`` (compile), ``hard.COUNTED_RULES`` (compile, counting breaks
+  for ``--relax soft``), ``check.HARD_CHECKS`` (violations), ``explain.DESCRIPTIONS`` (one
+  sentence), ``explain.TALLIES`` (breaks counted from a plan's sessions) and, optionally,
+  ``explain.RELAXATIONS`` (changes to a rule's own numbers that make a week plannable);
+- soft kinds: ``soft.SOFT_RULES`` (compile, the raw score) and ``check.SCORES`` (the raw
+  score recomputed from the exported file).
+
+Every table raises ``UnknownRuleKindError`` for a kind it lacks, a decorator naming a kind
+the registry lacks fails at import, and ``tests/test_rule_kinds.py`` asserts that every kind
+has every part and tests each kind alone. Adding a kind touches this entry, its parts and its
+tests, nothing else. A worked example, a hard kind "at most ``max`` sessions a week after 20:00":
+
+    class NotLate(_Rule):                     # here, and in the HardRule union
+        kind: Literal["not_late"]
+        max: int = Field(ge=0, le=20)
+        priority: int = Field(default=50, ge=0, le=100)
+
+    "not_late": RuleKind(NotLate, hard=True, unit=("late session", "late sessions")),  # in KINDS
+
+    @HARD_RULES.part("not_late")              # hard.py: enforce it
+    def not_late(wm: WeekModel, rule: NotLate) -> None: ...
+    @COUNTED_RULES.part("not_late")           # hard.py: count its breaks
+    @HARD_CHECKS.part("not_late")             # check.py: violations, from the file
+    @DESCRIPTIONS.part("not_late")            # explain.py: one sentence with this week's numbers
+    @TALLIES.part("not_late")                 # explain.py: breaks in a plan's sessions
+
+each followed by its function, and in ``tests/test_rule_kinds.py`` the rule in ``HARD``, a
+feasible and an infeasible ``MODEL_CASES`` row, a kept and a broken ``CHECKER_CASES`` row.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -215,14 +255,131 @@ SoftRule = Annotated[
 ]
 
 
-PENALTIES = frozenset({"disliked_times"})
-"""Soft rule kinds whose points are taken away rather than given."""
+class UnknownRuleKindError(LookupError):
+    """A rule kind the registry, or one of its tables, does not hold: a fault in the code,
+    never something to fall back from (files name only kinds their schema validates)."""
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """One rule kind's registry entry: its schema, its family and its unit in words.
+
+    ``unit`` is (one, many): for a hard kind one breaking of it ("pair of consecutive
+    days"), for a soft kind one point-earning unit, where ``{within}`` stands for the rule's
+    ``within_min`` and ``{grid}`` for ``meta.granularity_min`` (the second text is unused).
+    ``penalty``: a soft kind whose points are taken away. ``lists_kinds``: whether the unit
+    text is followed by the kinds the rule applies to (``brainfit weights``)."""
+
+    schema: type[_Rule]
+    hard: bool
+    unit: tuple[str, str]
+    penalty: bool = False
+    lists_kinds: bool = True
+
+
+KINDS: dict[str, RuleKind] = {
+    "max_per_day": RuleKind(
+        MaxPerDay, hard=True, unit=("session over a day's limit", "sessions over a day's limit")
+    ),
+    "not_on_consecutive_days": RuleKind(
+        NotOnConsecutiveDays,
+        hard=True,
+        unit=("pair of consecutive days", "pairs of consecutive days"),
+    ),
+    "rest_after": RuleKind(
+        RestAfter, hard=True, unit=("session inside a rest period", "sessions inside a rest period")
+    ),
+    "near_study": RuleKind(
+        NearStudy,
+        hard=False,
+        unit=(
+            "workout ending within {within} min before, or starting within {within} min "
+            "after, a study block",
+            "",
+        ),
+    ),
+    "longer_sessions": RuleKind(
+        LongerSessions, hard=False, unit=("{grid} min a session runs beyond its minimum", "")
+    ),
+    "session_bonus": RuleKind(SessionBonus, hard=False, unit=("session planned", "")),
+    "preferred_times": RuleKind(
+        PreferredTimes,
+        hard=False,
+        unit=("session inside one of your preferred times for its kind", ""),
+    ),
+    "disliked_times": RuleKind(
+        DislikedTimes,
+        hard=False,
+        unit=("session touching one of your disliked times for its kind", ""),
+        penalty=True,
+    ),
+    "active_days": RuleKind(
+        ActiveDays, hard=False, unit=("day holding at least one such session", "")
+    ),
+    "stability": RuleKind(
+        Stability,
+        hard=False,
+        unit=("session of the previous plan kept at the same start", ""),
+        lists_kinds=False,
+    ),
+}
+
+
+def kind_entry(kind: str) -> RuleKind:
+    """The registry entry of a rule kind; an unknown kind is an error, never a default."""
+    entry = KINDS.get(kind)
+    if entry is None:
+        raise UnknownRuleKindError(f"rule kind {kind!r} is not in the registry (rules.KINDS)")
+    return entry
+
+
+Part = TypeVar("Part", bound=Callable[..., object])
+
+TABLES: list[KindTable[Any]] = []
+"""Every ``KindTable`` created so far (each module that runs rules creates its own)."""
+
+
+class KindTable(dict[str, Part], Generic[Part]):
+    """One part of every rule kind of a family, on the side that runs it (the model, the
+    checker, the explanations): kind -> function, filled by ``@TABLE.part(kind)`` on each
+    function. A missing kind raises ``UnknownRuleKindError``; ``optional`` tables (a part
+    only some kinds have) are looked up with ``get``."""
+
+    def __init__(self, name: str, *, hard: bool, optional: bool = False) -> None:
+        super().__init__()
+        self.name, self.hard, self.optional = name, hard, optional
+        TABLES.append(self)
+
+    def part(self, kind: str) -> Callable[[Part], Part]:
+        """File the decorated function as ``kind``'s part in this table."""
+        if kind_entry(kind).hard != self.hard:
+            raise UnknownRuleKindError(f"{self.name}: {kind!r} is not a {self.family} rule kind")
+
+        def file(function: Part) -> Part:
+            self[kind] = function
+            return function
+
+        return file
+
+    @property
+    def family(self) -> str:
+        return "hard" if self.hard else "soft"
+
+    def __missing__(self, kind: str) -> Part:
+        raise UnknownRuleKindError(f"{self.name} holds no part for rule kind {kind!r}")
+
+
+PARTS = {
+    "hard": ("HARD_RULES", "COUNTED_RULES", "HARD_CHECKS", "DESCRIPTIONS", "TALLIES"),
+    "soft": ("SOFT_RULES", "SCORES"),
+}
+"""The tables each family's kinds must all have a part in (optional ones are not listed)."""
 
 
 def sign(rule: SoftRule) -> int:
     """+1 for a soft rule that rewards, -1 for one that penalises: a rule's points are
     ``sign × weight × count`` in the model, the report and the checker alike."""
-    return -1 if rule.kind in PENALTIES else 1
+    return -1 if kind_entry(rule.kind).penalty else 1
 
 
 class Meta(_Strict):
@@ -353,16 +510,13 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
 def broken_text(rules: RuleSet, rule_id: str, count: int) -> str:
     """How a rule is broken, in the unit it is counted in ("1 pair of consecutive days"): a
     fact about the rule kinds, used by explanations and reports alike."""
-    rule = next((r for r in rules.hard if r.id == rule_id), None)
     if rules.guarded_kind(rule_id) is not None:
         return f"{_sessions(count)} short of the minimum"
-    if isinstance(rule, MaxPerDay):
-        return f"{_sessions(count)} over a day's limit"
-    if isinstance(rule, RestAfter):
-        return f"{_sessions(count)} inside a rest period"
-    if isinstance(rule, NotOnConsecutiveDays):
-        return f"{count} {'pair' if count == 1 else 'pairs'} of consecutive days"
-    if rule is None and rule_id == "keep_past":
+    rule = next((r for r in rules.hard if r.id == rule_id), None)
+    if rule is not None:
+        one, many = kind_entry(rule.kind).unit
+        return f"{count} {one if count == 1 else many}"
+    if rule_id == "keep_past":
         return "moving what had already started"
     raise ValueError(f"no unit of breaking is known for rule {rule_id!r}")
 

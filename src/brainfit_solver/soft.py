@@ -18,6 +18,7 @@ from .model import CandidateVars, WeekModel
 from .rules import (
     ActiveDays,
     DislikedTimes,
+    KindTable,
     LongerSessions,
     NearStudy,
     PreferredTimes,
@@ -27,6 +28,9 @@ from .rules import (
 )
 
 Raw = cp_model.LinearExprT
+
+SOFT_RULES: KindTable[Callable[[WeekModel, Any], Raw]] = KindTable("soft.SOFT_RULES", hard=False)
+"""Each soft rule kind compiled into a model, as its raw score (``rules.KINDS``)."""
 
 
 def _within(wm: WeekModel, v: CandidateVars, name: str, conditions: list[Any]) -> cp_model.IntVar:
@@ -48,6 +52,7 @@ def _any_of(wm: WeekModel, v: CandidateVars, name: str, options: list[cp_model.I
     return lit
 
 
+@SOFT_RULES.part("near_study")
 def near_study(wm: WeekModel, rule: NearStudy) -> Raw:
     """Sessions ending shortly before, or starting shortly after, a study block."""
     total: list[Raw] = []
@@ -66,6 +71,7 @@ def near_study(wm: WeekModel, rule: NearStudy) -> Raw:
     return sum(total)
 
 
+@SOFT_RULES.part("longer_sessions")
 def longer_sessions(wm: WeekModel, rule: LongerSessions) -> Raw:
     """Grid steps beyond each variable-length session's minimum duration."""
     return sum(
@@ -75,11 +81,13 @@ def longer_sessions(wm: WeekModel, rule: LongerSessions) -> Raw:
     )
 
 
+@SOFT_RULES.part("session_bonus")
 def session_bonus(wm: WeekModel, rule: SessionBonus) -> Raw:
     """Matching sessions planned."""
     return sum(v.present for v in wm.select(rule.applies_to))
 
 
+@SOFT_RULES.part("preferred_times")
 def preferred_times(wm: WeekModel, rule: PreferredTimes) -> Raw:
     """Sessions lying wholly inside a preferred time for their kind."""
     total: list[Raw] = []
@@ -98,6 +106,7 @@ def preferred_times(wm: WeekModel, rule: PreferredTimes) -> Raw:
     return sum(total)
 
 
+@SOFT_RULES.part("disliked_times")
 def disliked_times(wm: WeekModel, rule: DislikedTimes) -> Raw:
     """Sessions touching a disliked time for their kind (a penalty)."""
     total: list[Raw] = []
@@ -117,6 +126,7 @@ def disliked_times(wm: WeekModel, rule: DislikedTimes) -> Raw:
     return sum(total)
 
 
+@SOFT_RULES.part("active_days")
 def active_days(wm: WeekModel, rule: ActiveDays) -> Raw:
     """Days holding at least one matching session."""
     matching = wm.select(rule.applies_to)
@@ -130,6 +140,7 @@ def active_days(wm: WeekModel, rule: ActiveDays) -> Raw:
     return sum(total)
 
 
+@SOFT_RULES.part("stability")
 def stability(wm: WeekModel, rule: Stability) -> Raw:
     """Sessions of the previous plan kept: same kind, same start (``brainfit plan --previous``).
 
@@ -147,17 +158,6 @@ def stability(wm: WeekModel, rule: Stability) -> Raw:
             wm.model.add(v.start == old.start // wm.week.grid).only_enforce_if(lit)
             total.append(lit)
     return sum(total)
-
-
-SOFT_RULES: dict[str, Callable[[WeekModel, Any], Raw]] = {
-    "near_study": near_study,
-    "longer_sessions": longer_sessions,
-    "session_bonus": session_bonus,
-    "preferred_times": preferred_times,
-    "disliked_times": disliked_times,
-    "active_days": active_days,
-    "stability": stability,
-}
 
 
 def add_soft_rules(wm: WeekModel) -> cp_model.LinearExprT:

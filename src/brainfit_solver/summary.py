@@ -12,6 +12,7 @@ from rich.text import Text
 from .calendar_in import JudgedEvent
 from .compare import Comparison, PlansComparison
 from .report import Report, SessionOut
+from .rules import kind_entry
 from .timegrid import Horizon
 from .tuning import WeightOut
 
@@ -106,7 +107,7 @@ def weights_table(rows: Sequence[WeightOut], *, title: str) -> Table:
         if row.weight != row.default:
             weight += f"\n(file: {row.default})"
         kinds = ", ".join(row.applies_to)
-        per = f"{row.per} ({kinds})" if kinds and row.kind != "stability" else row.per
+        per = f"{row.per} ({kinds})" if kinds and kind_entry(row.kind).lists_kinds else row.per
         rewards = Text(row.description)
         rewards.append(f"\n{'−' if row.penalty else '+'}weight per {per}", style="dim")
         table.add_row(row.rule, weight, rewards, f'"{row.cites}"')

@@ -9,18 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .rules import PENALTIES, RuleSet
-
-_PER = {
-    "near_study": "workout ending within {within} min before, or starting within {within} min "
-    "after, a study block",
-    "session_bonus": "session planned",
-    "longer_sessions": "{grid} min a session runs beyond its minimum",
-    "preferred_times": "session inside one of your preferred times for its kind",
-    "disliked_times": "session touching one of your disliked times for its kind",
-    "active_days": "day holding at least one such session",
-    "stability": "session of the previous plan kept at the same start",
-}
+from .rules import RuleSet, kind_entry
 
 
 class WeightOut(BaseModel):
@@ -42,7 +31,7 @@ class WeightOut(BaseModel):
 def unit(rules: RuleSet, rule_id: str) -> str:
     """What one unit of a soft rule's count is, in words."""
     rule = next(r for r in rules.soft if r.id == rule_id)
-    text = _PER.get(rule.kind, "unit")
+    text = kind_entry(rule.kind).unit[0]
     within = getattr(rule, "within_min", 0)
     return text.format(within=within, grid=rules.meta.granularity_min)
 
@@ -56,7 +45,7 @@ def weight_rows(rules: RuleSet, defaults: RuleSet | None = None) -> list[WeightO
             kind=rule.kind,
             weight=rule.weight,
             default=base.get(rule.id, rule.weight),
-            penalty=rule.kind in PENALTIES,
+            penalty=kind_entry(rule.kind).penalty,
             per=unit(rules, rule.id),
             applies_to=rules.select(rule.applies_to),
             description=rule.description,

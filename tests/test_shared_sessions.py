@@ -196,6 +196,25 @@ def test_own_high_intensity_keeps_off_the_shared_sessions_day_and_its_neighbours
     assert [s.start // 1440 for s in vo2] == [vo2_day]
 
 
+@pytest.mark.parametrize(("at", "feasible"), [("13:00", False), ("14:00", True)])
+def test_the_shared_session_keeps_the_rest_after_a_persons_night_shift(
+    at: str, feasible: bool
+) -> None:
+    """After a night shift ending Wednesday 06:00, eight hours' rest: until 14:00."""
+    rest = {
+        "id": "rest",
+        "kind": "rest_after",
+        "after_overnight_min": 480,
+        "long_block_min": 720,
+        "after_long_min": 0,
+    }
+    rules = ruleset({"hiit": kind(20, intensity="high")}, hard=[rest])
+    shift = Commitment(day_at(WED - 1, "22:00"), day_at(WED, "06:00"), "Night shift", "test")
+    people = [person(rules, [shift]), person(rules)]
+    team = plan_team(people, earliest=at, latest=at)
+    assert team.status == ("OPTIMAL" if feasible else "INFEASIBLE")
+
+
 @pytest.mark.parametrize(("close", "feasible"), [("09:35", True), ("09:30", False)])
 def test_own_workouts_keep_the_buffer_from_the_shared_session(close: str, feasible: bool) -> None:
     """An hour of zone 2 and the 20-minute shared HIIT in a window of 95 minutes fit only

@@ -269,3 +269,15 @@ def test_a_shared_session_of_a_kind_the_person_cannot_hold_is_refused(
     shared = new_shared_session(model, "team.x", kind_id, WED, starts=(600, 610), slots=(4, 4))
     with pytest.raises(ValueError, match=reason):
         WeekModel(model, inputs.week, shared=[shared])
+
+
+def test_two_shared_sessions_with_one_key_are_refused() -> None:
+    """Keys name the model's variables and order pairs of sessions: they must be unique."""
+    inputs = person(ruleset({"hiit": kind(20)}))
+    model = cp_model.CpModel()
+    twins = [
+        new_shared_session(model, "team.x", "hiit", WED, starts=(600, 610), slots=(4, 4))
+        for _ in range(2)
+    ]
+    with pytest.raises(ValueError, match="already in use"):
+        WeekModel(model, inputs.week, shared=twins)

@@ -65,7 +65,6 @@ class Candidate:
     slots: tuple[int, int]  # duration range in slots
     buffered: bool
     anchor: Commitment | None = None  # a snack's study start (its first block)
-    shared: bool = False  # a session defined outside this person's model (``SharedSession``)
 
 
 @dataclass
@@ -243,7 +242,8 @@ class WeekModel:
         self.guards: dict[str, cp_model.IntVar] = {}
         self.terms: dict[str, cp_model.LinearExprT] = {}
         self.vars: list[CandidateVars] = [self._new_vars(c) for c in candidates(week)]
-        self.vars += [self._shared_vars(s) for s in shared]
+        for session in shared:  # one by one: each key is checked against those before it
+            self.vars.append(self._shared_vars(session))
         self.buffer_slots = _ceil(week.buffer, week.grid)
         self._workouts_apart()
         self._snacks_clear_of_workouts()
@@ -296,7 +296,6 @@ class WeekModel:
             session.ends,
             session.slots,
             kind.buffer,
-            shared=True,
         )
         m, name, present = self.model, f"{self.prefix}{session.key}", session.present
         pad = _ceil(self.week.buffer, self.week.grid) if kind.buffer else 0

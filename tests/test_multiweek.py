@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,8 @@ def test_week_by_week_with_seam_program_equals_one_joint_model(
 def test_two_processes_give_the_same_plan(tmp_path: Path) -> None:
     inputs = synthetic_weeks(tmp_path, 5, 3)
     models = [api.shifted(inputs, k).week for k in range(3)]
-    one, two = solve_weeks(models), solve_weeks(models, processes=2)
+    with ProcessPoolExecutor(2) as pool:
+        one, two = solve_weeks(models), solve_weeks(models, executor=pool)
     assert [p.sessions for p in one.plans] == [p.sessions for p in two.plans]
     assert one.objective == two.objective
 

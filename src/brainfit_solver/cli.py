@@ -248,7 +248,7 @@ def _plan_schedule(
     if repeat and weeks < 2:
         raise ProfileError("--repeat needs --weeks N with N of 2 or more", fix="Add --weeks 4")
     moment = parse_now(now, inputs.horizon.tz) if previous is not None else None
-    # One process: a second one (``processes=2``) was slower at 4, 12 and 26 weeks, its
+    # One process: two worker processes (``executor=``) were slower at 4, 12 and 26 weeks, their
     # start-up and the shipping of each week outweighing the solves (bench_multiweek.py).
     try:
         result = plan_weeks(

@@ -23,12 +23,23 @@ slowest, with the same optimum on every week.
 ``WeekModel`` wraps the variables behind query methods, so the rule compilers in ``hard``
 and ``soft`` (one function per rule kind) and a future team or multi-week model can hold
 several weeks in one ``CpModel`` under different name prefixes.
+
+**Shared sessions.** A session several people attend (a team plan's) is created once, by
+the caller, in the same ``CpModel`` (``new_shared_session``), and handed to each person's
+``WeekModel`` (``shared=``). Each person's model wraps it as one more ``CandidateVars`` over
+the same variables, so every rule compiler sees own and shared sessions through one
+interface (``select``, ``of_kind``, ``on_day``, ``day_uses``, ``vars``) and counts the
+shared one in that person's weekly counts, day limits, rests and scores without knowing it
+is shared. What own candidates get from their bounds, a shared session (whose bounds are the
+caller's) gets as constraints on its presence: in this person's window and free time, with
+their buffer, and of a duration their rules allow; its footprint carries this person's
+buffer into their own no-overlap.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -64,6 +75,51 @@ class CandidateVars:
     end: cp_model.IntVar | cp_model.LinearExpr
     size: cp_model.IntVar | int
     footprint: cp_model.IntervalVar  # [start, end + buffer) for buffered kinds, else [start, end)
+
+
+@dataclass(frozen=True, eq=False)
+class SharedSession:
+    """A session defined outside a person's model, in the same ``CpModel``: one session
+    that several people's weeks hold at once (a team's). Slots count from the same horizon
+    start on the same grid as theirs. ``day`` is fixed, as each own candidate's is, so the
+    day rules read it like any other; a session that may fall on several days is one
+    ``SharedSession`` per day with at most one of them present, as own candidates are."""
+
+    key: str
+    kind: str
+    day: int
+    present: cp_model.IntVar
+    start: cp_model.IntVar
+    end: cp_model.IntVar | cp_model.LinearExpr
+    size: cp_model.IntVar | int
+    starts: tuple[int, int]  # the start variable's range in slots
+    slots: tuple[int, int]  # duration range in slots
+
+    @property
+    def ends(self) -> tuple[int, int]:
+        return (self.starts[0] + self.slots[0], self.starts[1] + self.slots[1])
+
+
+def new_shared_session(
+    model: cp_model.CpModel,
+    key: str,
+    kind: str,
+    day: int,
+    *,
+    starts: tuple[int, int],
+    slots: tuple[int, int],
+) -> SharedSession:
+    """The variables of a shared session: an optional start in ``starts`` and a duration in
+    ``slots`` (both in grid slots), present when its literal is true."""
+    present = model.new_bool_var(f"{key}.present")
+    start = model.new_int_var(*starts, f"{key}.start")
+    low, high = slots
+    if low == high:
+        return SharedSession(key, kind, day, present, start, start + low, low, starts, slots)
+    size = model.new_int_var(low, high, f"{key}.size")
+    end = model.new_int_var(starts[0] + low, starts[1] + high, f"{key}.end")
+    model.add(end == start + size)
+    return SharedSession(key, kind, day, present, start, end, size, starts, slots)
 
 
 def free_stretches(
@@ -165,10 +221,19 @@ class WeekModel:
     ``guarded=True`` puts each hard rule (and each kind's weekly minimum) behind a named
     Boolean, passed as an assumption when the week is infeasible so the conflict can be
     named; otherwise the rules are plain constraints, which solves faster.
+
+    ``shared`` sessions (built by the caller in ``model``) join this person's sessions: see
+    the module's "Shared sessions".
     """
 
     def __init__(
-        self, model: cp_model.CpModel, week: Week, *, prefix: str = "", guarded: bool = False
+        self,
+        model: cp_model.CpModel,
+        week: Week,
+        *,
+        prefix: str = "",
+        guarded: bool = False,
+        shared: Sequence[SharedSession] = (),
     ) -> None:
         self.model = model
         self.week = week
@@ -177,6 +242,8 @@ class WeekModel:
         self.guards: dict[str, cp_model.IntVar] = {}
         self.terms: dict[str, cp_model.LinearExprT] = {}
         self.vars: list[CandidateVars] = [self._new_vars(c) for c in candidates(week)]
+        for session in shared:  # one by one: each key is checked against those before it
+            self.vars.append(self._shared_vars(session))
         self.buffer_slots = _ceil(week.buffer, week.grid)
         self._workouts_apart()
         self._snacks_clear_of_workouts()
@@ -206,6 +273,71 @@ class WeekModel:
                 start, size + pad, end + pad, present, f"{name}.footprint"
             )
         return CandidateVars(cand, present, start, end, size, footprint)
+
+    def _shared_vars(self, session: SharedSession) -> CandidateVars:
+        """This person's view of a shared session: a candidate over the caller's variables,
+        with a footprint padded by this person's buffer, kept to where this person could
+        hold it (``_in_free_time``)."""
+        kind = self.week.rules.kinds.get(session.kind)
+        if kind is None or kind.anchor != "free":
+            raise ValueError(
+                f"shared session {session.key!r}: kind {session.kind!r} is not a free-standing "
+                "kind of this person's rules"
+            )
+        if not 0 <= session.day < self.week.days:
+            raise ValueError(f"shared session {session.key!r}: day {session.day} is not planned")
+        if any(v.cand.key == session.key for v in self.vars):
+            raise ValueError(f"shared session {session.key!r}: the key is already in use")
+        cand = Candidate(
+            session.key,
+            session.kind,
+            session.day,
+            (session.starts,),
+            session.ends,
+            session.slots,
+            kind.buffer,
+        )
+        m, name, present = self.model, f"{self.prefix}{session.key}", session.present
+        pad = _ceil(self.week.buffer, self.week.grid) if kind.buffer else 0
+        if isinstance(session.size, int):
+            footprint = m.new_optional_fixed_size_interval_var(
+                session.start, session.size + pad, present, f"{name}.footprint"
+            )
+        else:
+            footprint = m.new_optional_interval_var(
+                session.start, session.size + pad, session.end + pad, present, f"{name}.footprint"
+            )
+        vars_ = CandidateVars(cand, present, session.start, session.end, session.size, footprint)
+        self._in_free_time(vars_, (kind.duration_min[0], kind.duration_min[1]))
+        return vars_
+
+    def _in_free_time(self, v: CandidateVars, minutes: tuple[int, int]) -> None:
+        """When present, a shared session lies in one of this person's free stretches of its
+        day (window, busy time and buffer in exact minutes, rounded as for own candidates)
+        and lasts as long as their rules allow; where it never could, it is absent."""
+        grid, m = self.week.grid, self.model
+        low, high = minutes[0] // grid, minutes[1] // grid
+        window = self.week.windows[v.cand.day]
+        pad = self.week.buffer if v.cand.buffered else 0
+        first_start, last_start = v.cand.starts[0]
+        lits = []
+        if window is not None and v.cand.slots[0] <= high and low <= v.cand.slots[1]:
+            length = max(low, v.cand.slots[0]) * grid
+            for n, (first, last, end) in enumerate(
+                free_stretches(window, self.week.busy, pad, length, grid)
+            ):
+                if first > last_start or last < first_start:
+                    continue
+                lit = m.new_bool_var(f"{self.prefix}{v.cand.key}.free{n}")
+                m.add(v.start >= first).only_enforce_if(lit)
+                m.add(v.end <= end).only_enforce_if(lit)
+                lits.append(lit)
+        if not lits:
+            m.add(v.present == 0)
+            return
+        m.add_bool_or(lits).only_enforce_if(v.present)
+        if not low <= v.cand.slots[0] <= v.cand.slots[1] <= high:
+            m.add_linear_constraint(v.size, low, high).only_enforce_if(v.present)
 
     def _workouts_apart(self) -> None:
         """Workouts keep the buffer from each other: a no-overlap of their buffered

@@ -30,8 +30,10 @@ the best path uses only exact values it is optimal (every other path is worth at
 bounds); otherwise the unknown variants on the path are solved and it runs again. When the
 unrestricted weeks already agree at every seam (the usual case: high-intensity days rarely
 meet at a Sunday-Monday seam) this is n solves, one per week. Solves within a round are
-independent and may run in worker processes (``processes=2``), though on these weeks (about
-50 ms each) that was measured slower than one process (``benchmarks/bench_multiweek.py``).
+independent and go through ``parallel.solve_many`` on whatever executor the caller passes
+(worker processes, a cluster); by default they run in this process, since on these weeks
+(about 50 ms each) two worker processes were measured slower than one
+(``benchmarks/bench_multiweek.py``).
 
 ``solve_joint`` builds the same problem as one CP-SAT model (a ``WeekModel`` per week under
 its own name prefix, plus the seam constraints): used by the tests as a cross-check and by
@@ -45,8 +47,9 @@ import itertools
 import math
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
+from functools import partial
 
 from ortools.sat.python import cp_model
 
@@ -54,6 +57,7 @@ from .domain import Plan, SolverOptions
 from .errors import InfeasibleError
 from .hard import add_hard_rules
 from .model import WeekModel
+from .parallel import InProcessExecutor, solve_many
 from .rules import NotOnConsecutiveDays
 from .soft import add_soft_rules
 from .solve import build_model, read_solution, run, status_name
@@ -211,18 +215,19 @@ def _solve_all(
     jobs: Sequence[tuple[int, _Variant]],
     weeks: Sequence[Week],
     options: SolverOptions,
-    pool: ProcessPoolExecutor | None,
+    executor: Executor,
 ) -> list[tuple[int, _Solved]]:
-    if pool is None or len(jobs) < 2:
-        return [(k, solve_variant(weeks[k], v, options)) for k, v in jobs]
-    futures = [pool.submit(solve_variant, weeks[k], v, options) for k, v in jobs]
-    return [(k, future.result()) for (k, _), future in zip(jobs, futures, strict=True)]
+    tasks = [partial(solve_variant, weeks[k], v, options) for k, v in jobs]
+    return list(zip((k for k, _ in jobs), solve_many(tasks, executor), strict=True))
 
 
 def solve_weeks(
-    weeks: Sequence[Week], options: SolverOptions | None = None, *, processes: int = 1
+    weeks: Sequence[Week], options: SolverOptions | None = None, *, executor: Executor | None = None
 ) -> WeeksPlan:
     """The best plan for consecutive weeks, proven optimal for the whole horizon.
+
+    Each round's week solves go through ``executor`` (left open for its owner to reuse or
+    shut down); without one they run in this process, measured fastest for these weeks.
 
     Raises ``InfeasibleError`` when a week cannot hold its rules on its own (naming that
     week's conflicting rules) or when the seam rules cannot hold between weeks.
@@ -236,24 +241,20 @@ def solve_weeks(
     table = _Table(n)
     full = _Variant(rules, rules)
     solves = 0
-    pool = ProcessPoolExecutor(processes) if processes > 1 and n > 1 else None
-    try:
-        jobs: list[tuple[int, _Variant]] = [(k, full) for k in range(n)]
-        while jobs:
-            for k, solved in _solve_all(jobs, weeks, options, pool):
-                table.solved[k].append(solved)
-                if solved.plan is None and solved.variant == full:
-                    from .explain import explain_infeasible
+    executor = executor or InProcessExecutor()
+    jobs: list[tuple[int, _Variant]] = [(k, full) for k in range(n)]
+    while jobs:
+        for k, solved in _solve_all(jobs, weeks, options, executor):
+            table.solved[k].append(solved)
+            if solved.plan is None and solved.variant == full:
+                from .explain import explain_infeasible
 
-                    raise explain_infeasible(weeks[k], options)
-            solves += len(jobs)
-            value, path = _best_path(table, n, rules)
-            if value == -math.inf:
-                raise _seam_conflict(weeks, rules)
-            jobs = [(k, v) for k, v in enumerate(path) if table.exact(k, v) is None]
-    finally:
-        if pool is not None:
-            pool.shutdown()
+                raise explain_infeasible(weeks[k], options)
+        solves += len(jobs)
+        value, path = _best_path(table, n, rules)
+        if value == -math.inf:
+            raise _seam_conflict(weeks, rules)
+        jobs = [(k, v) for k, v in enumerate(path) if table.exact(k, v) is None]
     chosen = [table.exact(k, v) for k, v in enumerate(path)]
     plans = tuple(s.plan for s in chosen if s is not None and s.plan is not None)
     assert len(plans) == n

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from icalendar import Calendar
@@ -134,10 +135,11 @@ def plan_weeks(
     now: dt.datetime | None = None,
     repeat: bool = False,
     options: SolverOptions | None = None,
-    processes: int = 1,
+    executor: Executor | None = None,
 ) -> ScheduleResult:
     """Plan ``weeks`` consecutive weeks (optionally re-planning ``previous`` as of ``now``,
-    or as one repeating week), export them as one .ics and check every week."""
+    or as one repeating week), export them as one .ics and check every week. The weeks'
+    solves go through ``executor`` (default: this process, see ``multiweek.solve_weeks``)."""
     if options is None:
         settings = inputs.profile.solver
         options = SolverOptions(time_limit_s=settings.time_limit_s, workers=settings.workers)
@@ -166,7 +168,7 @@ def plan_weeks(
         if previous is not None:
             models[0] = with_days_before(models[0], previous.before(horizons[0]))
         models[1:] = [dataclasses.replace(m, before=()) for m in models[1:]]
-        solved = solve_weeks(models, options, processes=processes)
+        solved = solve_weeks(models, options, executor=executor)
 
     owner, rules = inputs.profile.name, inputs.rules
     stamp = output_stamp(inputs.horizon, inputs.calendar.latest_stamp)

@@ -3,7 +3,8 @@
 Parameters are set explicitly (measured in ``benchmarks/``): one worker with
 ``linearization_level=2`` proves these weeks optimal fastest, and one worker with a fixed
 seed is also what makes the result byte-for-byte repeatable. There is no global state: every
-call builds its own model and solver, so plans can be solved in parallel processes.
+call builds its own model and solver, so plans can be solved in parallel, wherever an
+executor runs them (``parallel.solve_many``).
 """
 
 from __future__ import annotations

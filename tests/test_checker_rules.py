@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from brainfit_solver.check import CheckReport, DaysBefore, PlannedEvent, check_plan
+from brainfit_solver.check import CheckReport, DaysBefore, PlannedEvent, check_plan, check_seams
 from brainfit_solver.check_calendars import Block, BusyTime
 from brainfit_solver.domain import Session
 from brainfit_solver.profile import KindPreference, Profile, TimeRange, Window
@@ -530,3 +530,17 @@ def test_the_objective_is_the_sum_of_the_signed_terms() -> None:
     lecture = block(0, "12:00", "14:00", "Lecture", study=True)
     report = check([ev("w", 0, "10:00", "11:00"), ev("s", 0, "11:50", "11:55")], lecture)
     assert report.objective == sum(report.terms.values()) == 3 + 5 + 7
+
+
+# --- the seams of a multi-week plan (check_seams) ---------------------------------------------
+
+
+def test_high_intensity_on_the_sunday_and_monday_of_two_planned_weeks_is_rejected() -> None:
+    weeks = [HORIZON, Horizon(TZ, dt.date(2026, 12, 7))]
+    sunday = ev("h", 6, "08:00", "08:20")
+    assert check_seams([sunday, ev("h", 8, "08:00", "08:20")], RULES, weeks) == []
+    # 00:30 in Berlin is still Sunday in UTC: the seam is read on the user's days.
+    monday = ev("h", 7, "00:30", "00:50")
+    assert check_seams([sunday, monday], RULES, weeks) == [
+        "high_apart: sessions on both 2026-12-06 and the next day"
+    ]

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from icalendar import Calendar, Event
 
 from brainfit_solver import api, calendar_in, soft
-from brainfit_solver.check import check_plan, read_plan
+from brainfit_solver.check import check_plan, declared_dropped, read_plan
 from brainfit_solver.check_calendars import CalendarBytes, read_busy
 from brainfit_solver.cli import main
 from brainfit_solver.profile import Profile
@@ -392,3 +392,19 @@ def test_the_checker_honours_study_calendars_and_plan_sessions() -> None:
     assert _read(data, Profile(), study=True) == [("Exam", True), ("Gym buddy", True)]
     own = data.replace(b"UID:ev0@tests", b"UID:abc@brainfit-solver")
     assert _read(own, Profile()) == [("Exam", True)]
+
+
+@pytest.mark.parametrize(
+    ("header", "declared"),
+    [
+        ("", ()),
+        ("X-BRAINFIT-DROPPED:a_rule\r\n", ("a_rule",)),
+        ("X-BRAINFIT-DROPPED:a_rule,zone2_per_week\r\n", ("a_rule", "zone2_per_week")),
+        ("X-BRAINFIT-DROPPED: a_rule , ,b_rule\r\n", ("a_rule", "b_rule")),
+    ],
+)
+def test_declared_dropped_reads_each_comma_separated_rule(
+    header: str, declared: tuple[str, ...]
+) -> None:
+    data = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n{header}END:VCALENDAR\r\n"
+    assert declared_dropped(data.encode()) == declared

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from brainfit_solver.check import CheckReport, PlannedEvent, check_plan
+from brainfit_solver.check import CheckReport, DaysBefore, PlannedEvent, check_plan, check_seams
 from brainfit_solver.check_calendars import Block, BusyTime
 from brainfit_solver.domain import Session
 from brainfit_solver.profile import KindPreference, Profile, TimeRange, Window
@@ -64,6 +64,8 @@ PROFILE = Profile(
     buffer_min=15,
     window=Window.model_validate({"default": "07:00-21:00", "sun": "off"}),
 )
+# Every minute of every day open: for sessions at the week's edges and around midnight.
+ALL_DAY = PROFILE.model_copy(update={"window": Window.model_validate({"default": "00:00-24:00"})})
 
 
 def at(day: int, clock: str) -> dt.datetime:
@@ -91,6 +93,7 @@ def check(
     previous: Sequence[Session] = (),
     now: dt.datetime | None = None,
     dropped: Sequence[str] = (),
+    before: DaysBefore | None = None,
 ) -> CheckReport:
     return check_plan(
         events,
@@ -101,17 +104,23 @@ def check(
         previous=previous,
         now=now,
         dropped=dropped,
+        before=before,
     )
 
 
 def violations(
     events: list[PlannedEvent],
     *blocks: Block,
+    profile: Profile = PROFILE,
     previous: Sequence[Session] = (),
     now: dt.datetime | None = None,
     dropped: Sequence[str] = (),
+    before: DaysBefore | None = None,
 ) -> list[str]:
-    return check(events, *blocks, previous=previous, now=now, dropped=dropped).violations
+    report = check(
+        events, *blocks, profile=profile, previous=previous, now=now, dropped=dropped, before=before
+    )
+    return report.violations
 
 
 # --- sessions themselves --------------------------------------------------------------------
@@ -170,6 +179,37 @@ def test_a_session_outside_the_planned_week_is_rejected() -> None:
     assert "w Mon 07 Dec 08:00: outside the planned week 2026-W49" in found
 
 
+def test_an_unknown_kind_does_not_stop_the_check_of_the_sessions_after_it() -> None:
+    found = violations([ev("yoga", 0, "08:00", "09:00"), ev("w", 1, "06:55", "07:55")])
+    assert found == [
+        "yoga Mon 30 Nov 08:00: unknown session kind 'yoga'",
+        "w Tue 01 Dec 06:55: outside the daily window 07:00-21:00",
+    ]
+
+
+def test_sessions_at_the_very_start_and_end_of_the_week_are_inside_it() -> None:
+    first = ev("w", 0, "00:00", "01:00")
+    last = PlannedEvent("v@t", "v", at(6, "23:00"), at(7, "00:00"), "v")
+    assert violations([first, last], profile=ALL_DAY) == []
+    early = PlannedEvent("w@t", "w", at(-1, "23:00"), at(0, "00:00"), "w")
+    assert violations([early], profile=ALL_DAY) == [
+        "w Sun 29 Nov 23:00: outside the planned week 2026-W49"
+    ]
+    late = PlannedEvent("w@t", "w", at(6, "23:30"), at(7, "00:30"), "w")
+    assert "w Sun 06 Dec 23:30: outside the planned week 2026-W49" in violations(
+        [late], profile=ALL_DAY
+    )
+
+
+def test_a_session_may_end_at_midnight_but_not_run_past_it() -> None:
+    until_midnight = PlannedEvent("w@t", "w", at(0, "23:00"), at(1, "00:00"), "w")
+    assert violations([until_midnight], profile=ALL_DAY) == []
+    past = PlannedEvent("w@t", "w", at(0, "23:30"), at(1, "00:30"), "w")
+    assert violations([past], profile=ALL_DAY) == [
+        "w Mon 30 Nov 23:30: outside the daily window 00:00-24:00"
+    ]
+
+
 # --- busy time and the buffer ---------------------------------------------------------------
 
 
@@ -223,6 +263,27 @@ def test_a_snack_stays_out_of_a_workouts_buffer() -> None:
     ]
 
 
+@pytest.mark.parametrize(("second", "ok"), [("10:15", True), ("10:14", False)])
+def test_the_buffer_between_workouts_holds_whatever_their_order_in_the_file(
+    second: str, ok: bool
+) -> None:
+    end = (dt.datetime.strptime(second, "%H:%M") + dt.timedelta(hours=1)).strftime("%H:%M")
+    found = violations([ev("v", 0, second, end), ev("w", 0, "09:00", "10:00")])
+    assert (found == []) is ok, found
+    if not ok:
+        assert found == ["v Mon 30 Nov 10:14 and w Mon 30 Nov 09:00: closer than 15 min"]
+
+
+def test_a_workout_after_a_snack_in_the_file_keeps_its_buffer_from_it() -> None:
+    lecture = block(0, "10:00", "12:00", "Lecture", study=True)
+    kept = [ev("s", 0, "09:50", "09:55"), ev("w", 0, "08:35", "09:35")]
+    assert violations(kept, lecture) == []
+    broken = [ev("s", 0, "09:50", "09:55"), ev("w", 0, "08:40", "09:40")]
+    assert violations(broken, lecture) == [
+        "s Mon 30 Nov 09:50 and w Mon 30 Nov 08:40: closer than 15 min"
+    ]
+
+
 # --- snacks before study --------------------------------------------------------------------
 
 
@@ -252,6 +313,14 @@ def test_one_snack_per_study_block() -> None:
     )
     assert violations([ev("s", 0, "09:50", "09:55"), ev("s", 0, "09:55", "10:00")], lecture) == [
         "s Mon 30 Nov 09:55: a second snack before 'Lecture' (one per study start)"
+    ]
+
+
+def test_a_study_block_of_the_next_week_takes_no_snack_of_this_one() -> None:
+    next_monday = Block(at(7, "00:00"), at(7, "02:00"), "Lecture", "cal.ics", True)
+    snack = ev("s", 6, "23:50", "23:55")
+    assert violations([snack], next_monday, profile=ALL_DAY) == [
+        "s Sun 06 Dec 23:50: not within 10 min before a study block"
     ]
 
 
@@ -300,6 +369,50 @@ def test_dropped_rules_are_not_checked_and_others_are() -> None:
     ]
 
 
+def test_a_dropped_weekly_minimum_is_zero_and_the_other_minimums_hold() -> None:
+    strict = ruleset({"w": kind(60, per_week=(2, 3)), "v": kind(30, per_week=(1, 3))})
+
+    def found(dropped: Sequence[str]) -> list[str]:
+        report = check_plan(
+            [], profile=PROFILE, rules=strict, busy=BusyTime(()), horizon=HORIZON, dropped=dropped
+        )
+        return report.violations
+
+    assert found(["w_per_week"]) == ["v_per_week: 0 Session session(s), rule needs 1-3"]
+    assert found(["w_per_week", "v_per_week"]) == []
+
+
+def test_days_are_the_users_local_days() -> None:
+    # 00:30 in Berlin is still the day before in UTC and in any zone west of Berlin.
+    pair = [ev("h", 0, "00:30", "00:50"), ev("h", 1, "08:00", "08:20")]
+    assert violations(pair, profile=ALL_DAY) == [
+        "high_apart: sessions on both 2026-11-30 and the next day"
+    ]
+
+
+def earlier(*sessions: tuple[str, int, str, str]) -> DaysBefore:
+    return DaysBefore(True, tuple(ev(k, day, start, end) for k, day, start, end in sessions))
+
+
+def test_an_earlier_plans_sunday_high_intensity_forbids_high_intensity_on_monday() -> None:
+    sunday = earlier(("h", -1, "08:00", "08:20"))
+    report = check([ev("h", 0, "08:00", "08:20")], before=sunday)
+    assert report.before == sunday
+    assert report.violations == [
+        "high_apart: sessions on both 2026-11-29 (an earlier plan's, before the week) "
+        "and the next day"
+    ]
+    assert violations([ev("h", 1, "08:00", "08:20")], before=sunday) == []
+    saturday = earlier(("h", -2, "08:00", "08:20"))
+    assert violations([ev("h", 0, "08:00", "08:20")], before=saturday) == []
+
+
+def test_earlier_sessions_count_only_on_the_days_before_the_week() -> None:
+    # Sessions of an earlier plan inside this week are not this plan's: only its own count.
+    inside = earlier(("h", 0, "08:00", "08:20"))
+    assert violations([ev("h", 1, "08:00", "08:20")], before=inside) == []
+
+
 def test_a_re_plan_keeps_the_past_as_it_was() -> None:
     kept = Session("w", HORIZON.to_minute(at(0, "08:00")), HORIZON.to_minute(at(0, "09:00")))
     now = at(2, "12:00")
@@ -308,6 +421,10 @@ def test_a_re_plan_keeps_the_past_as_it_was() -> None:
         "w Tue 01 Dec 08:00: starts before now (Wed 02 Dec 12:00) and is not a kept session"
     ]
     assert violations([ev("w", 3, "08:00", "09:00")], previous=[kept], now=now) == []
+
+
+def test_a_new_session_may_start_exactly_now() -> None:
+    assert violations([ev("w", 2, "12:00", "13:00")], previous=[], now=at(2, "12:00")) == []
 
 
 # --- the recomputed score -------------------------------------------------------------------
@@ -319,6 +436,37 @@ def test_near_study_counts_a_workout_ending_or_starting_within_the_distance() ->
     assert check(counted, lecture).raw["near"] == 2
     missed = [ev("w", 0, "09:59", "10:59"), ev("v", 0, "15:01", "16:01")]
     assert check(missed, lecture).raw["near"] == 0
+
+
+def test_near_study_counts_a_workout_touching_the_study_block() -> None:
+    lecture = block(0, "12:00", "14:00", "Lecture", study=True)
+    no_buffer = PROFILE.model_copy(update={"buffer_min": 0})
+    touching = [ev("w", 0, "11:00", "12:00"), ev("v", 0, "14:00", "15:00")]
+    report = check(touching, lecture, profile=no_buffer)
+    assert (report.violations, report.raw["near"]) == ([], 2)
+
+
+@pytest.mark.parametrize(
+    ("lecture", "counted"),
+    [
+        ((at(-1, "22:00"), at(0, "00:00")), 0),  # ends as the week starts
+        ((at(-1, "22:00"), at(0, "00:01")), 1),
+        ((at(7, "00:00"), at(7, "02:00")), 0),  # starts as the week ends
+        ((at(6, "23:59"), at(7, "02:00")), 1),
+    ],
+)
+def test_near_study_counts_only_study_blocks_that_overlap_the_week(
+    lecture: tuple[dt.datetime, dt.datetime], counted: int
+) -> None:
+    study = Block(*lecture, "Lecture", "cal.ics", True)
+    plan = [ev("w", 0, "00:30", "01:30"), ev("v", 6, "22:30", "23:30")]
+    no_buffer = ALL_DAY.model_copy(update={"buffer_min": 0})
+    assert check(plan, study, profile=no_buffer).raw["near"] == counted
+
+
+def test_longer_sessions_adds_up_whole_grid_steps_over_the_minimum() -> None:
+    plan = [ev("v", 0, "08:00", "08:52"), ev("v", 1, "08:00", "08:40")]
+    assert check(plan).raw["longer"] == 4 + 2
 
 
 def test_bonus_longer_and_active_days_are_counted() -> None:
@@ -348,6 +496,33 @@ def test_preferred_and_disliked_times_are_counted_with_their_signs() -> None:
     assert clear.raw["disliked"] == 0
 
 
+def test_time_tastes_count_every_session_at_their_edges() -> None:
+    taste = KindPreference(
+        preferred=[TimeRange.parse("07:00-09:00")], disliked=[TimeRange.parse("12:00-13:00")]
+    )
+    profile = PROFILE.model_copy(update={"preferences": {"w": taste}})
+    plan = [
+        ev("v", 0, "07:00", "08:00"),  # no taste for v: not counted, and the rest still are
+        ev("w", 1, "07:00", "08:00"),
+        ev("w", 2, "08:00", "09:00"),
+        ev("w", 3, "11:00", "12:00"),  # ends as the disliked time starts
+        ev("w", 4, "12:30", "13:30"),
+        ev("w", 5, "12:00", "12:30"),
+    ]
+    report = check(plan, profile=profile)
+    assert (report.raw["liked"], report.raw["disliked"]) == (2, 2)
+
+
+def test_a_session_ending_at_midnight_is_timed_until_24_00() -> None:
+    taste = KindPreference(
+        preferred=[TimeRange.parse("23:00-24:00")], disliked=[TimeRange.parse("23:30-24:00")]
+    )
+    profile = ALL_DAY.model_copy(update={"preferences": {"w": taste}})
+    until_midnight = PlannedEvent("w@t", "w", at(0, "23:00"), at(1, "00:00"), "w")
+    report = check([until_midnight], profile=profile)
+    assert (report.violations, report.raw["liked"], report.raw["disliked"]) == ([], 1, 1)
+
+
 def test_stability_counts_sessions_kept_with_the_same_kind_and_start() -> None:
     before = Session("w", HORIZON.to_minute(at(0, "08:00")), HORIZON.to_minute(at(0, "09:00")))
     assert check([ev("w", 0, "08:00", "09:00")], previous=[before]).raw["stay"] == 1
@@ -359,3 +534,17 @@ def test_the_objective_is_the_sum_of_the_signed_terms() -> None:
     lecture = block(0, "12:00", "14:00", "Lecture", study=True)
     report = check([ev("w", 0, "10:00", "11:00"), ev("s", 0, "11:50", "11:55")], lecture)
     assert report.objective == sum(report.terms.values()) == 3 + 5 + 7
+
+
+# --- the seams of a multi-week plan (check_seams) ---------------------------------------------
+
+
+def test_high_intensity_on_the_sunday_and_monday_of_two_planned_weeks_is_rejected() -> None:
+    weeks = [HORIZON, Horizon(TZ, dt.date(2026, 12, 7))]
+    sunday = ev("h", 6, "08:00", "08:20")
+    assert check_seams([sunday, ev("h", 8, "08:00", "08:20")], RULES, weeks) == []
+    # 00:30 in Berlin is still Sunday in UTC: the seam is read on the user's days.
+    monday = ev("h", 7, "00:30", "00:50")
+    assert check_seams([sunday, monday], RULES, weeks) == [
+        "high_apart: sessions on both 2026-12-06 and the next day"
+    ]

@@ -12,19 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
 from brainfit_solver import api
-from brainfit_solver.check import read_plan
+from brainfit_solver.check import read_days_before, read_plan
 from brainfit_solver.cli import main
-from brainfit_solver.errors import InfeasibleError
+from brainfit_solver.errors import CalendarError, InfeasibleError
 from brainfit_solver.profile import Profile, Window, load_profile
 from brainfit_solver.replan import read_previous
 from brainfit_solver.rules import RuleSet
 from brainfit_solver.schedule import plan_weeks
+from brainfit_solver.timegrid import Horizon
 from support import Ev, calendar_bytes, inputs_for
 
 SEAM_RULE = "high_intensity_not_on_consecutive_days"
@@ -249,3 +251,141 @@ def test_sessions_imported_into_google_without_categories_are_read_by_their_titl
         ("zone2", dt.date(2026, 11, 10)),
         ("resistance", dt.date(2026, 11, 12)),
     ]
+
+
+# -- the checker's own reading of the days before (read_days_before), one case at a time -----
+
+W49 = Horizon(ZoneInfo("Europe/Berlin"), dt.date(2026, 11, 30))
+
+
+def vevent(uid: str, start: str, end: str | None = "", *lines: str) -> str:
+    """A VEVENT; ``start`` and ``end`` are DTSTART and DTEND lines' values, TZID Berlin unless
+    they hold their own parameters or a Z; ``end`` "" is 20 minutes on, None leaves it out."""
+
+    def moment(name: str, value: str) -> str:
+        if value.startswith(";") or value.endswith("Z") or ":" in value:
+            return f"{name}{value}" if value.startswith(";") else f"{name}:{value}"
+        return f"{name};TZID=Europe/Berlin:{value}"
+
+    body = [f"UID:{uid}", moment("DTSTART", start)]
+    if end is not None:
+        if not end:
+            later = dt.datetime.strptime(start, "%Y%m%dT%H%M%S") + dt.timedelta(minutes=20)
+            end = f"{later:%Y%m%dT%H%M%S}"
+        body.append(moment("DTEND", end))
+    return "\r\n".join(["BEGIN:VEVENT", *body, *lines, "END:VEVENT"]) + "\r\n"
+
+
+def ics(*events: str, header: str = "") -> bytes:
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + header
+    return (head + "".join(events) + "END:VCALENDAR\r\n").encode()
+
+
+HIIT = ("X-BRAINFIT-KIND:hiit", "CATEGORIES:BrainFit,hiit")
+
+
+def before(rules: RuleSet, *sources: bytes) -> list[tuple[str, str, dt.datetime, dt.datetime]]:
+    read = read_days_before([(f"f{i}.ics", s) for i, s in enumerate(sources)], W49, rules)
+    return [(e.uid, e.kind, e.start, e.end) for e in read.events]
+
+
+def berlin(day: int, clock: str) -> dt.datetime:
+    """Day 0 is Monday 30 November 2026, in Berlin."""
+    hour, minute = map(int, clock.split(":"))
+    when = dt.date(2026, 11, 30) + dt.timedelta(days=day)
+    return dt.datetime.combine(when, dt.time(hour, minute), ZoneInfo("Europe/Berlin"))
+
+
+def test_the_days_before_are_the_seven_days_up_to_the_weeks_first_minute(rules: RuleSet) -> None:
+    first = vevent("a@brainfit-solver", "20261123T000000", "20261123T002000", *HIIT)
+    last = vevent("b@brainfit-solver", "20261129T235000", "20261130T000000", *HIIT)
+    too_early = vevent("c@brainfit-solver", "20261122T235900", "20261123T001900", *HIIT)
+    in_week = vevent("d@brainfit-solver", "20261130T000000", "20261130T002000", *HIIT)
+    assert before(rules, ics(first, last, too_early, in_week)) == [
+        ("a@brainfit-solver", "hiit", berlin(-7, "00:00"), berlin(-7, "00:20")),
+        ("b@brainfit-solver", "hiit", berlin(-1, "23:50"), berlin(0, "00:00")),
+    ]
+
+
+def test_a_file_not_mentioning_brainfit_does_not_stop_the_reading_of_the_next(
+    rules: RuleSet,
+) -> None:
+    other = ics(vevent("x@example.com", "20261129T080000"))
+    plan = ics(vevent("a@brainfit-solver", "20261129T080000", "20261129T082000", *HIIT))
+    assert [uid for uid, *_ in before(rules, other, plan)] == ["a@brainfit-solver"]
+
+
+def test_a_session_imported_under_another_uid_is_known_by_its_category(rules: RuleSet) -> None:
+    imported = vevent("123@google.com", "20261129T080000", "20261129T082000", *HIIT)
+    assert [uid for uid, *_ in before(rules, ics(imported))] == ["123@google.com"]
+
+
+def test_events_that_are_not_sessions_do_not_stop_the_reading_of_those_that_are(
+    rules: RuleSet,
+) -> None:
+    talk = vevent("t@example.com", "20261128T080000", "", "SUMMARY:A talk on brainfit")
+    all_day = vevent("d@brainfit-solver", ";VALUE=DATE:20261128", ";VALUE=DATE:20261129", *HIIT)
+    cancelled = vevent("c@brainfit-solver", "20261128T100000", "", *HIIT, "STATUS:CANCELLED")
+    session = vevent("s@brainfit-solver", "20261129T080000", "20261129T082000", *HIIT)
+    read = read_days_before([("f.ics", ics(talk, all_day, cancelled, session))], W49, rules)
+    assert read.known
+    assert [e.uid for e in read.events] == ["s@brainfit-solver"]
+
+
+def test_a_cancelled_session_before_the_week_makes_it_known_but_counts_for_nothing(
+    rules: RuleSet,
+) -> None:
+    cancelled = vevent("c@brainfit-solver", "20261129T080000", "", *HIIT, "STATUS:CANCELLED")
+    read = read_days_before([("f.ics", ics(cancelled))], W49, rules)
+    assert (read.known, read.events) == (True, ())
+
+
+def test_floating_and_utc_session_times_before_the_week_are_read_exactly(rules: RuleSet) -> None:
+    floating = vevent("f@brainfit-solver", "20261128T080000", "20261128T082000", *HIIT)
+    floating = floating.replace(";TZID=Europe/Berlin", "")
+    utc = vevent("u@brainfit-solver", "20261129T070000Z", "20261129T072000Z", *HIIT)
+    found = before(rules, ics(floating, utc))
+    assert [(uid, start) for uid, _, start, _ in found] == [
+        ("f@brainfit-solver", berlin(-2, "08:00")),
+        ("u@brainfit-solver", berlin(-1, "08:00")),
+    ]
+
+
+def test_a_session_without_an_end_before_the_week_ends_where_it_starts(rules: RuleSet) -> None:
+    open_ended = vevent("o@brainfit-solver", "20261129T080000", None, *HIIT)
+    assert before(rules, ics(open_ended)) == [
+        ("o@brainfit-solver", "hiit", berlin(-1, "08:00"), berlin(-1, "08:00"))
+    ]
+
+
+def test_a_session_before_the_week_is_known_by_kind_then_category_then_title(
+    rules: RuleSet,
+) -> None:
+    by_property = vevent("p@brainfit-solver", "20261127T080000", "", "X-BRAINFIT-KIND:hiit")
+    by_category = vevent("c@brainfit-solver", "20261128T080000", "", "CATEGORIES:BrainFit,zone2")
+    by_title = vevent("t@brainfit-solver", "20261129T080000", "", "SUMMARY:HIIT — BrainFit")
+    unknown = vevent("u@brainfit-solver", "20261129T100000", "", "SUMMARY:Yoga — BrainFit")
+    found = before(rules, ics(by_property, by_category, by_title, unknown))
+    assert [(uid, kind) for uid, kind, *_ in found] == [
+        ("p@brainfit-solver", "hiit"),
+        ("c@brainfit-solver", "zone2"),
+        ("t@brainfit-solver", "hiit"),
+    ]
+
+
+@pytest.mark.parametrize("fold", ["\r\n ", "\r\n\t", "\n ", "\n\t"])
+def test_a_folded_brainfit_category_is_found_in_any_line_ending(rules: RuleSet, fold: str) -> None:
+    session = vevent("a@example.com", "20261129T080000", "", "CATEGORIES:Brain*Fit,hiit")
+    data = ics(session, header="X-WR-CALNAME:Brainfit plans\r\n")
+    if not fold.startswith("\r"):
+        data = data.replace(b"\r\n", b"\n")
+    data = data.replace(b"*", fold.encode())
+    assert [uid for uid, *_ in before(rules, data)] == ["a@example.com"]
+
+
+def test_an_unreadable_file_before_the_week_is_named_in_the_error(rules: RuleSet) -> None:
+    broken = ics(vevent("a@brainfit-solver", "20261129T080000", "", *HIIT, "RRULE:FREQ=NEVER"))
+    with pytest.raises(CalendarError) as error:
+        read_days_before([("cal.ics", broken)], W49, rules)
+    assert error.value.file == "cal.ics"
+    assert error.value.message.startswith("cannot read its events before the checked week (")

@@ -183,7 +183,7 @@ def test_an_unknown_kind_does_not_stop_the_check_of_the_sessions_after_it() -> N
     found = violations([ev("yoga", 0, "08:00", "09:00"), ev("w", 1, "06:55", "07:55")])
     assert found == [
         "yoga Mon 30 Nov 08:00: unknown session kind 'yoga'",
-        "w Tue 01 Dec 06:55: outside the daily window 07:00-21:00",
+        "w Tue 01 Dec 06:55: outside the daily window 07:00-21:00 (window.default)",
     ]
 
 
@@ -206,7 +206,7 @@ def test_a_session_may_end_at_midnight_but_not_run_past_it() -> None:
     assert violations([until_midnight], profile=ALL_DAY) == []
     past = PlannedEvent("w@t", "w", at(0, "23:30"), at(1, "00:30"), "w")
     assert violations([past], profile=ALL_DAY) == [
-        "w Mon 30 Nov 23:30: outside the daily window 00:00-24:00"
+        "w Mon 30 Nov 23:30: outside the daily window 00:00-24:00 (window.default)"
     ]
 
 

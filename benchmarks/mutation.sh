@@ -1,0 +1,14 @@
+#!/bin/sh
+# Mutation score of the independent checker (issue 8): mutmut 3 over check.py and
+# check_calendars.py ([tool.mutmut] in pyproject.toml), against the checker's tests.
+# Usage: benchmarks/mutation.sh [mutant-glob ...]   e.g. 'brainfit_solver.check.*'
+# Needs: pip install -e '.[test,mutation]'. Takes minutes on 2 cores (--max-children 2).
+set -eu
+cd "$(dirname "$0")/.."
+MUTMUT="${MUTMUT:-.venv/bin/mutmut}"
+rm -rf mutants  # mutmut caches verdicts by source, not by test: start clean
+"$MUTMUT" run --max-children "${MAX_CHILDREN:-2}" "$@" || true
+"$MUTMUT" results --all true |
+    awk -F': ' '{split($1, f, ".x_"); n[f[1] " " $2]++} END {for (k in n) print k, n[k]}' |
+    sort
+"$MUTMUT" results  # the survivors, one a line (nothing: none survived)

@@ -15,7 +15,7 @@ import pytest
 from support import REPO
 
 PACKAGE = REPO / "src" / "brainfit_solver"
-MODEL_SIDE = {"model", "hard", "soft", "solve", "explain", "multiweek", "replan", "schedule"}
+MODEL_SIDE = {"model", "hard", "soft", "solve", "explain", "multiweek", "replan", "pipeline"}
 INDEPENDENT = ["check", "check_calendars", "calendar_in", "prefilter", "sources"]
 
 

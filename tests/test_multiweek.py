@@ -10,14 +10,14 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.check import PlannedEvent, check_seams, read_plan
 from brainfit_solver.cli import main
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.multiweek import solve_joint, solve_weeks
+from brainfit_solver.pipeline import plan_weeks
 from brainfit_solver.profile import Profile, Window
 from brainfit_solver.rules import RuleSet
-from brainfit_solver.schedule import plan_weeks
 from brainfit_solver.synth import synthetic_calendar
 from brainfit_solver.timegrid import Horizon, iso_week_label, parse_week, zone
 from support import Ev, inputs_for, write_calendar
@@ -134,7 +134,7 @@ def test_one_file_holds_every_week_with_its_own_uids(tmp_path: Path) -> None:
 
 def test_one_week_through_the_multi_week_path_is_byte_identical(tmp_path: Path) -> None:
     inputs = inputs_for(tmp_path, [Ev(1, "09:00", "12:00", "Lecture")])
-    assert plan_weeks(inputs, weeks=1).ics == api.plan(inputs).ics
+    assert plan_weeks(inputs, weeks=1).ics == pipeline.plan(inputs).ics
 
 
 def test_a_repeating_template_is_one_rrule_per_session_and_fits_every_week(

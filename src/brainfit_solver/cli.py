@@ -224,86 +224,106 @@ def _write_infeasible_report(
     write_outputs([(reports[0], data)], read, sys.stdout.buffer)
 
 
-def _plan_schedule(
+def _plan_options(
     inputs: Any,
-    options: Any,
-    targets: Sequence[Output],
-    read: Sequence[str | Path | None],
-    quiet: bool,
-    weeks: int,
+    time_limit: float | None,
+    weeks: int | None,
     repeat: bool,
-    previous: Any,
+    before: Any,
     now: str | None,
-    merge: bool,
-) -> None:
-    """`plan` with --weeks, --repeat, --previous or --merge (see ``schedule``)."""
-    from .merge import merge_calendars
+    relax: str,
+) -> Any:
+    """The flags of `plan` as the pipeline's request, or the reason they make no request."""
+    from .domain import SolverOptions
+    from .pipeline import PlanRequest
     from .replan import parse_now
-    from .report import report_json, schedule_report
-    from .schedule import plan_weeks
-    from .timegrid import iso_week_label
 
-    if now is not None and previous is None:
+    if now is not None and before is None:
         raise ProfileError("--now only applies when re-planning", fix="Add --previous PLAN.ics")
-    if repeat and weeks < 2:
+    if repeat and (weeks or 1) < 2:
         raise ProfileError("--repeat needs --weeks N with N of 2 or more", fix="Add --weeks 4")
-    moment = parse_now(now, inputs.horizon.tz) if previous is not None else None
+    settings = inputs.profile.solver
+    options = SolverOptions(
+        time_limit_s=time_limit or settings.time_limit_s, workers=settings.workers
+    )
+    moment = parse_now(now, inputs.horizon.tz) if before is not None else None
     # One process: two worker processes (``executor=``) were slower at 4, 12 and 26 weeks, their
     # start-up and the shipping of each week outweighing the solves (bench_multiweek.py).
-    try:
-        result = plan_weeks(
-            inputs,
-            weeks=weeks,
-            previous=previous,
-            now=moment,
-            repeat=repeat,
-            options=options,
-        )
-    except InfeasibleError as exc:
-        _write_infeasible_report(exc, targets, read, inputs, weeks, repeat)
-        raise
-    for warning in result.changes.warnings:
-        _err().print(f"warning: {warning}.", markup=False)
-    ics = result.ics
-    if merge:
-        from .sources import read_source
+    return PlanRequest(
+        inputs,
+        weeks=weeks or 1,
+        repeat=repeat,
+        previous=before,
+        now=moment,
+        relax=relax == "soft",
+        options=options,
+    )
 
-        last = inputs.horizon.monday + dt.timedelta(weeks=weeks, days=-1)
-        dates = (inputs.horizon.monday, last)
-        sources = [(c.source, read_source(c.source, dates=dates)) for c in inputs.loaded]
-        ics = merge_calendars(sources, ics)
-    document = schedule_report(result, previous=previous.source if previous else None)
+
+def _print_plan(
+    outcome: Any, document: Any, targets: Sequence[Output], quiet: bool, replan: bool
+) -> None:
+    """What `plan` says on the terminal: the week's summary, or one line per week."""
+    from .timegrid import iso_week_label
+
     reports = document.weeks
-    contents = [ics, report_json(document)]
-    write_outputs(list(zip(targets, contents, strict=False)), read, sys.stdout.buffer)
-    if quiet:
-        return
     err = any(t.to_stdout for t in targets)  # standard output carries an output: talk on stderr
+    if quiet:
+        for report in reports:
+            if report.dropped:
+                dropped = ", ".join(d.rule for d in report.dropped)
+                what = "this week's plan" if len(reports) == 1 else f"the plan of {report.week}"
+                _err().print(f"warning: {what} drops {dropped}", markup=False)
+        return
     console = Console(highlight=False, stderr=err)
-    if len(reports) == 1 and not repeat:
+    weeks = len(outcome.checks)
+    monday = outcome.weeks[0].inputs.horizon.monday
+    if len(reports) == 1 and not outcome.repeat:
         from .summary import render
 
         console.print(render(reports[0]))
     else:
-        verdict = "proven optimal" if result.solved.status == "OPTIMAL" else "best found"
-        what = f"one week repeated {weeks} times" if repeat else f"{weeks} weeks"
-        click.echo(f"{what}: {verdict}, objective {result.objective}", err=err)
-        for k, week_check in enumerate(result.checks):
-            label = iso_week_label(inputs.horizon.monday + dt.timedelta(weeks=k))
+        verdict = "proven optimal" if outcome.solved.status == "OPTIMAL" else "best found"
+        what = f"one week repeated {weeks} times" if outcome.repeat else f"{weeks} weeks"
+        click.echo(f"{what}: {verdict}, objective {outcome.objective}", err=err)
+        for k, week_check in enumerate(outcome.checks):
+            label = iso_week_label(monday + dt.timedelta(weeks=k))
             click.echo(
                 f"  {label}: {len(week_check.events)} sessions, objective {week_check.objective}",
                 err=err,
             )
+        for report in reports:
+            if report.dropped:
+                dropped = ", ".join(d.rule for d in report.dropped)
+                click.echo(f"  {report.week} drops {dropped}", err=err)
         if (before := reports[0].days_before) is not None and before.note:
-            click.echo(f"Note: {before.note}.")
-    if previous is not None:
-        c = result.changes
+            click.echo(f"Note: {before.note}.", err=err)
+    if replan:
+        c = outcome.changes
         click.echo(
             f"re-planned: {c.kept} kept, {c.moved} moved, {c.new} new, "
             f"{len(c.cancelled)} cancelled",
             err=err,
         )
     click.echo(_wrote(targets), err=err)
+
+
+def _print_comparison(document: Any, other: Any, label: str, err: bool) -> None:
+    """How the plan with other weights differs: one week as one table, several week by week."""
+    console = Console(highlight=False, stderr=err)
+    if len(document.weeks) == 1 and len(other.weeks) == 1:
+        from .compare import compare as compare_week
+        from .summary import comparison_view
+
+        diff = compare_week(document.weeks[0], other.weeks[0], label_a="as given", label_b=label)
+        console.print(comparison_view(diff))
+        return
+    from .compare import compare_reports
+    from .summary import comparisons_view
+
+    console.print(
+        comparisons_view(compare_reports(document, other, label_a="as given", label_b=label))
+    )
 
 
 @click.group(epilog=EXIT_CODES)
@@ -374,8 +394,8 @@ def plan(
     """Plan the week around CALENDARS (.ics files, https:// or webcal:// feeds, caldavs://
     calendars) and write it as an .ics file."""
     from . import api
-    from .domain import SolverOptions
-    from .report import build_report, plan_report, report_json
+    from .pipeline import run
+    from .report import report_json, schedule_report
 
     # Outputs are checked before anything is read or solved, and again once the profile's
     # own calendars are known, and once more when written (see ``outputs``).
@@ -406,46 +426,38 @@ def plan(
         pairs = [p for p in compare_weights.split(",") if p.strip()]
         changed = _weights(pairs, "--compare-weights")
         alternative = api.with_weights(inputs, changed, origin="--compare-weights")
-    settings = inputs.profile.solver
-    options = SolverOptions(
-        time_limit_s=time_limit or settings.time_limit_s, workers=settings.workers
-    )
-    if weeks is not None or repeat or before is not None or merge or now is not None:
-        if relax == "soft" or compare_weights:
-            raise ProfileError(
-                "--relax soft and --compare-weights plan one week from scratch; they do not "
-                "combine with --weeks, --repeat, --previous or --merge yet",
-                fix="Leave one of them out",
-            )
-        _plan_schedule(
-            inputs, options, targets, read, quiet, weeks or 1, repeat, before, now, merge
-        )
-        return
+    request = _plan_options(inputs, time_limit, weeks, repeat, before, now, relax)
     try:
-        result = api.plan(inputs, options, relax=relax == "soft")
+        outcome = run(request)
     except InfeasibleError as exc:
-        _write_infeasible_report(exc, targets, read, inputs, 1, False)
+        _write_infeasible_report(exc, targets, read, inputs, request.weeks, repeat)
         raise
-    document = plan_report(result)
-    report = document.weeks[0]
-    contents = [result.ics, report_json(document)]
+    for warning in outcome.changes.warnings:
+        _err().print(f"warning: {warning}.", markup=False)
+    ics = outcome.ics
+    if merge:
+        from .merge import merge_calendars
+        from .sources import read_source
+
+        last = inputs.horizon.monday + dt.timedelta(weeks=request.weeks, days=-1)
+        dates = (inputs.horizon.monday, last)
+        sources = [(c.source, read_source(c.source, dates=dates)) for c in inputs.loaded]
+        ics = merge_calendars(sources, ics)
+    document = schedule_report(outcome, previous=before.source if before else None)
+    contents = [ics, report_json(document)]
     write_outputs(list(zip(targets, contents, strict=False)), read, sys.stdout.buffer)
-    err = any(t.to_stdout for t in targets)  # standard output carries an output: talk on stderr
-    if not quiet:
-        from .summary import render
-
-        Console(highlight=False, stderr=err).print(render(report))
-        click.echo(_wrote(targets), err=err)
-    elif report.dropped:
-        dropped = ", ".join(d.rule for d in report.dropped)
-        _err().print(f"warning: this week's plan drops {dropped}", markup=False)
+    _print_plan(outcome, document, targets, quiet, before is not None)
     if alternative is not None and compare_weights and not quiet:
-        from .compare import compare as compare_reports
-        from .summary import comparison_view
+        import dataclasses
 
-        other = build_report(api.plan(alternative, options, relax=relax == "soft"))
-        diff = compare_reports(report, other, label_a="as given", label_b=compare_weights)
-        Console(highlight=False, stderr=err).print(comparison_view(diff))
+        other = run(dataclasses.replace(request, inputs=alternative))
+        previous_source = before.source if before else None
+        _print_comparison(
+            document,
+            schedule_report(other, previous=previous_source),
+            compare_weights,
+            any(t.to_stdout for t in targets),
+        )
 
 
 @main.command(epilog=EXIT_CODES)

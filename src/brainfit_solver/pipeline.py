@@ -74,6 +74,7 @@ class PlanOutcome:
     solved: WeeksPlan
     changes: Changes
     repeat: bool = False
+    merged: bytes | None = None  # the calendars and the plan in one file (``--merge``)
 
     @property
     def objective(self) -> int:
@@ -123,7 +124,8 @@ class PlanRequest:
     """What to plan: ``weeks`` consecutive weeks from ``inputs``' week (1: one week),
     optionally as one repeating week (``repeat``) or re-planning ``previous`` as of ``now``;
     ``relax`` plans an impossible week breaking its least important rules instead of raising
-    ``InfeasibleError``. Solves go through ``executor`` (default: this process)."""
+    ``InfeasibleError``. Solves go through ``executor`` (default: this process). ``merge``
+    also makes the calendars' own events and the plan one file (``PlanOutcome.merged``)."""
 
     inputs: api.Inputs
     weeks: int = 1
@@ -133,6 +135,7 @@ class PlanRequest:
     relax: bool = False
     options: SolverOptions | None = None
     executor: Executor | None = None
+    merge: bool = False
 
 
 def plan(
@@ -305,7 +308,20 @@ def run(request: PlanRequest) -> PlanOutcome:
             warnings=previous.warnings if previous is not None else (),
         ),
         repeat=repeat,
+        merged=_merged(inputs, weeks, ics) if request.merge else None,
     )
+
+
+def _merged(inputs: api.Inputs, weeks: int, ics: bytes) -> bytes:
+    """The calendars' own events over the planned weeks and the checked plan, in one file
+    (see ``merge``); the calendars are read again, whole, for the weeks planned."""
+    from .merge import merge_calendars
+    from .sources import read_source
+
+    last = inputs.horizon.monday + dt.timedelta(weeks=weeks, days=-1)
+    dates = (inputs.horizon.monday, last)
+    sources = [(c.source, read_source(c.source, dates=dates)) for c in inputs.loaded]
+    return merge_calendars(sources, ics)
 
 
 def _check(

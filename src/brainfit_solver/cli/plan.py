@@ -118,6 +118,7 @@ def _plan_options(
     before: Any,
     now: str | None,
     relax: str,
+    merge: bool,
 ) -> Any:
     """The flags of `plan` as the pipeline's request, or the reason they make no request."""
     from ..domain import SolverOptions
@@ -143,6 +144,7 @@ def _plan_options(
         now=moment,
         relax=relax == "soft",
         options=options,
+        merge=merge,
     )
 
 
@@ -306,7 +308,7 @@ def plan(
         pairs = [p for p in compare_weights.split(",") if p.strip()]
         changed = parse_weights(pairs, "--compare-weights")
         alternative = api.with_weights(inputs, changed, origin="--compare-weights")
-    request = _plan_options(inputs, time_limit, weeks, repeat, before, now, relax)
+    request = _plan_options(inputs, time_limit, weeks, repeat, before, now, relax, merge)
     try:
         outcome = run(request)
     except InfeasibleError as exc:
@@ -314,23 +316,15 @@ def plan(
         raise
     for warning in outcome.changes.warnings:
         err_console().print(f"warning: {warning}.", markup=False)
-    ics = outcome.ics
-    if merge:
-        from ..merge import merge_calendars
-        from ..sources import read_source
-
-        last = inputs.horizon.monday + dt.timedelta(weeks=request.weeks, days=-1)
-        dates = (inputs.horizon.monday, last)
-        sources = [(c.source, read_source(c.source, dates=dates)) for c in inputs.loaded]
-        ics = merge_calendars(sources, ics)
     document = schedule_report(outcome, previous=before.source if before else None)
+    ics = outcome.ics if outcome.merged is None else outcome.merged
     contents = [ics, report_json(document)]
     write_outputs(list(zip(targets, contents, strict=False)), read, sys.stdout.buffer)
     _print_plan(outcome, document, targets, quiet, before is not None)
     if alternative is not None and compare_weights and not quiet:
         import dataclasses
 
-        other = run(dataclasses.replace(request, inputs=alternative))
+        other = run(dataclasses.replace(request, inputs=alternative, merge=False))
         previous_source = before.source if before else None
         _print_comparison(
             document,

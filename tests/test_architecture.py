@@ -154,3 +154,10 @@ def test_plan_does_import_ortools_so_the_probe_can_see_it() -> None:
         timeout=120,
     )
     assert json.loads(run.stdout.strip().splitlines()[-1])[1] is True
+
+
+def test_the_plan_command_plans_only_through_the_pipeline() -> None:
+    """One pipeline for one week and many: `brainfit plan` neither solves, exports nor
+    checks on its own, so no flag can take a second path around ``pipeline.run``."""
+    around = GRAPH["cli.plan"] & {"explain", "multiweek", "solve", "model", "ics_out", "check"}
+    assert "pipeline" in GRAPH["cli.plan"] and not around, sorted(around)

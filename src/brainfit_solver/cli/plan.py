@@ -3,6 +3,7 @@ written, and what is printed."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Sequence
@@ -322,8 +323,6 @@ def plan(
     write_outputs(list(zip(targets, contents, strict=False)), read, sys.stdout.buffer)
     _print_plan(outcome, document, targets, quiet, before is not None)
     if alternative is not None and compare_weights and not quiet:
-        import dataclasses
-
         other = run(dataclasses.replace(request, inputs=alternative, merge=False))
         previous_source = before.source if before else None
         _print_comparison(

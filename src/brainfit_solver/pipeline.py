@@ -138,6 +138,15 @@ class PlanRequest:
     merge: bool = False
 
 
+def solver_options(inputs: api.Inputs, time_limit_s: float | None = None) -> SolverOptions:
+    """The solver's settings, in one place: ``time_limit_s`` (``--time-limit``), else the
+    profile's ``[solver]`` table."""
+    settings = inputs.profile.solver
+    return SolverOptions(
+        time_limit_s=time_limit_s or settings.time_limit_s, workers=settings.workers
+    )
+
+
 def plan(
     inputs: api.Inputs, options: SolverOptions | None = None, *, relax: bool = False
 ) -> api.PlanResult:
@@ -190,10 +199,7 @@ def run(request: PlanRequest) -> PlanOutcome:
     repeating week), export them as one .ics and check every week."""
     inputs, weeks, previous, now = request.inputs, request.weeks, request.previous, request.now
     repeat = request.repeat
-    options = request.options
-    if options is None:
-        settings = inputs.profile.solver
-        options = SolverOptions(time_limit_s=settings.time_limit_s, workers=settings.workers)
+    options = request.options or solver_options(inputs)
     all_inputs = api.week_inputs(inputs, weeks)
     horizons = [i.horizon for i in all_inputs]
     if repeat and previous is not None:

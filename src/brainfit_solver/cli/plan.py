@@ -122,18 +122,13 @@ def _plan_options(
     merge: bool,
 ) -> Any:
     """The flags of `plan` as the pipeline's request, or the reason they make no request."""
-    from ..domain import SolverOptions
-    from ..pipeline import PlanRequest
+    from ..pipeline import PlanRequest, solver_options
     from ..replan import parse_now
 
     if now is not None and before is None:
         raise ProfileError("--now only applies when re-planning", fix="Add --previous PLAN.ics")
     if repeat and (weeks or 1) < 2:
         raise ProfileError("--repeat needs --weeks N with N of 2 or more", fix="Add --weeks 4")
-    settings = inputs.profile.solver
-    options = SolverOptions(
-        time_limit_s=time_limit or settings.time_limit_s, workers=settings.workers
-    )
     moment = parse_now(now, inputs.horizon.tz) if before is not None else None
     # One process: two worker processes (``executor=``) were slower at 4, 12 and 26 weeks, their
     # start-up and the shipping of each week outweighing the solves (bench_multiweek.py).
@@ -144,7 +139,7 @@ def _plan_options(
         previous=before,
         now=moment,
         relax=relax == "soft",
-        options=options,
+        options=solver_options(inputs, time_limit),
         merge=merge,
     )
 

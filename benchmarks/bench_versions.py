@@ -20,14 +20,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from common import instances, median, worst
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = [
-    (REPO / "examples/student/profile.toml", None),
-    (REPO / "examples/office/profile.toml", REPO / "constraints/light.toml"),
+    ("examples/student/profile.toml", None),
+    ("examples/office/profile.toml", "constraints/light.toml"),
 ]
 
 
@@ -55,12 +56,20 @@ def main() -> None:
     versions = {"before": args.before.resolve(), "after": args.after.resolve()}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        cases = [
-            [str(i.path), "--week", "2026-W49", "--profile", str(i.profile)]
+        # A case is its arguments given a version's checkout (the examples and rule files are
+        # each version's own: a rule file may use a kind the other version cannot read).
+        cases: list[Callable[[Path], list[str]]] = [
+            lambda _root, i=i: [str(i.path), "--week", "2026-W49", "--profile", str(i.profile)]
             for i in instances(folder, seeds=1 if args.quick else 3)
         ]
         for profile, rules in EXAMPLES:
-            cases.append(["--profile", str(profile), *(["--rules", str(rules)] if rules else [])])
+            cases.append(
+                lambda root, p=profile, r=rules: [
+                    "--profile",
+                    str(root / p),
+                    *(["--rules", str(root / r)] if r else []),
+                ]
+            )
         times: dict[str, list[float]] = {name: [] for name in versions}
         memory: dict[str, list[float]] = {name: [] for name in versions}
         ratios, differ = [], 0
@@ -70,7 +79,8 @@ def main() -> None:
             for name in order:
                 out = folder / f"{name}-{k}"
                 out.mkdir()
-                seconds, rss, objective = plan(versions[name], case, out)
+                src = versions[name]
+                seconds, rss, objective = plan(src, case(src.parent), out)
                 times[name].append(seconds)
                 memory[name].append(rss)
                 found[name] = (seconds, objective)

@@ -96,7 +96,7 @@ def test_a_lost_fold_in_a_description_and_a_line_after_the_calendar_are_ignored_
     warning = plan_with_warning(path, tmp_path)
     assert warning == (
         f"warning: {path}: 1 malformed line that holds no busy time was ignored, "
-        "1 line after END:VCALENDAR was ignored"
+        "1 line outside the VCALENDAR was ignored"
     )
     assert busy(path) == [("Tue 18:30", "19:30", "Termin")]
 
@@ -173,3 +173,21 @@ def test_a_fault_that_decides_busy_time_is_still_refused_in_one_paragraph(
     assert "\n" not in message and "warning" not in message
     assert message.startswith(f"error: {path}, line {line}: "), message
     assert words in message and fix in message
+
+
+def test_imported_sessions_before_the_week_are_read_from_a_calendar_with_a_stray_line(
+    tmp_path: Path,
+) -> None:
+    """Found by the fuzz test: a PRODID line before BEGIN:VCALENDAR was read with a warning
+    by the planner, but the checker's reading of the days before the week refused it
+    ("Property PRODID does not have a parent component"), so `plan` failed with exit 2."""
+    text = (CALENDARS / "google_with_imported_brainfit_sessions.ics").read_bytes()
+    path = tmp_path / "google.ics"
+    path.write_bytes(b"PRODID:-//left over//EN\r\n" + text)
+    result = CliRunner().invoke(
+        main, ["plan", str(path), "--week", "2026-W47", "-o", str(tmp_path / "w.ics")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 line outside the VCALENDAR was ignored" in result.stderr
+    check = CliRunner().invoke(main, ["check", str(tmp_path / "w.ics"), str(path)])
+    assert check.exit_code == 0, check.output

@@ -83,3 +83,24 @@ def test_a_travel_time_that_is_not_a_duration_is_refused_by_both_readers(tmp_pat
     calendar = CalendarBytes(str(broken), broken.read_bytes())
     with pytest.raises(CalendarError, match="travel time"):
         read_busy([calendar], PROFILE, at(0, "00:00"), at(7, "00:00"))
+
+
+def test_a_travel_time_declared_a_duration_but_broken_is_refused_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    """Found by the fuzz test: ``VALUE=DURATION`` with a value icalendar cannot read made
+    icalendar raise on access to the value, an internal error (exit 1) instead of exit 2."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    broken = tmp_path / "travel.ics"
+    broken.write_text(
+        text.replace(
+            "X-APPLE-TRAVEL-DURATION;VALUE=DURATION:PT30M",
+            "X-APPLE-TRAVEL-DURATION;VALUE=DURATION:PT30Merlin",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(CalendarError, match="travel time"):
+        api.load_inputs([broken], profile=PROFILE, week="2026-W49")
+    calendar = CalendarBytes(str(broken), broken.read_bytes())
+    with pytest.raises(CalendarError, match="travel time"):
+        read_busy([calendar], PROFILE, at(0, "00:00"), at(7, "00:00"))

@@ -393,7 +393,7 @@ class _Mending:
     edits: list[tuple[int, int, str]] = field(default_factory=list)  # first, last, new first
     events: int = 0  # events without DTSTART, left out
     lines: int = 0  # malformed lines that hold nothing the planner reads
-    after_end: int = 0  # content lines after END:VCALENDAR
+    after_end: int = 0  # content lines outside BEGIN:VCALENDAR … END:VCALENDAR
     calendars: int = 1  # VCALENDARs, read as one
     rules: int = 0  # RRULE/EXRULE values with spaces (old Exchange), read without them
 
@@ -415,8 +415,8 @@ class _Mending:
              "events without a start time were skipped"),
             (self.lines, "malformed line that holds no busy time was ignored",
              "malformed lines that hold no busy time were ignored"),
-            (self.after_end, "line after END:VCALENDAR was ignored",
-             "lines after END:VCALENDAR were ignored"),
+            (self.after_end, "line outside the VCALENDAR was ignored",
+             "lines outside the VCALENDAR were ignored"),
             (self.calendars if self.calendars > 1 else 0, "",
              "calendars in one file were read as one"),
             (self.rules, "RRULE written with spaces was read without them",
@@ -1123,7 +1123,10 @@ def _travel_time(
     value = occurrence.get("X-APPLE-TRAVEL-DURATION")
     if value is None:
         return
-    length = getattr(value, "dt", None)
+    try:
+        length = getattr(value, "dt", None)
+    except Exception:  # icalendar raises on a value it kept but could not read
+        length = None
     if not isinstance(length, dt.timedelta):
         try:
             length = _parse_duration(str(value).strip())

@@ -22,7 +22,7 @@ import recurring_ical_events
 import x_wr_timezone
 from icalendar import Calendar, Component
 
-from .check_calendars import Block, BusyTime
+from .check_calendars import Block, BusyTime, mend
 from .domain import Session
 from .errors import CalendarError
 from .ics_out import CATEGORY, DROPPED_PROPERTY, KIND_PROPERTY
@@ -187,7 +187,8 @@ def _between(data: bytes, source: str, start: dt.datetime, end: dt.datetime) -> 
     RFC 5545 §3.1): a ten-year calendar with an imported plan in it is read in a second,
     not in minutes of expanding every series it holds."""
     try:
-        cal = x_wr_timezone.to_standard(Calendar.from_ical(_mentioning_brainfit(data)))
+        mended = mend(data.decode("utf-8-sig")).encode()  # as read for busy time
+        cal = x_wr_timezone.to_standard(Calendar.from_ical(_mentioning_brainfit(mended)))
         return list(recurring_ical_events.of(cal).between(start, end))
     except Exception as exc:  # third-party code on user data: never let it escape raw
         raise CalendarError(

@@ -26,7 +26,7 @@ pass it. So this module shares none of the planner's reading code (``calendar_in
   is one block, study if either copy is;
 - a timed event that blocks time also blocks the travel time Apple Calendar reserves before
   it (X-APPLE-TRAVEL-DURATION), as a block of its own, "Travel to <title>", never study.
-- faults that cannot change busy time are mended before parsing (``_mend``): an event
+- faults that cannot change busy time are mended before parsing (``mend``): an event
   without DTSTART holds no time and is left out, so is a line icalendar cannot split into
   name, parameters and value, or one outside any VCALENDAR; concatenated VCALENDARs are
   read as one (the first one's properties name it); an RRULE is read without the spaces
@@ -126,7 +126,7 @@ def _blocks(
     tz: dt.tzinfo,
 ) -> Iterator[Block]:
     first, last = start.date() - _MARGIN, end.date() + _MARGIN
-    cal = _parse(_mend(_near(_decode(calendar), first, last)), calendar.source)
+    cal = _parse(mend(_near(_decode(calendar), first, last)), calendar.source)
     whole_study = calendar.study or _named_study(cal, profile)
     pattern = re.compile(profile.study.summary_pattern) if profile.study.summary_pattern else None
     categories = {c.casefold() for c in profile.study.categories}
@@ -162,7 +162,10 @@ def _travel(event: icalendar.Component, source: str) -> dt.timedelta | None:
     value = event.get("X-APPLE-TRAVEL-DURATION")
     if value is None:
         return None
-    length = value.dt if isinstance(getattr(value, "dt", None), dt.timedelta) else None
+    try:
+        length = value.dt if isinstance(getattr(value, "dt", None), dt.timedelta) else None
+    except Exception:  # a value icalendar kept but could not read: parsed below, or refused
+        length = None
     if length is None:
         try:
             length = _parse_duration(str(value).strip())
@@ -297,7 +300,7 @@ def _occurrences(
 _PLAIN = re.compile(r"([A-Za-z0-9-]+):(.*)")
 
 
-def _mend(text: str) -> str:
+def mend(text: str) -> str:
     """One VCALENDAR of well-formed content lines holding the events that have a start
     (module docstring): the calendar as its author meant it, for icalendar to parse."""
     kept: list[str] = []

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.calendar_in import load_calendar, week_from_calendars
 from brainfit_solver.errors import CalendarError, InfeasibleError
 from brainfit_solver.profile import BusyPolicy, StudyRecognition
@@ -97,7 +97,7 @@ def one_gap_week(folder: Path) -> Path:
 def explain(path: Path) -> None:
     inputs = api.load_inputs([path], week="2026-W49", tz=TZ)
     try:
-        api.plan(inputs)
+        pipeline.plan(inputs)
     except InfeasibleError as exc:
         if len(exc.conflicts) != 4:
             raise SystemExit(f"expected 4 separate conflicts, got {exc.conflicts}") from exc

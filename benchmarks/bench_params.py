@@ -7,7 +7,7 @@ setting that times out shows as at least 5000 ms and fewer weeks proven); settin
 take turns on each week and repeat, so machine noise hits all of them alike. Printed per
 setting: median and worst ``solver.solve`` wall time, the median of per-week ratios to the
 project's own ``solve.make_solver``, and how many weeks ended proven optimal with the
-reference objective (the one ``api.plan`` returned and the independent checker re-scored).
+reference objective (the one ``pipeline.plan`` returned and the independent checker re-scored).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from brainfit_solver import api
+from brainfit_solver import pipeline
 from brainfit_solver.domain import SolverOptions
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.solve import build_model, make_solver
@@ -88,7 +88,7 @@ def main() -> None:
         for case in cases:
             inputs = case.inputs()
             try:
-                reference = api.plan(inputs)  # exported and re-scored by the checker
+                reference = pipeline.plan(inputs)  # exported and re-scored by the checker
             except InfeasibleError:
                 continue
             weeks += 1

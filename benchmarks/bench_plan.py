@@ -10,7 +10,7 @@
     that machine noise hits both alike (target: plan / bare <= 2.0);
 (c) peak resident memory of each plan process, read from ``os.wait4`` (target <= 250 MiB).
 
-Every plan is also made through ``api.plan``, which exports it and runs the independent
+Every plan is also made through ``pipeline.plan``, which exports it and runs the independent
 checker; the benchmark stops if the checker rejects a plan or an objective differs.
 """
 
@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from brainfit_solver import api
+from brainfit_solver import pipeline
 from brainfit_solver.domain import SolverOptions
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.solve import build_model, make_solver
@@ -65,7 +65,7 @@ def solve_times(instance: Instance, repeats: int) -> tuple[float, ...] | None:
     then the slowest build+solve; None if the week is infeasible."""
     inputs = instance.inputs()
     try:
-        checked = api.plan(inputs)  # exported and checked; raises if the checker disagrees
+        checked = pipeline.plan(inputs)  # exported and checked; raises if the checker disagrees
     except InfeasibleError:
         return None
     assert checked.plan.status == "OPTIMAL"

@@ -15,36 +15,59 @@ import pytest
 from support import REPO
 
 PACKAGE = REPO / "src" / "brainfit_solver"
-MODEL_SIDE = {"model", "hard", "soft", "solve", "explain", "multiweek", "replan", "schedule"}
+MODEL_SIDE = {"model", "hard", "soft", "solve", "explain", "multiweek", "replan", "pipeline"}
 INDEPENDENT = ["check", "check_calendars", "calendar_in", "prefilter", "sources"]
+
+
+def module_name(path: Path) -> str:
+    """A module's name is its dotted path under the package: ``cli.plan``; a sub-package's
+    ``__init__`` is the sub-package, ``cli`` (the package's own stays ``__init__``)."""
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts)
 
 
 def imports_of(path: Path) -> set[str]:
     """The package modules and outside top-level packages ``path`` imports, anywhere in it
     (an import inside a function is an edge too: it only hides a circle, it does not break
-    one), apart from imports that exist for the type checker alone."""
+    one), apart from imports that exist for the type checker alone. A relative import is
+    resolved from the module's own sub-package (``from ..errors`` in ``cli/plan.py`` is
+    ``errors``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     typing_only: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             typing_only |= {id(inner) for inner in ast.walk(node)}
+    here = list(path.relative_to(PACKAGE).parent.parts)  # the module's sub-package
+    modules = {module_name(p) for p in PACKAGE.rglob("*.py")}
     found: set[str] = set()
     for node in ast.walk(tree):
         if id(node) in typing_only:
             continue
-        if isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module:
-                found.add(node.module.split(".")[0])
-            elif node.level == 1:
-                found.update(alias.name for alias in node.names)
-            elif node.level == 0 and node.module:
-                found.add(node.module.split(".")[0])
+        if isinstance(node, ast.ImportFrom) and node.level >= 1:
+            base = here[: len(here) - (node.level - 1)] if node.level > 1 else here
+            if node.module:
+                found.add(deepest(modules, [*base, *node.module.split(".")]))
+            else:
+                found.update(deepest(modules, [*base, alias.name]) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module.split(".")[0])
         elif isinstance(node, ast.Import):
             found.update(alias.name.split(".")[0] for alias in node.names)
     return found
 
 
-GRAPH = {p.stem: imports_of(p) for p in sorted(PACKAGE.glob("*.py"))}
+def deepest(modules: set[str], parts: list[str]) -> str:
+    """The longest prefix of ``parts`` that names a module of the package (``from ..rules
+    import X`` names ``rules``; ``from . import common`` in ``cli`` names ``cli.common``)."""
+    for end in range(len(parts), 0, -1):
+        name = ".".join(parts[:end])
+        if name in modules:
+            return name
+    return ".".join(parts)
+
+
+GRAPH = {module_name(p): imports_of(p) for p in sorted(PACKAGE.rglob("*.py"))}
+assert "cli.plan" in GRAPH and "errors" in GRAPH["cli.plan"], "sub-packages are in the graph"
 
 
 def reach(start: str) -> set[str]:
@@ -131,3 +154,10 @@ def test_plan_does_import_ortools_so_the_probe_can_see_it() -> None:
         timeout=120,
     )
     assert json.loads(run.stdout.strip().splitlines()[-1])[1] is True
+
+
+def test_the_plan_command_plans_only_through_the_pipeline() -> None:
+    """One pipeline for one week and many: `brainfit plan` neither solves, exports nor
+    checks on its own, so no flag can take a second path around ``pipeline.run``."""
+    around = GRAPH["cli.plan"] & {"explain", "multiweek", "solve", "model", "ics_out", "check"}
+    assert "pipeline" in GRAPH["cli.plan"] and not around, sorted(around)

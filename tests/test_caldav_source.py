@@ -17,7 +17,7 @@ import caldav
 import pytest
 from click.testing import CliRunner
 
-from brainfit_solver import api, sources
+from brainfit_solver import api, pipeline, sources
 from brainfit_solver.calendar_in import load_calendar, week_from_calendars
 from brainfit_solver.cli import main
 from brainfit_solver.credentials import caldav_url
@@ -174,7 +174,7 @@ def test_a_week_planned_from_caldav_reads_as_the_same_events_in_a_file(
     from_file = api.load_inputs([as_file], profile=BERLIN, week=WEEK)
     spans = [(c.start, c.end, c.summary, c.study) for c in from_caldav.calendar.commitments]
     assert spans == [(c.start, c.end, c.summary, c.study) for c in from_file.calendar.commitments]
-    result = api.plan(from_caldav)  # solved, exported and independently checked
+    result = pipeline.plan(from_caldav)  # solved, exported and independently checked
     assert result.check.ok and result.plan.sessions
 
 

@@ -19,7 +19,7 @@ import recurring_ical_events
 from click.testing import CliRunner
 from icalendar import Calendar, Event
 
-from brainfit_solver import api, calendar_in, soft
+from brainfit_solver import api, calendar_in, pipeline, soft
 from brainfit_solver.check import check_plan, declared_dropped, read_plan
 from brainfit_solver.check_calendars import CalendarBytes, read_busy
 from brainfit_solver.cli import main
@@ -67,7 +67,7 @@ def test_a_planner_reading_bug_that_hides_a_lecture_is_caught_by_the_check(
     inputs = api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
     assert inputs.calendar.commitments == ()  # the planted bug: the planner sees no lecture
     with pytest.raises(AssertionError, match=r"fails the independent check: .*overlaps 'Lecture'"):
-        api.plan(inputs)
+        pipeline.plan(inputs)
 
 
 def _planner_blocks(inputs: api.Inputs) -> list[tuple[int, int, bool]]:
@@ -250,14 +250,14 @@ def test_plan_refuses_when_the_solver_objective_differs_from_the_checkers(
     with pytest.raises(
         AssertionError, match=r"the solver's objective \d+ differs from the checker"
     ):
-        api.plan(student)
+        pipeline.plan(student)
 
 
 @pytest.mark.parametrize("weeks", [1, 2])
 def test_plan_weeks_refuses_when_the_solver_objective_differs_from_the_checkers(
     student: api.Inputs, monkeypatch: pytest.MonkeyPatch, weeks: int
 ) -> None:
-    from brainfit_solver.schedule import plan_weeks
+    from brainfit_solver.pipeline import plan_weeks
 
     _doubled_bonus(monkeypatch)
     with pytest.raises(
@@ -288,7 +288,7 @@ def _tampered_plan(tmp_path: Path) -> tuple[Path, Path]:
     declares the broken rule dropped."""
     cal = write_calendar(tmp_path / "cal.ics", [Ev(1, "10:00", "12:00", "Lecture")])
     inputs = api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
-    events = read_plan(api.plan(inputs).ics)
+    events = read_plan(pipeline.plan(inputs).ics)
     h = inputs.horizon
     busy = read_busy(inputs.calendars, inputs.profile, h.start, h.end)
     hiit = next(e for e in events if e.kind == "hiit")

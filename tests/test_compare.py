@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.cli import main
 from brainfit_solver.compare import compare
 from brainfit_solver.report import (
@@ -181,6 +181,44 @@ def test_compare_weights_plans_twice_and_prints_the_difference(
     assert {t.rule: t.weight for t in written.terms}["near_study"] == 30  # the plan as given
 
 
+def test_compare_weights_with_weeks_compares_the_two_plans_week_by_week(
+    calendar: Path, tmp_path: Path
+) -> None:
+    """`--compare-weights` with `--weeks` used to be refused; it now plans the weeks twice."""
+    out = tmp_path / "w.ics"
+    args = ["plan", str(calendar), *WEEK, "--weeks", "2", "-o", str(out)]
+    result = CliRunner().invoke(
+        main, [*args, "--compare-weights", "near_study=0"], env={"COLUMNS": "140"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Week 2026-W49" in result.stdout and "Week 2026-W50" in result.stdout
+    assert "All weeks: objective" in result.stdout
+    assert "A: as given   B: near_study=0" in result.stdout
+    assert out.read_bytes() == CliRunner().invoke(main, [*args[:-1], "-"]).stdout_bytes
+
+
+def test_compare_weights_with_previous_compares_the_two_re_plans(
+    calendar: Path, tmp_path: Path
+) -> None:
+    """`--compare-weights` with `--previous` used to be refused; both re-plans start from
+    the same previous plan, and the files written are the re-plan as given."""
+    first, again = tmp_path / "first.ics", tmp_path / "again.ics"
+    made = CliRunner().invoke(main, ["plan", str(calendar), *WEEK, "-o", str(first)])
+    assert made.exit_code == 0, made.output
+    args = ["plan", str(calendar), "--tz", "Europe/Berlin", "--previous", str(first)]
+    args += ["--now", "2026-11-29T12:00", "-o", str(again)]
+    result = CliRunner().invoke(
+        main, [*args, "--compare-weights", "near_study=0"], env={"COLUMNS": "140"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "re-planned: " in result.stdout
+    assert "A: as given   B: near_study=0" in result.stdout
+    assert "(weights changed: near_study 30→0)" in result.stdout
+    plain = tmp_path / "plain.ics"
+    replanned = CliRunner().invoke(main, [*args[:-1], str(plain)])
+    assert replanned.exit_code == 0 and again.read_bytes() == plain.read_bytes()
+
+
 def test_compare_weights_with_an_unknown_name_exits_2_before_planning(
     calendar: Path, tmp_path: Path
 ) -> None:
@@ -203,7 +241,7 @@ def test_compare_rejects_a_file_that_is_not_a_report(tmp_path: Path) -> None:
 
 
 def test_compare_rejects_another_schema_version(calendar: Path, tmp_path: Path) -> None:
-    result = api.plan(api.load_inputs([calendar], week="2026-W49", tz="Europe/Berlin"))
+    result = pipeline.plan(api.load_inputs([calendar], week="2026-W49", tz="Europe/Berlin"))
     data = json.loads(report_json(plan_report(result)))
     data["schema_version"] = REPORT_SCHEMA_VERSION + 1
     path = tmp_path / "future.json"
@@ -226,7 +264,7 @@ def test_shipped_schema_equals_the_generated_one() -> None:
 
 
 def test_a_real_report_validates_against_the_shipped_schema(calendar: Path) -> None:
-    result = api.plan(api.load_inputs([calendar], week="2026-W49", tz="Europe/Berlin"))
+    result = pipeline.plan(api.load_inputs([calendar], week="2026-W49", tz="Europe/Berlin"))
     data = report_json(plan_report(result))
     assert PlanReport.model_validate_json(data).schema_version == REPORT_SCHEMA_VERSION
     jsonschema = pytest.importorskip("jsonschema")
@@ -240,7 +278,9 @@ def test_a_rule_at_weight_0_still_counts_in_the_report_and_compare(calendar: Pat
     """A weight of 0 takes a rule's points away, not its count: workouts next to the lectures
     (Mon-Fri 09:00-12:00) are still next to them, and the report and comparison say how many."""
     on, off = (
-        build_report(api.plan(api.load_inputs([calendar], week=WEEK[1], weights={"near_study": w})))
+        build_report(
+            pipeline.plan(api.load_inputs([calendar], week=WEEK[1], weights={"near_study": w}))
+        )
         for w in (30, 0)
     )
     workouts = {"zone2", "hiit", "resistance", "vo2max", "impact"}

@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.check import PlannedEvent, check_plan
 from brainfit_solver.domain import Commitment
 from brainfit_solver.errors import InfeasibleError
@@ -34,7 +34,7 @@ def profile(windows: dict[str, str], *, buffer: int = 15) -> Profile:
 
 
 def planned(inputs: api.Inputs) -> list[tuple[int, int]]:
-    result = api.plan(inputs)  # exported and checked independently, in exact minutes
+    result = pipeline.plan(inputs)  # exported and checked independently, in exact minutes
     assert result.plan.status == "OPTIMAL"
     return [(s.start, s.end) for s in result.plan.sessions]
 
@@ -92,7 +92,7 @@ def test_a_snack_after_midnight_keeps_the_buffer_from_a_workout_before_it() -> N
         rules=ruleset({"z": kind(60), "s": snack}),
     )
     with pytest.raises(InfeasibleError):  # the workout fills Monday's hour up to midnight
-        api.plan(inputs)
+        pipeline.plan(inputs)
 
 
 def _clock(minute: int) -> str:

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from icalendar import Calendar
 from ortools.sat.python import cp_model
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.cli import main
 from brainfit_solver.domain import Commitment, Plan, SolverOptions
 from brainfit_solver.errors import InfeasibleError
@@ -457,7 +457,7 @@ def test_relaxed_solve_of_a_feasible_week_drops_nothing_and_matches_the_optimum(
 
 def test_relaxed_plan_is_checked_against_the_rest_of_the_rules() -> None:
     inputs = four_high_days_in_six()
-    result = api.plan(inputs, relax=True)
+    result = pipeline.plan(inputs, relax=True)
     assert result.plan.dropped == ("high_apart",)
     assert result.check.ok
     strict = api.check(result.ics, inputs)
@@ -612,13 +612,37 @@ def test_relaxed_summary_and_report_say_how_often_each_dropped_rule_is_broken(
     ]
 
 
-def test_relax_soft_refuses_multi_week_planning_rather_than_ignoring_it(
+def test_relax_soft_with_weeks_relaxes_each_impossible_week_and_the_check_holds_it(
     four_high: list[str], tmp_path: Path
 ) -> None:
-    args = ["plan", *four_high, "-o", str(tmp_path / "w.ics"), "--relax", "soft", "--weeks", "2"]
+    """`--relax soft --weeks 2` used to be refused; each impossible week is now relaxed on
+    its own, the file declares what it drops, and `check` holds it to exactly that."""
+    out, report = tmp_path / "w.ics", tmp_path / "w.json"
+    args = ["plan", *four_high, "-o", str(out), "--json", str(report), "--relax", "soft"]
+    result = CliRunner().invoke(main, [*args, "--weeks", "2"])
+    assert result.exit_code == 0, result.output
+    rule = "high_intensity_not_on_consecutive_days"
+    weeks = json.loads(report.read_text())["weeks"]
+    assert [w["week"] for w in weeks] == ["2026-W49", "2026-W50"]
+    assert [[d["rule"] for d in w["dropped"]] for w in weeks] == [[rule], [rule]]
+    assert f"2026-W50 drops {rule}" in result.stdout
+    assert f"X-BRAINFIT-DROPPED:{rule}".encode() in out.read_bytes()
+    checked = CliRunner().invoke(main, ["check", str(out), *four_high, "--accept-dropped"])
+    assert checked.exit_code == 0, checked.output
+    assert f"as the plan declares them dropped: {rule}" in checked.stdout
+    assert CliRunner().invoke(main, ["check", str(out), *four_high]).exit_code == 4
+
+
+def test_relax_soft_with_repeat_is_refused_for_a_reason_about_the_template(
+    four_high: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "w.ics"
+    args = ["plan", *four_high, "-o", str(out), "--relax", "soft", "--weeks", "2", "--repeat"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
-    assert "--relax soft and --compare-weights plan one week from scratch" in result.stderr
+    assert "a --repeat template is one week for every week" in result.stderr
+    assert "--weeks 2 --relax soft without --repeat" in result.stderr
+    assert not out.exists()
 
 
 def test_check_of_a_relaxed_plan_holds_it_to_what_it_declares(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.cli import main
 from brainfit_solver.errors import CalendarError, ProfileError
 from brainfit_solver.profile import load_profile
@@ -74,7 +74,7 @@ def test_a_study_calendars_entry_naming_nothing_is_an_error(calendar: Path, tmp_
 def test_a_profile_can_leave_out_an_optional_kind(calendar: Path, tmp_path: Path) -> None:
     profile = tmp_path / "profile.toml"
     profile.write_text('exclude = ["sprint_snack", "impact"]\n', encoding="utf-8")
-    result = api.plan(api.load_inputs([calendar], profile=profile, week="2026-W49"))
+    result = pipeline.plan(api.load_inputs([calendar], profile=profile, week="2026-W49"))
     kinds = {s.kind for s in result.plan.sessions}
     assert kinds and not kinds & {"sprint_snack", "impact"}
 
@@ -101,7 +101,7 @@ def test_window_default_off_opens_only_the_named_days(calendar: Path, tmp_path: 
         encoding="utf-8",
     )
     inputs = api.load_inputs([calendar], profile=profile, week="2026-W49")
-    days = {inputs.horizon.day_of(s.start) for s in api.plan(inputs).plan.sessions}
+    days = {inputs.horizon.day_of(s.start) for s in pipeline.plan(inputs).plan.sessions}
     assert days and days <= {1, 3, 5, 6}
 
 

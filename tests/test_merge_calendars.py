@@ -17,7 +17,7 @@ from brainfit_solver.calendar_in import load_calendar
 from brainfit_solver.check import read_plan
 from brainfit_solver.cli import main
 from brainfit_solver.merge import PLAN_UID_SUFFIX, merge_calendars
-from brainfit_solver.schedule import plan_weeks
+from brainfit_solver.pipeline import plan_weeks
 from support import CALENDARS, Ev, calendar_bytes, inputs_for
 
 LECTURES = [Ev(d, "09:00", "12:00", "Lecture; Analysis, room 3") for d in range(5)]

@@ -10,14 +10,14 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.check import PlannedEvent, check_seams, read_plan
 from brainfit_solver.cli import main
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.multiweek import solve_joint, solve_weeks
+from brainfit_solver.pipeline import plan_weeks
 from brainfit_solver.profile import Profile, Window
 from brainfit_solver.rules import RuleSet
-from brainfit_solver.schedule import plan_weeks
 from brainfit_solver.synth import synthetic_calendar
 from brainfit_solver.timegrid import Horizon, iso_week_label, parse_week, zone
 from support import Ev, inputs_for, write_calendar
@@ -134,7 +134,7 @@ def test_one_file_holds_every_week_with_its_own_uids(tmp_path: Path) -> None:
 
 def test_one_week_through_the_multi_week_path_is_byte_identical(tmp_path: Path) -> None:
     inputs = inputs_for(tmp_path, [Ev(1, "09:00", "12:00", "Lecture")])
-    assert plan_weeks(inputs, weeks=1).ics == api.plan(inputs).ics
+    assert plan_weeks(inputs, weeks=1).ics == pipeline.plan(inputs).ics
 
 
 def test_a_repeating_template_is_one_rrule_per_session_and_fits_every_week(
@@ -201,3 +201,48 @@ def test_multi_week_json_report_is_versioned_and_adds_up(
     ]
     assert report.objective == sum(w.objective for w in report.weeks)
     assert report.status == "OPTIMAL" and all(w.check.ok for w in report.weeks)
+
+
+def only_high_rules(rules: RuleSet) -> RuleSet:
+    return rules.model_copy(
+        update={
+            "kinds": {k: v for k, v in rules.kinds.items() if v.intensity == "high"},
+            "hard": [r for r in rules.hard if r.id in (SEAM_RULE, "one_high_intensity_per_day")],
+            "soft": [],
+        }
+    )
+
+
+def test_a_relaxed_week_keeps_its_sessions_and_the_next_week_plans_around_them(
+    tmp_path: Path, rules: RuleSet
+) -> None:
+    """The first week has only its Sunday free for two high-intensity sessions, so it is
+    relaxed; the seam rule still holds: the second week keeps its Monday free of them."""
+    days = dict.fromkeys(("tue", "thu", "fri", "sat"), "off")
+    profile = Profile(timezone=TZ, window=Window.model_validate(days))
+    busy = [Ev(0, "00:00", "23:59"), Ev(2, "00:00", "23:59")]
+    inputs = inputs_for(tmp_path, busy, profile=profile, rules=only_high_rules(rules))
+    with pytest.raises(InfeasibleError):
+        pipeline.run(pipeline.PlanRequest(inputs, weeks=2))
+    outcome = pipeline.run(pipeline.PlanRequest(inputs, weeks=2, relax=True))
+    first, second = outcome.weeks
+    assert first.plan.dropped and not second.plan.dropped
+    assert {s.start // 1440 for s in first.plan.sessions} == {6}
+    assert 0 not in {s.start // 1440 for s in second.plan.sessions}
+    assert (
+        check_seams(read_plan(outcome.ics), inputs.rules, [w.inputs.horizon for w in outcome.weeks])
+        == []
+    )
+
+
+def test_relax_does_not_relax_the_seam_between_weeks_that_each_hold_their_rules(
+    tmp_path: Path, rules: RuleSet
+) -> None:
+    days = dict.fromkeys(("tue", "wed", "thu", "fri", "sat"), "off")
+    profile = Profile(timezone=TZ, window=Window.model_validate(days))
+    inputs = inputs_for(
+        tmp_path, [Ev(2, "09:00", "10:00")], profile=profile, rules=only_high_rules(rules)
+    )
+    with pytest.raises(InfeasibleError) as caught:
+        pipeline.run(pipeline.PlanRequest(inputs, weeks=2, relax=True))
+    assert caught.value.conflict == (SEAM_RULE,)

@@ -15,8 +15,8 @@ from icalendar import Calendar
 from brainfit_solver.cli import main
 from brainfit_solver.errors import OutputError
 from brainfit_solver.ics_out import write_atomic
+from brainfit_solver.pipeline import plan_weeks
 from brainfit_solver.profile import Profile
-from brainfit_solver.schedule import plan_weeks
 from support import Ev, inputs_for, write_calendar
 
 TRICKY = "Übung; Analysis, Raum 3\nbring Taschenrechner"

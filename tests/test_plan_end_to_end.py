@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.cli import main
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.profile import Profile, Window
@@ -42,7 +42,7 @@ def test_dst_week_sessions_land_on_the_intended_wall_clock_time(
     inputs = inputs_for(
         tmp_path, [], week=week, tz=tz, profile=sunday_only("18:00-19:00", tz), rules=rules
     )
-    result = api.plan(inputs)
+    result = pipeline.plan(inputs)
     [(start, end)] = events_of(result.ics)
     expected = dt.datetime.combine(sunday, dt.time(18), ZoneInfo(tz))
     assert start == expected and end - start == dt.timedelta(hours=1)
@@ -55,9 +55,9 @@ def test_spring_forward_night_is_an_hour_shorter(tmp_path: Path) -> None:
     profile = sunday_only("01:00-04:00", "Europe/Berlin")
     inputs = inputs_for(tmp_path, [], week="2026-W13", profile=profile, rules=rules)
     with pytest.raises(InfeasibleError):  # 01:00-04:00 is two real hours that night
-        api.plan(inputs)
+        pipeline.plan(inputs)
     normal = inputs_for(tmp_path, [], week="2026-W12", profile=profile, rules=rules)
-    [(start, end)] = events_of(api.plan(normal).ics)
+    [(start, end)] = events_of(pipeline.plan(normal).ics)
     assert end - start == dt.timedelta(minutes=150)
 
 
@@ -108,7 +108,7 @@ def test_recurring_lecture_with_exdate_and_moved_occurrence(tmp_path: Path) -> N
     calendar.write_text(LECTURE_SERIES.replace("\n", "\r\n"), encoding="utf-8")
     rules = ruleset({"z": kind(60, per_week=(2, 2))})
     inputs = api.load_inputs([calendar], rules=rules, week="2026-W49")
-    starts = sorted(start for start, _ in events_of(api.plan(inputs).ics))
+    starts = sorted(start for start, _ in events_of(pipeline.plan(inputs).ics))
     # Only Wednesday (cancelled by EXDATE) and Friday morning (moved to noon) are free.
     assert [s.date() for s in starts] == [dt.date(2026, 12, 2), dt.date(2026, 12, 4)]
     assert starts[1].time() <= dt.time(10, 45)
@@ -119,7 +119,7 @@ def test_week_with_no_room_names_the_rule(tmp_path: Path) -> None:
     full[2] = Ev(2, "06:00", "21:00", "Work")  # 30 free minutes: not enough for zone 2
     inputs = inputs_for(tmp_path, full)
     with pytest.raises(InfeasibleError) as err:
-        api.plan(inputs)
+        pipeline.plan(inputs)
     assert "zone2_per_week" in err.value.conflict
     assert "zone2_per_week: Zone 2 cardio" in str(err.value)
 
@@ -127,9 +127,9 @@ def test_week_with_no_room_names_the_rule(tmp_path: Path) -> None:
 def test_same_inputs_give_byte_identical_files(tmp_path: Path) -> None:
     a = write_calendar(tmp_path / "a.ics", [Ev(0, "09:00", "12:00", "Lecture")])
     b = write_calendar(tmp_path / "b.ics", [Ev(2, "14:00", "16:00", "Study", ("Study",))])
-    first = api.plan(api.load_inputs([a, b], week="2026-W49", tz="Europe/Berlin")).ics
-    again = api.plan(api.load_inputs([a, b], week="2026-W49", tz="Europe/Berlin")).ics
-    swapped = api.plan(api.load_inputs([b, a], week="2026-W49", tz="Europe/Berlin")).ics
+    first = pipeline.plan(api.load_inputs([a, b], week="2026-W49", tz="Europe/Berlin")).ics
+    again = pipeline.plan(api.load_inputs([a, b], week="2026-W49", tz="Europe/Berlin")).ics
+    swapped = pipeline.plan(api.load_inputs([b, a], week="2026-W49", tz="Europe/Berlin")).ics
     assert first == again == swapped
 
 
@@ -138,7 +138,7 @@ def test_uids_are_stable_when_the_calendar_changes(tmp_path: Path) -> None:
     rules = ruleset({"zone2": kind(60, per_week=(2, 2)), "hiit": kind(20)})
 
     def planned() -> dict[str, tuple[dt.datetime, str]]:
-        ics = api.plan(api.load_inputs([cal], rules=rules, week="2026-W49")).ics
+        ics = pipeline.plan(api.load_inputs([cal], rules=rules, week="2026-W49")).ics
         return {
             str(e["UID"]): (e.decoded("dtstart"), str(e["X-BRAINFIT-KIND"]))
             for e in Calendar.from_ical(ics).walk("VEVENT")
@@ -155,13 +155,15 @@ def test_uids_are_stable_when_the_calendar_changes(tmp_path: Path) -> None:
 def test_dtstamp_follows_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     inputs = inputs_for(tmp_path, [Ev(0, "09:00", "10:00")])
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    stamps = {e.decoded("dtstamp") for e in Calendar.from_ical(api.plan(inputs).ics).walk("VEVENT")}
+    stamps = {
+        e.decoded("dtstamp") for e in Calendar.from_ical(pipeline.plan(inputs).ics).walk("VEVENT")
+    }
     assert stamps == {dt.datetime(2027, 1, 15, 8, 0, tzinfo=dt.UTC)}
 
 
 def test_exported_plan_has_what_clients_need(tmp_path: Path) -> None:
     inputs = inputs_for(tmp_path, [Ev(1, "14:00", "16:00", "Study block", ("Study",))])
-    ics = api.plan(inputs).ics
+    ics = pipeline.plan(inputs).ics
     cal = Calendar.from_ical(ics)
     assert str(cal["VERSION"]) == "2.0" and "brainfit" in str(cal["PRODID"])
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]

@@ -30,7 +30,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.domain import SolverOptions
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.profile import Profile
@@ -192,7 +192,7 @@ def assert_planned_well(
     if baseline is not None:
         assert baseline.ok, baseline.violations  # greedy keeps the rules the checker tests
     try:
-        result = api.plan(inputs, SolverOptions())
+        result = pipeline.plan(inputs, SolverOptions())
     except InfeasibleError as exc:
         known = {r.id for r in inputs.rules.hard} | {f"{k}_per_week" for k in inputs.rules.kinds}
         assert exc.conflict, "an impossible week must name at least one rule"

@@ -15,9 +15,9 @@ from icalendar import Calendar, Event
 from brainfit_solver.cli import main
 from brainfit_solver.credentials import Credentials, find_credentials
 from brainfit_solver.errors import CalendarError
+from brainfit_solver.pipeline import plan_weeks
 from brainfit_solver.publish import publish
 from brainfit_solver.replan import read_previous
-from brainfit_solver.schedule import plan_weeks
 from clients.consumers import running_radicale
 from support import Ev, inputs_for
 

@@ -11,10 +11,10 @@ from icalendar import Calendar
 
 from brainfit_solver import api
 from brainfit_solver.cli import main
+from brainfit_solver.pipeline import PlanOutcome, plan_weeks
 from brainfit_solver.profile import Profile
 from brainfit_solver.replan import read_previous
 from brainfit_solver.rules import Count, RuleSet
-from brainfit_solver.schedule import ScheduleResult, plan_weeks
 from support import Ev, inputs_for, write_calendar
 
 TZ = "Europe/Berlin"
@@ -36,13 +36,13 @@ def by_uid(ics: bytes) -> dict[str, tuple[dt.datetime, dt.datetime, int, str]]:
     return found
 
 
-def first_plan(tmp_path: Path, events: list[Ev] = LECTURES, weeks: int = 1) -> ScheduleResult:
+def first_plan(tmp_path: Path, events: list[Ev] = LECTURES, weeks: int = 1) -> PlanOutcome:
     return plan_weeks(inputs_for(tmp_path, events), weeks=weeks)
 
 
 def replan(
     tmp_path: Path, old: bytes, events: list[Ev], now: dt.datetime = BEFORE_THE_WEEK, **kw: object
-) -> ScheduleResult:
+) -> PlanOutcome:
     inputs = inputs_for(tmp_path, events)
     if "weights" in kw:
         inputs = api.with_weights(inputs, kw.pop("weights"), origin="test")  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar, Event
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.domain import Commitment, Plan, Session
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.explain import solve_relaxed
@@ -38,7 +38,7 @@ def span(day: int, start: str, end_day: int, end: str, summary: str = "Shift") -
 
 
 def starts(inputs: api.Inputs) -> list[int]:
-    return [s.start for s in api.plan(inputs).plan.sessions]  # checked by the checker too
+    return [s.start for s in pipeline.plan(inputs).plan.sessions]  # checked by the checker too
 
 
 # -- the rule alone on a tiny week -------------------------------------------------------------
@@ -50,7 +50,7 @@ def test_no_workout_within_eight_hours_after_an_overnight_block() -> None:
     inputs = inputs_of([shift], profile=only_days("tue"), rules=rules)
     assert all(s >= day_at(1, "15:30") for s in starts(inputs))
     unruled = inputs_of([shift], profile=only_days("tue"), rules=ruleset({"z": kind(60)}))
-    assert api.plan(unruled).plan.sessions  # the same week without the rule plans freely
+    assert pipeline.plan(unruled).plan.sessions  # the same week without the rule plans freely
 
 
 def test_a_tuesday_that_closes_before_the_rest_ends_is_infeasible_and_names_the_rule() -> None:
@@ -58,7 +58,7 @@ def test_a_tuesday_that_closes_before_the_rest_ends_is_infeasible_and_names_the_
     shift = span(0, "22:00", 1, "07:30")
     inputs = inputs_of([shift], profile=only_days("tue", window="06:30-15:00"), rules=rules)
     with pytest.raises(InfeasibleError) as err:
-        api.plan(inputs)
+        pipeline.plan(inputs)
     assert set(err.value.conflict) == {"rest", "z_per_week"}
     message = str(err.value)
     assert "rest: " in message and "'Shift'" in message and "15:30" in message
@@ -83,7 +83,7 @@ def test_a_snack_is_not_held_back_when_the_rule_selects_workouts_only() -> None:
     shift = span(0, "22:00", 1, "07:30")
     lecture = Commitment(day_at(1, "08:00"), day_at(1, "10:00"), "Lecture", "test", True)
     inputs = inputs_of([shift, lecture], profile=only_days("tue"), rules=rules)
-    planned = api.plan(inputs).plan.sessions
+    planned = pipeline.plan(inputs).plan.sessions
     assert [s.kind for s in planned if s.start < day_at(1, "08:00")] == ["snack"]
 
 
@@ -146,7 +146,7 @@ def test_no_workout_straight_after_a_night_shift(tmp_path: Path) -> None:
     inputs = api.load_inputs(
         [night_shifts(tmp_path / "rota.ics")], profile=profile, week="2026-W49"
     )
-    result = api.plan(inputs)
+    result = pipeline.plan(inputs)
     rules = inputs.rules
     workouts = [s for s in result.plan.sessions if rules.kinds[s.kind].buffer]
     assert len(workouts) >= 6

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.errors import InfeasibleError
 from brainfit_solver.profile import KindPreference, Profile, Window
 from support import busy, day_at, inputs_of, kind, local, ruleset
@@ -37,7 +37,7 @@ def only_days(*days: str, window: str = "06:30-21:30") -> Profile:
 
 
 def sessions(inputs: api.Inputs) -> list[tuple[str, int, int]]:
-    result = api.plan(inputs)  # api.plan runs the independent checker on the export
+    result = pipeline.plan(inputs)  # pipeline.plan runs the independent checker on the export
     return [(s.kind, s.start, s.end) for s in result.plan.sessions]
 
 
@@ -58,7 +58,7 @@ def test_a_gap_one_minute_too_short_for_the_buffers_is_infeasible() -> None:
         [busy(0, "08:00", "09:00"), busy(0, "10:29", "12:00")], profile=profile, rules=rules
     )
     with pytest.raises(InfeasibleError) as err:
-        api.plan(inputs)
+        pipeline.plan(inputs)
     assert err.value.conflict == ("z_per_week",)
 
 
@@ -74,7 +74,7 @@ def test_no_two_high_intensity_sessions_on_one_day() -> None:
     unconstrained = sessions(inputs_of([], profile=profile, rules=ruleset(kinds)))
     assert len(unconstrained) == 2  # without the rule both fit on Monday
     with pytest.raises(InfeasibleError) as err:
-        api.plan(inputs_of([], profile=profile, rules=ruleset(kinds, hard=[HIGH])))
+        pipeline.plan(inputs_of([], profile=profile, rules=ruleset(kinds, hard=[HIGH])))
     assert set(err.value.conflict) >= {"one_high_per_day"}
     assert "one_high_per_day" in str(err.value)
 
@@ -83,7 +83,7 @@ def test_high_intensity_days_are_not_back_to_back() -> None:
     kinds = {"hiit": kind(20, intensity="high"), "vo2": kind(20, intensity="high")}
     rules = ruleset(kinds, hard=[HIGH, APART])
     with pytest.raises(InfeasibleError) as err:
-        api.plan(inputs_of([], profile=only_days("mon", "tue"), rules=rules))
+        pipeline.plan(inputs_of([], profile=only_days("mon", "tue"), rules=rules))
     assert "high_apart" in err.value.conflict
     planned = sessions(inputs_of([], profile=only_days("mon", "wed"), rules=rules))
     assert sorted(start // 1440 for _, start, _ in planned) == [0, 2]
@@ -103,7 +103,7 @@ def test_at_most_n_workouts_a_day() -> None:
     kinds = {"a": kind(30), "b": kind(30), "c": kind(30)}
     cap = {"id": "two_a_day", "kind": "max_per_day", "max": 2}
     with pytest.raises(InfeasibleError) as err:
-        api.plan(inputs_of([], profile=only_days("fri"), rules=ruleset(kinds, hard=[cap])))
+        pipeline.plan(inputs_of([], profile=only_days("fri"), rules=ruleset(kinds, hard=[cap])))
     assert "two_a_day" in err.value.conflict
 
 

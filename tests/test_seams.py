@@ -18,14 +18,14 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.check import read_days_before, read_plan
 from brainfit_solver.cli import main
 from brainfit_solver.errors import CalendarError, InfeasibleError
+from brainfit_solver.pipeline import plan_weeks
 from brainfit_solver.profile import Profile, Window, load_profile
 from brainfit_solver.replan import read_previous
 from brainfit_solver.rules import RuleSet
-from brainfit_solver.schedule import plan_weeks
 from brainfit_solver.timegrid import Horizon
 from support import Ev, calendar_bytes, inputs_for
 
@@ -245,7 +245,7 @@ def test_sessions_imported_into_google_without_categories_are_read_by_their_titl
     )
     assert inputs.week.before_known
     assert inputs.week.earlier == (("zone2", -6), ("resistance", -4))
-    before = api.plan(inputs).check.before
+    before = pipeline.plan(inputs).check.before
     assert before is not None and before.known
     assert [(e.kind, e.start.date()) for e in before.events] == [
         ("zone2", dt.date(2026, 11, 10)),

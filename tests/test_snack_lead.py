@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.check import PlannedEvent, check_plan, read_plan
 from brainfit_solver.cli import main
 from brainfit_solver.profile import Profile, Window
@@ -74,7 +74,7 @@ def test_study_blocks_starting_within_the_lead_time_get_one_snack(
     tmp_path: Path, events: list[Ev]
 ) -> None:
     inputs = inputs_for(tmp_path, events)
-    result = api.plan(inputs)  # raises if the checker rejects the export
+    result = pipeline.plan(inputs)  # raises if the checker rejects the export
     ends = snack_ends(result.ics, inputs)
     lecture = dt.datetime(2026, 12, 1, 10, 0, tzinfo=inputs.horizon.tz)
     assert len([e for e in ends if lecture - dt.timedelta(minutes=10) <= e <= lecture]) == 1
@@ -90,7 +90,7 @@ def test_a_study_start_right_after_a_short_block_gets_its_own_snack(tmp_path: Pa
         Ev(1, "10:10", "11:00", "Seminar", ("Study",)),
     ]
     inputs = inputs_for(tmp_path, study, profile=profile, rules=rules)
-    quiz, seminar = api.plan(inputs).plan.sessions
+    quiz, seminar = pipeline.plan(inputs).plan.sessions
     assert quiz.anchor == "Quiz" and day_at(1, "09:50") <= quiz.end <= day_at(1, "10:00")
     assert (seminar.start, seminar.end, seminar.anchor) == (
         day_at(1, "10:05"),
@@ -103,7 +103,7 @@ def test_a_snack_of_variable_length_never_overlaps_its_study_block() -> None:
     rules = ruleset({"s": {**SNACK, "duration_min": [5, 15]}}, soft=[BONUS, LONGER])
     study = busy(1, "14:00", "16:00", "Revision", study=True)
     inputs = inputs_of([busy(1, "13:00", "13:52"), study], rules=rules)
-    result = api.plan(inputs)
+    result = pipeline.plan(inputs)
     assert [(s.start, s.end) for s in result.plan.sessions] == [
         (day_at(1, "13:55"), day_at(1, "14:00"))
     ]
@@ -115,7 +115,7 @@ def test_a_snack_of_variable_length_stays_in_one_piece_of_free_time() -> None:
     )
     study = busy(1, "14:00", "16:00", "Revision", study=True)
     inputs = inputs_of([busy(1, "13:00", "13:35"), busy(1, "13:45", "13:50"), study], rules=rules)
-    result = api.plan(inputs)
+    result = pipeline.plan(inputs)
     [(start, end)] = [(s.start, s.end) for s in result.plan.sessions]
     assert (start, end) == (day_at(1, "13:35"), day_at(1, "13:45")) or (
         start >= day_at(1, "13:50") and end <= day_at(1, "14:00")
@@ -141,7 +141,7 @@ def test_a_study_block_just_after_the_window_gets_the_snack_that_fits_before_it(
     inputs = inputs_of(
         [busy(day, clock, end, "Exam prep", study=True)], profile=profile, rules=rules
     )
-    result = api.plan(inputs)
+    result = pipeline.plan(inputs)
     start = day_at(*snack)
     assert [(s.start, s.end) for s in result.plan.sessions] == [(start, start + 5)]
 

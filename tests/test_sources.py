@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from brainfit_solver import api, sources
+from brainfit_solver import api, pipeline, sources
 from brainfit_solver.cli import main
 from brainfit_solver.errors import CalendarError
 from brainfit_solver.profile import Profile
@@ -173,7 +173,7 @@ def test_a_feed_reads_exactly_as_the_same_file(server: str) -> None:
     from_file = api.load_inputs([LECTURES], profile=BERLIN, week=WEEK)
     assert [c[:3] for c in spans(from_feed)] == [c[:3] for c in spans(from_file)]
     assert from_feed.calendar.sources == (f"{server}/feed.ics",)
-    assert api.plan(from_feed).check.ok
+    assert pipeline.plan(from_feed).check.ok
 
 
 def test_redirects_are_followed(server: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.cli import main
 from brainfit_solver.errors import RuleFileError
 from brainfit_solver.profile import KindPreference, Profile
@@ -88,8 +88,8 @@ def test_flag_overrides_profile_overrides_rule_file(calendar: Path) -> None:
 
 
 def test_a_weight_of_zero_switches_a_rule_off(calendar: Path) -> None:
-    given = api.plan(api.load_inputs([calendar], week="2026-W49", tz="Europe/Berlin"))
-    off = api.plan(
+    given = pipeline.plan(api.load_inputs([calendar], week="2026-W49", tz="Europe/Berlin"))
+    off = pipeline.plan(
         api.load_inputs([calendar], week="2026-W49", tz="Europe/Berlin", weights={"near_study": 0})
     )
     assert given.plan.raw["near_study"] > 0 and given.plan.terms["near_study"] > 0
@@ -158,7 +158,7 @@ def test_objective_breakdown_adds_up_and_matches_the_checker(calendar: Path) -> 
         timezone="Europe/Berlin",
         preferences={"zone2": KindPreference(disliked=["06:00-08:00", "12:00-14:00"])},
     )
-    result = api.plan(api.load_inputs([calendar], profile=profile, week="2026-W49"))
+    result = pipeline.plan(api.load_inputs([calendar], profile=profile, week="2026-W49"))
     report = build_report(result)
     for term in report.terms:
         sign = -1 if term.kind == "disliked_times" else 1
@@ -173,7 +173,7 @@ def test_summary_prints_weight_count_and_points_per_rule(calendar: Path, tmp_pat
     result = CliRunner().invoke(main, [*args, "--weight", "near_study=31"], env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output
     report = build_report(
-        api.plan(
+        pipeline.plan(
             api.load_inputs(
                 [calendar], week="2026-W49", tz="Europe/Berlin", weights={"near_study": 31}
             )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
 from brainfit_solver.domain import Plan, Session
 from brainfit_solver.errors import InfeasibleError, ProfileError
 from brainfit_solver.profile import Profile, Window, load_profile
@@ -36,7 +36,7 @@ def test_a_date_overrides_its_weekday_and_off_closes_it() -> None:
 def test_a_rota_opens_only_the_dates_it_names() -> None:
     profile = rota({"2026-12-03": "18:00-19:00"}, default="off")
     rules = ruleset({"z": kind(60)})
-    planned = api.plan(inputs_of([], profile=profile, rules=rules)).plan.sessions
+    planned = pipeline.plan(inputs_of([], profile=profile, rules=rules)).plan.sessions
     assert [(s.start, s.end) for s in planned] == [(day_at(THU, "18:00"), day_at(THU, "19:00"))]
 
 
@@ -81,7 +81,7 @@ def test_a_window_relaxation_names_the_date_field_that_constrains() -> None:
     profile = rota({"2026-12-03": "18:00-18:30"}, default="off")
     rules = ruleset({"z": kind(60)})
     with pytest.raises(InfeasibleError) as err:
-        api.plan(inputs_of([], profile=profile, rules=rules))
+        pipeline.plan(inputs_of([], profile=profile, rules=rules))
     offers = err.value.relaxations
     assert any('window.dates."2026-12-03" = "18:00-19:00"' in offer for offer in offers), offers
     assert not any("window.thu" in offer for offer in offers), offers

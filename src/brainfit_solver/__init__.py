@@ -29,7 +29,7 @@ _EXPORTS: dict[str, str] = {
     # read the inputs, plan, check
     "load_inputs": "api",
     "with_weights": "api",
-    "plan": "api",
+    "plan": "pipeline",
     "check_week": "api:check",
     "check_weeks": "api",
     "Inputs": "api",
@@ -37,8 +37,10 @@ _EXPORTS: dict[str, str] = {
     "SolverOptions": "domain",
     "CheckReport": "check",
     # several weeks, re-plans, templates
-    "plan_weeks": "schedule",
-    "ScheduleResult": "schedule",
+    "plan_weeks": "pipeline",
+    "run_plan": "pipeline:run",
+    "PlanRequest": "pipeline",
+    "PlanOutcome": "pipeline",
     "read_previous": "replan",
     "parse_now": "replan",
     # files and calendars out
@@ -82,13 +84,14 @@ __all__ = [
     "Inputs",
     "NoPlanFoundError",
     "OutputError",
+    "PlanOutcome",
     "PlanReport",
+    "PlanRequest",
     "PlanResult",
     "ProfileError",
     "Report",
     "ReportError",
     "RuleFileError",
-    "ScheduleResult",
     "SolverOptions",
     "TimeZoneError",
     "__version__",
@@ -108,6 +111,7 @@ __all__ = [
     "read_report",
     "report_json",
     "report_schema",
+    "run_plan",
     "schedule_report",
     "with_weights",
     "write_files",
@@ -119,7 +123,6 @@ if TYPE_CHECKING:
         PlanResult,
         check_weeks,
         load_inputs,
-        plan,
         with_weights,
     )
     from .api import check as check_week
@@ -142,6 +145,8 @@ if TYPE_CHECKING:
     )
     from .merge import merge_calendars
     from .outputs import write_files
+    from .pipeline import PlanOutcome, PlanRequest, plan, plan_weeks
+    from .pipeline import run as run_plan
     from .publish import publish as publish_plan
     from .replan import parse_now, read_previous
     from .report import (
@@ -155,7 +160,6 @@ if TYPE_CHECKING:
         report_schema,
         schedule_report,
     )
-    from .schedule import ScheduleResult, plan_weeks
 
 
 def __getattr__(name: str) -> object:

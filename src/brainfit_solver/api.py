@@ -37,9 +37,9 @@ from .check import (
     read_plan,
 )
 from .check_calendars import BusyTime, CalendarBytes, read_busy
-from .domain import CalendarWeek, Plan, SolverOptions
+from .domain import CalendarWeek, Plan
 from .errors import CalendarError, ProfileError, TimeZoneError
-from .ics_out import output_stamp, plan_calendar
+from .ics_out import Placed, identified, output_stamp, plan_file
 from .profile import Profile, load_profile
 from .rules import BEFORE_DAYS, RuleSet, load_rules
 from .sources import read_source
@@ -313,10 +313,17 @@ def judge_calendars(inputs: Inputs) -> tuple[JudgedEvent, ...]:
 
 
 def export(plan_: Plan, inputs: Inputs) -> bytes:
-    """The plan as iCalendar bytes, deterministic for identical inputs."""
-    stamp = output_stamp(inputs.horizon, inputs.calendar.latest_stamp)
-    cal = plan_calendar(plan_, inputs.rules, inputs.horizon, owner=inputs.profile.name, stamp=stamp)
-    return bytes(cal.to_ical())
+    """One week's plan as iCalendar bytes, deterministic for identical inputs (the file
+    ``pipeline.run`` writes for this week)."""
+    horizon = inputs.horizon
+    stamp = output_stamp(horizon, inputs.calendar.latest_stamp)
+    placed = [
+        Placed(s, horizon, uid, dropped=plan_.dropped)
+        for uid, s in identified(plan_.sessions, inputs.profile.name, horizon.label)
+    ]
+    return plan_file(
+        placed, inputs.rules, first=horizon, last=horizon, stamp=stamp, dropped=plan_.dropped
+    )
 
 
 def busy_time(inputs: Inputs, weeks: int = 1) -> BusyTime:
@@ -394,36 +401,6 @@ def same_objective(solver: int, checker: int) -> None:
             f"internal error: the solver's objective {solver} differs from the checker's "
             f"{checker} for the same plan"
         )
-
-
-def plan(
-    inputs: Inputs, options: SolverOptions | None = None, *, relax: bool = False
-) -> PlanResult:
-    """Solve the week, export it and check the export; a plan the checker rejects, or scores
-    differently from the solver, is a bug.
-
-    ``relax=True`` (``--relax soft``): when the rules cannot all hold, plan the best week
-    breaking the least important ones as little as possible instead of raising
-    ``InfeasibleError``; the plan's ``dropped`` names them (``broken``: how often), and the
-    check skips exactly those."""
-    if options is None:
-        settings = inputs.profile.solver
-        options = SolverOptions(time_limit_s=settings.time_limit_s, workers=settings.workers)
-    # Imported here, not at the top: commands that only read, check or list (``check``,
-    # ``weights``, ``schema``, ``calendars``, ``compare``) then start without OR-Tools.
-    from .explain import plan_week
-
-    solved = plan_week(inputs.week, options, relax=relax)
-    ics = export(solved, inputs)
-    verdict = check(ics, inputs, dropped=solved.dropped)
-    agree_on_days_before(inputs.week, verdict)
-    if not verdict.ok:
-        raise AssertionError(
-            "internal error: the solver's plan fails the independent check: "
-            + "; ".join(verdict.violations)
-        )
-    same_objective(solved.objective, verdict.objective)
-    return PlanResult(inputs, solved, ics, verdict)
 
 
 def week_inputs(inputs: Inputs, weeks: int) -> list[Inputs]:

@@ -14,12 +14,14 @@ import datetime as dt
 import hashlib
 import os
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Component, Event
 
 from . import __version__
-from .domain import Plan, Session
+from .domain import Session
 from .outputs import write_files
 from .rules import RuleSet
 from .timegrid import UTC, Horizon
@@ -88,26 +90,57 @@ def dropped_note(rules: RuleSet, dropped: tuple[str, ...]) -> str:
     return f"This week's plan drops: {listed}."
 
 
-def plan_calendar(
-    plan: Plan, rules: RuleSet, horizon: Horizon, *, owner: str, stamp: dt.datetime
-) -> Calendar:
+@dataclass(frozen=True)
+class Placed:
+    """A session as the file writes it: its week, its UID and SEQUENCE, and the rules its
+    week's plan drops (``--relax soft``), which its description names."""
+
+    session: Session
+    horizon: Horizon
+    uid: str
+    sequence: int = 0
+    dropped: tuple[str, ...] = ()
+
+
+def plan_file(
+    placed: Sequence[Placed],
+    rules: RuleSet,
+    *,
+    first: Horizon,
+    last: Horizon,
+    stamp: dt.datetime,
+    dropped: Sequence[str] = (),
+    repeat: int = 0,
+    extra: Sequence[Component] = (),
+) -> bytes:
+    """The one exporter: the weeks ``first`` to ``last`` as one file (one week is the case
+    ``first == last``), the sessions in the order given, then ``extra`` (a re-plan's
+    cancelled and carried-over events). ``dropped`` is every rule a relaxed week breaks
+    (X-BRAINFIT-DROPPED); ``repeat`` > 0 makes each session a weekly series of that many."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"BrainFit {horizon.label}")
-    cal.add("x-wr-timezone", horizon.tz_name)
-    if plan.dropped:
-        cal.add(DROPPED_PROPERTY, ",".join(plan.dropped))
-    cal.add_component(vtimezone(horizon.tz_name, horizon.monday, horizon.end.date()))
-    for uid, session in identified(plan.sessions, owner, horizon.label):
-        event = session_event(session, rules, horizon, uid=uid, stamp=stamp)
-        if plan.dropped:
-            text = f"{event.pop('description')}\n{dropped_note(rules, plan.dropped)}"
+    label = first.label if first.monday == last.monday else f"{first.label} to {last.label}"
+    cal.add("x-wr-calname", f"BrainFit {label}")
+    cal.add("x-wr-timezone", first.tz_name)
+    if dropped:
+        cal.add(DROPPED_PROPERTY, ",".join(dropped))
+    cal.add_component(vtimezone(first.tz_name, first.monday, last.end.date()))
+    for p in placed:
+        event = session_event(
+            p.session, rules, p.horizon, uid=p.uid, stamp=stamp, sequence=p.sequence
+        )
+        if p.dropped:
+            text = f"{event.pop('description')}\n{dropped_note(rules, p.dropped)}"
             event.add("description", text)
+        if repeat:
+            event.add("rrule", {"freq": "weekly", "count": repeat})
         cal.add_component(event)
-    return cal
+    for component in extra:
+        cal.add_component(component)
+    return bytes(cal.to_ical())
 
 
 def session_event(

@@ -222,7 +222,11 @@ def _solve_all(
 
 
 def solve_weeks(
-    weeks: Sequence[Week], options: SolverOptions | None = None, *, executor: Executor | None = None
+    weeks: Sequence[Week],
+    options: SolverOptions | None = None,
+    *,
+    executor: Executor | None = None,
+    relax: bool = False,
 ) -> WeeksPlan:
     """The best plan for consecutive weeks, proven optimal for the whole horizon.
 
@@ -230,7 +234,11 @@ def solve_weeks(
     shut down); without one they run in this process, measured fastest for these weeks.
 
     Raises ``InfeasibleError`` when a week cannot hold its rules on its own (naming that
-    week's conflicting rules) or when the seam rules cannot hold between weeks.
+    week's conflicting rules) or when the seam rules cannot hold between weeks. With
+    ``relax`` such a week is planned breaking its least important rules instead
+    (``explain.solve_relaxed``); that plan is then fixed, and the seam program plans its
+    neighbours around the sessions it has on its first and last day (the seam rules are
+    not relaxed: a narrower variant of an impossible week is impossible too).
     """
     options = options or SolverOptions()
     if not weeks:
@@ -245,11 +253,13 @@ def solve_weeks(
     jobs: list[tuple[int, _Variant]] = [(k, full) for k in range(n)]
     while jobs:
         for k, solved in _solve_all(jobs, weeks, options, executor):
-            table.solved[k].append(solved)
             if solved.plan is None and solved.variant == full:
-                from .explain import explain_infeasible
+                if not relax:
+                    from .explain import explain_infeasible
 
-                raise explain_infeasible(weeks[k], options)
+                    raise explain_infeasible(weeks[k], options)
+                solved = _relaxed(weeks[k], full, options)
+            table.solved[k].append(solved)
         solves += len(jobs)
         value, path = _best_path(table, n, rules)
         if value == -math.inf:
@@ -269,6 +279,16 @@ def solve_weeks(
         solves=solves,
         solve_seconds=time.perf_counter() - started,
     )
+
+
+def _relaxed(week: Week, full: _Variant, options: SolverOptions) -> _Solved:
+    """An impossible week planned breaking its least important rules: the answer for every
+    variant that allows the seam sessions it has (``_Solved.settles``); a narrower variant
+    is solved again and found impossible."""
+    from .explain import solve_relaxed
+
+    plan = solve_relaxed(week, options)
+    return _Solved(full, plan, _used(week, plan, seam_rules(week)))
 
 
 def _seam_conflict(weeks: Sequence[Week], rules: Iterable[str]) -> InfeasibleError:

@@ -25,7 +25,7 @@ from .rules import broken_text, sign
 from .timegrid import iso_week_label
 
 if TYPE_CHECKING:  # the multi-week planner imports OR-Tools; `schema` must not
-    from .schedule import ScheduleResult
+    from .pipeline import PlanOutcome
 
 REPORT_SCHEMA_VERSION = 3
 
@@ -386,11 +386,11 @@ def plan_report(result: PlanResult) -> PlanReport:
     )
 
 
-def schedule_report(result: ScheduleResult, *, previous: str | None = None) -> PlanReport:
-    """The document of a plan made by ``schedule.plan_weeks`` (--weeks, --repeat, --previous,
-    --merge): one report per week, the whole horizon's verdict (a template's for --repeat:
-    what was optimised is the one week repeated) and, when re-planning ``previous``, what
-    became of its sessions."""
+def schedule_report(result: PlanOutcome, *, previous: str | None = None) -> PlanReport:
+    """The document of a plan made by ``pipeline.run`` (one week or several, --repeat,
+    --previous, --merge): one report per week, the whole horizon's verdict (a template's for
+    --repeat: what was optimised is the one week repeated) and, when re-planning
+    ``previous``, what became of its sessions."""
     solved, first = result.solved, result.weeks[0].inputs.horizon.monday
     objective = solved.objective if result.repeat else result.objective
     gap = (

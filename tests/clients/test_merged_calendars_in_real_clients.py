@@ -19,7 +19,7 @@ import x_wr_timezone
 from icalendar import Calendar
 
 from brainfit_solver.merge import PLAN_UID_SUFFIX, merge_calendars
-from brainfit_solver.schedule import plan_weeks
+from brainfit_solver.pipeline import plan_weeks
 from support import CALENDARS, Ev, inputs_for
 
 from .consumers import Consumer, Instant, zoneinfo_events

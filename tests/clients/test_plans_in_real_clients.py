@@ -1,7 +1,7 @@
 """Real `brainfit plan` outputs read by calendar software the project did not write.
 
-Each plan is made through the public API (`api.load_inputs`, then `api.plan` or
-`schedule.plan_weeks`) from calendars built with tests/support.py, written to a file, and read
+Each plan is made through the public API (`api.load_inputs`, then `pipeline.plan` or
+`pipeline.plan_weeks`) from calendars built with tests/support.py, written to a file, and read
 by every consumer of the harness (ical.js, vobject, icalendar's round trip, Radicale through
 caldav, Radicale's own free-busy reading). Each consumer's instants must equal the IANA
 database's reading of the file (`zoneinfo_events`), and that reading must equal the planned
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from brainfit_solver import api
+from brainfit_solver import api, pipeline
+from brainfit_solver.pipeline import plan_weeks
 from brainfit_solver.profile import Profile
-from brainfit_solver.schedule import plan_weeks
 from support import Ev, write_calendar
 
 from .consumers import Consumer, zoneinfo_events
@@ -45,11 +45,11 @@ def _inputs(folder: Path, week: str, tz: str, weeks: int = 1) -> api.Inputs:
 PLANS = {
     # Sunday 29 March 2026: Berlin springs forward at 02:00.
     "berlin-spring-forward": lambda folder: (
-        api.plan(_inputs(folder, "2026-W13", "Europe/Berlin")).ics
+        pipeline.plan(_inputs(folder, "2026-W13", "Europe/Berlin")).ics
     ),
     # Sunday 1 November 2026: New York falls back at 02:00.
     "new-york-fall-back": lambda folder: (
-        api.plan(_inputs(folder, "2026-W44", "America/New_York")).ics
+        pipeline.plan(_inputs(folder, "2026-W44", "America/New_York")).ics
     ),
     # Two weeks from 19 October 2026, across Berlin's return to winter time on 25 October.
     "berlin-two-weeks": lambda folder: (

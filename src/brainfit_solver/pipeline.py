@@ -1,21 +1,27 @@
-"""Several weeks, re-plans and repeating templates: the pipeline behind ``brainfit plan``'s
-``--weeks``, ``--previous`` and ``--repeat``, as plain functions.
+"""The one pipeline behind ``brainfit plan``: a request (inputs × weeks; one week is the case
+``weeks=1``) → model → solve, else explain or relax → export → check, as plain functions.
 
     inputs = api.load_inputs(["calendar.ics"], week="2026-W49")
-    result = plan_weeks(inputs, weeks=4)                       # four weeks, one .ics
-    result = plan_weeks(inputs, previous=read_previous(data))  # re-plan, same UIDs
+    result = plan(inputs)                                      # one week
+    outcome = run(PlanRequest(inputs, weeks=4))                # four weeks, one .ics
+    outcome = run(PlanRequest(inputs, previous=read_previous(data), now=now))  # re-plan
 
-Each week is its own ISO week (its rules, its calendar, its UIDs); the weeks are solved
-together exactly by ``multiweek.solve_weeks``. The exported file is checked week by week by
-the independent checker, plus the seam rules between weeks; a plan the checker rejects is a
-bug and raises ``AssertionError``, as ``api.plan`` does.
+Each week is its own ISO week (its rules, its calendar, its UIDs); several weeks are solved
+together exactly by ``multiweek.solve_weeks``, one by ``explain.plan_week``. Every file is
+written by the one exporter (``ics_out.plan_file``) and checked week by week by the
+independent checker, plus the seam rules between weeks; a plan the checker rejects, or
+scores differently from the solver, is a bug and raises ``AssertionError``.
 
-``--repeat`` plans one week and repeats it (RRULE FREQ=WEEKLY;COUNT=N). The trade-off: the
-same sessions every week, easy to follow and to edit as one series in a calendar app, but
-not each week's own optimum. The template is planned around every planned week's busy time
-at once (each week's calendar folded onto the first by local wall-clock time) and anchors
-snacks only to study blocks that occur in every week, so each occurrence fits its own
-week; when the calendar repeats, it is exactly the first week's optimal plan.
+``relax`` (``--relax soft``): a week whose rules cannot all hold is planned breaking the
+least important ones as little as possible; the seam rules between weeks stay rules of the
+multi-week program (a relaxed week's sessions are fixed and its neighbours plan around them).
+
+``repeat`` (``--repeat``) plans one week and repeats it (RRULE FREQ=WEEKLY;COUNT=N). The
+trade-off: the same sessions every week, easy to follow and to edit as one series in a
+calendar app, but not each week's own optimum. The template is planned around every planned
+week's busy time at once (each week's calendar folded onto the first by local wall-clock
+time) and anchors snacks only to study blocks that occur in every week, so each occurrence
+fits its own week; when the calendar repeats, it is exactly the first week's optimal plan.
 """
 
 from __future__ import annotations
@@ -26,8 +32,6 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
-from icalendar import Calendar
-
 from . import api
 from .check import (
     CheckReport,
@@ -37,11 +41,10 @@ from .check import (
 )
 from .domain import CalendarWeek, Commitment, Plan, SolverOptions
 from .errors import ProfileError
-from .ics_out import PRODID, identified, output_stamp, session_event
+from .ics_out import Placed, identified, output_stamp, plan_file, session_event
 from .multiweek import WeeksPlan, solve_template, solve_weeks
 from .replan import PreviousPlan, assign_uids, cancelled_event, changed, with_previous
 from .timegrid import Horizon
-from .vtimezone import vtimezone
 from .week import Week, prepare_week, with_days_before
 
 
@@ -58,7 +61,7 @@ class Changes:
 
 
 @dataclass(frozen=True)
-class ScheduleResult:
+class PlanOutcome:
     """Planned weeks, the one exported file and the checker's verdict on each week.
 
     ``weeks`` has one ``PlanResult`` per planned week (for ``--repeat``, one: the template);
@@ -71,6 +74,7 @@ class ScheduleResult:
     solved: WeeksPlan
     changes: Changes
     repeat: bool = False
+    merged: bytes | None = None  # the calendars and the plan in one file (``--merge``)
 
     @property
     def objective(self) -> int:
@@ -115,16 +119,44 @@ def folded_week(all_inputs: Sequence[api.Inputs]) -> Week:
     return prepare_week(first.profile, first.rules, calendar, h0)
 
 
-def _calendar(first: Horizon, last: Horizon, name: str) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", first.tz_name)
-    cal.add_component(vtimezone(first.tz_name, first.monday, last.end.date()))
-    return cal
+@dataclass(frozen=True)
+class PlanRequest:
+    """What to plan: ``weeks`` consecutive weeks from ``inputs``' week (1: one week),
+    optionally as one repeating week (``repeat``) or re-planning ``previous`` as of ``now``;
+    ``relax`` plans an impossible week breaking its least important rules instead of raising
+    ``InfeasibleError``. Solves go through ``executor`` (default: this process). ``merge``
+    also makes the calendars' own events and the plan one file (``PlanOutcome.merged``)."""
+
+    inputs: api.Inputs
+    weeks: int = 1
+    repeat: bool = False
+    previous: PreviousPlan | None = None
+    now: dt.datetime | None = None
+    relax: bool = False
+    options: SolverOptions | None = None
+    executor: Executor | None = None
+    merge: bool = False
+
+
+def solver_options(inputs: api.Inputs, time_limit_s: float | None = None) -> SolverOptions:
+    """The solver's settings, in one place: ``time_limit_s`` (``--time-limit``), else the
+    profile's ``[solver]`` table."""
+    settings = inputs.profile.solver
+    return SolverOptions(
+        time_limit_s=time_limit_s or settings.time_limit_s, workers=settings.workers
+    )
+
+
+def plan(
+    inputs: api.Inputs, options: SolverOptions | None = None, *, relax: bool = False
+) -> api.PlanResult:
+    """One week solved, exported and independently checked (the 1-week case of ``run``).
+
+    ``relax=True`` (``--relax soft``): when the rules cannot all hold, plan the best week
+    breaking the least important ones as little as possible instead of raising
+    ``InfeasibleError``; the plan's ``dropped`` names them (``broken``: how often), and the
+    check skips exactly those."""
+    return run(PlanRequest(inputs, options=options, relax=relax)).weeks[0]
 
 
 def plan_weeks(
@@ -136,13 +168,38 @@ def plan_weeks(
     repeat: bool = False,
     options: SolverOptions | None = None,
     executor: Executor | None = None,
-) -> ScheduleResult:
-    """Plan ``weeks`` consecutive weeks (optionally re-planning ``previous`` as of ``now``,
-    or as one repeating week), export them as one .ics and check every week. The weeks'
-    solves go through ``executor`` (default: this process, see ``multiweek.solve_weeks``)."""
-    if options is None:
-        settings = inputs.profile.solver
-        options = SolverOptions(time_limit_s=settings.time_limit_s, workers=settings.workers)
+) -> PlanOutcome:
+    """``run`` with the request's fields as arguments, for scripts."""
+    return run(PlanRequest(inputs, weeks, repeat, previous, now, False, options, executor))
+
+
+def _solve(request: PlanRequest, models: Sequence[Week], options: SolverOptions) -> WeeksPlan:
+    """Solve the weeks: one week under ``explain.plan_week``'s policy for impossible weeks
+    (explain, or relax), several by the seam program (which relaxes the same way)."""
+    if request.repeat:
+        return solve_template(models[0], options)
+    if len(models) > 1:
+        return solve_weeks(models, options, executor=request.executor, relax=request.relax)
+    # Imported here: commands that only read, check or list start without OR-Tools.
+    from .explain import plan_week
+
+    solved = plan_week(models[0], options, relax=request.relax)
+    return WeeksPlan(
+        plans=(solved,),
+        status=solved.status,
+        objective=solved.objective,
+        bound=solved.bound,
+        solves=1,
+        solve_seconds=solved.solve_seconds,
+    )
+
+
+def run(request: PlanRequest) -> PlanOutcome:
+    """Plan the request's weeks (optionally re-planning ``previous`` as of ``now``, or as one
+    repeating week), export them as one .ics and check every week."""
+    inputs, weeks, previous, now = request.inputs, request.weeks, request.previous, request.now
+    repeat = request.repeat
+    options = request.options or solver_options(inputs)
     all_inputs = api.week_inputs(inputs, weeks)
     horizons = [i.horizon for i in all_inputs]
     if repeat and previous is not None:
@@ -150,13 +207,19 @@ def plan_weeks(
             "--repeat and --previous cannot be combined",
             fix="Re-plan a multi-week plan made with --weeks, or make a new template",
         )
+    if repeat and request.relax:
+        raise ProfileError(
+            "--relax soft plans each impossible week breaking its own least important rules, "
+            "but a --repeat template is one week for every week: it must keep every rule, "
+            "also from its Sunday to its own Monday",
+            fix=f"Plan the weeks one by one with --weeks {weeks} --relax soft without --repeat",
+        )
     if previous is not None and now is None:
         raise ValueError("re-planning needs 'now'")
     if previous is not None:
         previous = previous.resolved(inputs.rules, inputs.profile.name)
     if repeat:
         models = [with_days_before(folded_week(all_inputs), inputs.week.before)]
-        solved = solve_template(models[0], options)
     else:
         models = [
             with_previous(i.week, previous, now) if previous is not None and now else i.week
@@ -168,23 +231,22 @@ def plan_weeks(
         if previous is not None:
             models[0] = with_days_before(models[0], previous.before(horizons[0]))
         models[1:] = [dataclasses.replace(m, before=()) for m in models[1:]]
-        solved = solve_weeks(models, options, executor=executor)
+    solved = _solve(request, models, options)
 
     owner, rules = inputs.profile.name, inputs.rules
     stamp = output_stamp(inputs.horizon, inputs.calendar.latest_stamp)
     if previous is not None and previous.latest_stamp is not None:
         stamp = max(stamp, previous.latest_stamp)
-    label = horizons[0].label if weeks == 1 else f"{horizons[0].label} to {horizons[-1].label}"
-    cal = _calendar(horizons[0], horizons[-1], f"BrainFit {label}")
     old = {e.uid: e for e in previous.events} if previous is not None else {}
     taken = set(old)
     kept = moved = new = 0
     plans: list[Plan] = []
-    for k, plan in enumerate(solved.plans):
+    placed: list[Placed] = []
+    for k, plan_ in enumerate(solved.plans):
         horizon = horizons[k]
         if previous is not None:
             sessions = assign_uids(
-                plan.sessions,
+                plan_.sessions,
                 models[k].previous,
                 owner=owner,
                 week_label=horizon.label,
@@ -193,45 +255,52 @@ def plan_weeks(
         else:
             tag = f"{horizon.label}/weekly" if repeat else horizon.label
             sessions = tuple(
-                dataclasses.replace(s, uid=uid) for uid, s in identified(plan.sessions, owner, tag)
+                dataclasses.replace(s, uid=uid) for uid, s in identified(plan_.sessions, owner, tag)
             )
-        plans.append(dataclasses.replace(plan, sessions=sessions))
+        plans.append(dataclasses.replace(plan_, sessions=sessions))
         for s in sessions:
             assert s.uid is not None
-            event = session_event(s, rules, horizon, uid=s.uid, stamp=stamp)
-            if repeat:
-                event.add("rrule", {"freq": "weekly", "count": weeks})
+            sequence = 0
             before = old.get(s.uid)
             if before is None:
                 new += previous is not None
-            elif changed(event, before.component):
+            elif changed(
+                session_event(s, rules, horizon, uid=s.uid, stamp=stamp), before.component
+            ):
                 moved += 1
-                event = session_event(
-                    s, rules, horizon, uid=s.uid, stamp=stamp, sequence=before.sequence + 1
-                )
+                sequence = before.sequence + 1
             else:
                 kept += 1
-                event = session_event(
-                    s, rules, horizon, uid=s.uid, stamp=stamp, sequence=before.sequence
-                )
-            cal.add_component(event)
+                sequence = before.sequence
+            placed.append(Placed(s, horizon, s.uid, sequence, plan_.dropped))
     cancelled: list[str] = []
+    extra = []
     if previous is not None:
         planned = {s.uid for p in plans for s in p.sessions}
         for e in previous.events:
             inside = any(h.start <= e.start < h.end for h in horizons)
             if inside and not e.cancelled and e.uid not in planned:
-                cal.add_component(cancelled_event(e, stamp))
+                extra.append(cancelled_event(e, stamp))
                 cancelled.append(e.uid)
             elif not inside or e.cancelled:
-                cal.add_component(e.component)  # carried over unchanged
-    ics = bytes(cal.to_ical())
-    checks = _check(ics, all_inputs, models, previous, now, repeat)
+                extra.append(e.component)  # carried over unchanged
+    dropped = tuple(dict.fromkeys(r for p in plans for r in p.dropped))
+    ics = plan_file(
+        placed,
+        rules,
+        first=horizons[0],
+        last=horizons[-1],
+        stamp=stamp,
+        dropped=dropped,
+        repeat=weeks if repeat else 0,
+        extra=extra,
+    )
+    checks = _check(ics, all_inputs, models, previous, now, repeat, plans)
     _same_objectives(solved, checks, repeat)
     results = tuple(
         api.PlanResult(all_inputs[k], plans[k], ics, checks[k]) for k in range(len(plans))
     )
-    return ScheduleResult(
+    return PlanOutcome(
         weeks=results,
         checks=checks,
         ics=ics,
@@ -245,7 +314,20 @@ def plan_weeks(
             warnings=previous.warnings if previous is not None else (),
         ),
         repeat=repeat,
+        merged=_merged(inputs, weeks, ics) if request.merge else None,
     )
+
+
+def _merged(inputs: api.Inputs, weeks: int, ics: bytes) -> bytes:
+    """The calendars' own events over the planned weeks and the checked plan, in one file
+    (see ``merge``); the calendars are read again, whole, for the weeks planned."""
+    from .merge import merge_calendars
+    from .sources import read_source
+
+    last = inputs.horizon.monday + dt.timedelta(weeks=weeks, days=-1)
+    dates = (inputs.horizon.monday, last)
+    sources = [(c.source, read_source(c.source, dates=dates)) for c in inputs.loaded]
+    return merge_calendars(sources, ics)
 
 
 def _check(
@@ -255,7 +337,10 @@ def _check(
     previous: PreviousPlan | None,
     now: dt.datetime | None,
     repeat: bool,
+    plans: Sequence[Plan],
 ) -> tuple[CheckReport, ...]:
+    """The one check path: each week of the file against its own calendar (skipping the
+    rules its relaxed plan drops), the days before the first, and the seams between weeks."""
     events = read_plan(ics)
     busy = api.busy_time(all_inputs[0], len(all_inputs))
     reports = []
@@ -275,6 +360,7 @@ def _check(
                 horizon=h,
                 previous=models[k].previous if replanned else (),
                 now=now if replanned else None,
+                dropped=plans[min(k, len(plans) - 1)].dropped,
                 before=before if k == 0 else None,
             )
         )

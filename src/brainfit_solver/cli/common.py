@@ -1,0 +1,133 @@
+"""What every command shares: the exit codes, errors as one paragraph and an exit code, the
+input options (calendars, profile, rules, week, zone, study calendars, weights)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from ..errors import BrainfitError, InfeasibleError, ProfileError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CODES = """\b
+Exit codes:
+  0  plan written (or check passed)
+  2  bad input: calendar, profile, rule file, time zone, option or output path
+     (nothing written)
+  3  the rules cannot all hold this week; the conflicting rules are named
+  4  check: the plan breaks a hard rule
+  5  the time limit ran out before any plan was found
+  1  internal error"""
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def warn_about_calendars(inputs: Any) -> None:
+    """One line on stderr per calendar read with faults that cannot change busy time."""
+    for warning in inputs.warnings:
+        err_console().print(f"warning: {warning}", markup=False)
+
+
+def reports_errors(func: F) -> F:
+    """Turn the tool's exceptions into one paragraph on stderr and the documented exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InfeasibleError as exc:
+            console = err_console()
+            console.print(f"error: {exc.render()}", markup=False)
+            for reason in exc.relaxations:
+                console.print(f"  - would work: {reason}", markup=False)
+            sys.exit(exc.exit_code)
+        except BrainfitError as exc:
+            err_console().print(f"error: {exc.render()}", markup=False)
+            sys.exit(exc.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            err_console().print(
+                f"internal error: {type(exc).__name__}: {exc}. This is a bug in brainfit-solver; "
+                "please report it with the inputs that caused it.",
+                markup=False,
+            )
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_weights(pairs: Sequence[str], option: str = "--weight") -> dict[str, int]:
+    weights: dict[str, int] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        try:
+            weights[name.strip()] = int(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ProfileError(
+                f"{option} {pair!r} is not NAME=VALUE with a whole number",
+                fix=f"Write it as {option} near_study=40; `brainfit weights` lists the names",
+            )
+    return weights
+
+
+class CalendarSource(click.ParamType):  # type: ignore[type-arg]  # generic only in click 8.2+
+    """A calendar file, or an ICS feed/CalDAV URL kept as text (a Path would fold its //)."""
+
+    name = "calendar"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value)
+        return text if "://" in text else Path(text)
+
+
+CALENDAR = CalendarSource()
+
+input_options = [
+    click.option(
+        "--profile",
+        "profile",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Profile TOML (time zone, week, window, buffer, preferences).",
+    ),
+    click.option(
+        "--rules",
+        "rules",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Rule-set TOML; default: the bundled brain-health protocol.",
+    ),
+    click.option("--week", help="ISO week (2026-W49) or a date in it; default: next full week."),
+    click.option("--tz", help="IANA time zone; default: profile, then calendar, then system."),
+    click.option(
+        "--study",
+        "study",
+        multiple=True,
+        type=CALENDAR,
+        help="A calendar (file, feed or CalDAV URL) whose events are all study blocks "
+        "(repeatable).",
+    ),
+    click.option(
+        "--weight",
+        "weights",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Override a soft rule's weight (repeatable).",
+    ),
+]
+
+
+def with_inputs(func: F) -> F:
+    for option in reversed(input_options):
+        func = option(func)
+    return func

@@ -10,9 +10,8 @@ from rich.console import Console
 from .common import (
     CALENDAR,
     EXIT_CODES,
-    parse_weights,
+    load_inputs,
     reports_errors,
-    warn_about_calendars,
     with_inputs,
 )
 
@@ -42,16 +41,7 @@ def calendars_command(
     from .. import api
     from ..summary import judged_table
 
-    inputs = api.load_inputs(
-        calendars,
-        profile=profile,
-        rules=rules,
-        week=week,
-        tz=tz,
-        weights=parse_weights(weights),
-        study_calendars=study,
-    )
-    warn_about_calendars(inputs)
+    inputs = load_inputs(calendars, profile, rules, week, tz, study, weights)
     judged = api.judge_calendars(inputs)
     horizon = inputs.horizon
     if as_json:

@@ -12,9 +12,8 @@ import click
 from .common import (
     CALENDAR,
     EXIT_CODES,
-    parse_weights,
+    load_inputs,
     reports_errors,
-    warn_about_calendars,
     with_inputs,
 )
 
@@ -67,17 +66,8 @@ def check(
         week = events[0].start.date().isoformat()
     if tz is None and events:
         tz = str(getattr(events[0].start.tzinfo, "key", "")) or None
-    inputs = api.load_inputs(
-        calendars,
-        profile=profile,
-        rules=rules,
-        week=week,
-        tz=tz,
-        weights=parse_weights(weights),
-        study_calendars=study,
-        weeks=_weeks_spanned(week, [e.start.date() for e in events]),
-    )
-    warn_about_calendars(inputs)
+    spanned = _weeks_spanned(week, [e.start.date() for e in events])
+    inputs = load_inputs(calendars, profile, rules, week, tz, study, weights, weeks=spanned)
     earlier = None
     if previous is not None:
         try:

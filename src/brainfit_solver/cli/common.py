@@ -131,3 +131,33 @@ def with_inputs(func: F) -> F:
     for option in reversed(input_options):
         func = option(func)
     return func
+
+
+def load_inputs(
+    calendars: Sequence[Path | str],
+    profile: Path | None,
+    rules: Path | None,
+    week: str | None,
+    tz: str | None,
+    study: Sequence[Path | str],
+    weights: Sequence[str],
+    *,
+    weeks: int = 1,
+) -> Any:
+    """The inputs from the flags every reading command shares (``with_inputs``), read the
+    same way for ``plan``, ``check`` and ``calendars``; warnings about the calendars are
+    printed here."""
+    from .. import api
+
+    inputs = api.load_inputs(
+        calendars,
+        profile=profile,
+        rules=rules,
+        week=week,
+        tz=tz,
+        weights=parse_weights(weights),
+        study_calendars=study,
+        weeks=weeks,
+    )
+    warn_about_calendars(inputs)
+    return inputs

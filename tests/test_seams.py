@@ -389,3 +389,18 @@ def test_an_unreadable_file_before_the_week_is_named_in_the_error(rules: RuleSet
         read_days_before([("cal.ics", broken)], W49, rules)
     assert error.value.file == "cal.ics"
     assert error.value.message.startswith("cannot read its events before the checked week (")
+
+
+@pytest.mark.parametrize("fold", ["\r\n ", "\r\n\t", "\n ", "\n\t"])
+def test_a_file_whose_only_brainfit_mention_is_split_by_a_fold_is_read(
+    rules: RuleSet, fold: str
+) -> None:
+    """Found by the mutation work: the file was skipped when its only mention of BrainFit was
+    split by a line fold, since the check for a mention looked at the folded bytes."""
+    session = vevent("a@example.com", "20261129T080000", "", "CATEGORIES:Brain*Fit,hiit")
+    data = ics(session)
+    if not fold.startswith("\r"):
+        data = data.replace(b"\r\n", b"\n")
+    data = data.replace(b"*", fold.encode())
+    assert b"brainfit" not in data.lower()
+    assert [uid for uid, *_ in before(rules, data)] == ["a@example.com"]

@@ -156,7 +156,7 @@ def read_days_before(
     )
     seen: dict[str, tuple[Component, dt.datetime]] = {}
     for source, data in sources:
-        if b"brainfit" not in data.lower():
+        if b"brainfit" not in _unfolded(data).lower():
             continue
         for component in _between(data, source, start, horizon.start):
             # Names are case-insensitive; any default leaves a UID-less event unmatched.
@@ -198,11 +198,17 @@ def _between(data: bytes, source: str, start: dt.datetime, end: dt.datetime) -> 
         ) from exc
 
 
+def _unfolded(data: bytes) -> bytes:
+    """The content lines unfolded (RFC 5545 §3.1), so a word split by a fold is found."""
+    for fold in (b"\r\n ", b"\r\n\t", b"\n ", b"\n\t"):
+        data = data.replace(fold, b"")
+    return data
+
+
 def _mentioning_brainfit(data: bytes) -> bytes:
     """The calendar with its header, its VTIMEZONEs and only the VEVENTs whose unfolded
     text mentions BrainFit (a UID ending in @brainfit-solver, the category, the kind)."""
-    for fold in (b"\r\n ", b"\r\n\t", b"\n ", b"\n\t"):
-        data = data.replace(fold, b"")
+    data = _unfolded(data)
     low = data.lower()  # pragma: no mutate (upper() keeps the whole file: slower, same result)
     first = low.find(b"begin:vevent")
     if first < 0:

@@ -12,6 +12,7 @@ from .common import (
     EXIT_CODES,
     load_inputs,
     reports_errors,
+    warn_about_calendars,
     with_inputs,
 )
 
@@ -42,6 +43,7 @@ def calendars_command(
     from ..summary import judged_table
 
     inputs = load_inputs(calendars, profile, rules, week, tz, study, weights)
+    warn_about_calendars(inputs)
     judged = api.judge_calendars(inputs)
     horizon = inputs.horizon
     if as_json:

@@ -14,6 +14,7 @@ from .common import (
     EXIT_CODES,
     load_inputs,
     reports_errors,
+    warn_about_calendars,
     with_inputs,
 )
 
@@ -68,6 +69,7 @@ def check(
         tz = str(getattr(events[0].start.tzinfo, "key", "")) or None
     spanned = _weeks_spanned(week, [e.start.date() for e in events])
     inputs = load_inputs(calendars, profile, rules, week, tz, study, weights, weeks=spanned)
+    warn_about_calendars(inputs)
     earlier = None
     if previous is not None:
         try:

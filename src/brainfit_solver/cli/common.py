@@ -145,11 +145,11 @@ def load_inputs(
     weeks: int = 1,
 ) -> Any:
     """The inputs from the flags every reading command shares (``with_inputs``), read the
-    same way for ``plan``, ``check`` and ``calendars``; warnings about the calendars are
-    printed here."""
+    same way for ``plan``, ``check`` and ``calendars`` (each prints the warnings about the
+    calendars, ``warn_about_calendars``, when its own checks allow)."""
     from .. import api
 
-    inputs = api.load_inputs(
+    return api.load_inputs(
         calendars,
         profile=profile,
         rules=rules,
@@ -159,5 +159,3 @@ def load_inputs(
         study_calendars=study,
         weeks=weeks,
     )
-    warn_about_calendars(inputs)
-    return inputs

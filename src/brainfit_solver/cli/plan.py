@@ -20,6 +20,7 @@ from .common import (
     EXIT_CODES,
     F,
     err_console,
+    load_inputs,
     parse_weights,
     reports_errors,
     warn_about_calendars,
@@ -286,16 +287,7 @@ def plan(
     before = _read_previous(previous)
     if before is not None and (span := before.span()) is not None:
         week, weeks = week or span[0], weeks or span[1]
-    inputs = api.load_inputs(
-        calendars,
-        profile=profile,
-        rules=rules,
-        week=week,
-        tz=tz,
-        weights=parse_weights(weights),
-        study_calendars=study,
-        weeks=weeks or 1,
-    )
+    inputs = load_inputs(calendars, profile, rules, week, tz, study, weights, weeks=weeks or 1)
     read += [c.source for c in inputs.loaded]
     check_outputs(targets, read)
     warn_about_calendars(inputs)

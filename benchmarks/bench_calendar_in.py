@@ -96,9 +96,9 @@ def _fold(line: str) -> str:
 
 def child_checker(path: str) -> None:
     """The checker's reading of the whole file, in this process; prints its phases as JSON."""
-    from brainfit_solver.check_calendars import CalendarBytes, read_busy
-    from brainfit_solver.profile import Profile
-    from brainfit_solver.timegrid import Horizon, parse_week, zone
+    from brainfit_solver.check.calendars import CalendarBytes, read_busy
+    from brainfit_solver.core.timegrid import Horizon, parse_week, zone
+    from brainfit_solver.rules.profile import Profile
 
     horizon = Horizon(zone(TZ), parse_week(WEEK))
     began = time.perf_counter()
@@ -129,9 +129,9 @@ MINUTE = dt.timedelta(minutes=1)
 
 def child(path: str, filtered: bool) -> None:
     """One measured read, in this process; prints its phases as JSON."""
-    from brainfit_solver.calendar_in import load_calendar, week_from_calendars
-    from brainfit_solver.profile import BusyPolicy, StudyRecognition
-    from brainfit_solver.timegrid import Horizon, parse_week, zone
+    from brainfit_solver.calendars.reading import load_calendar, week_from_calendars
+    from brainfit_solver.core.timegrid import Horizon, parse_week, zone
+    from brainfit_solver.rules.profile import BusyPolicy, StudyRecognition
 
     horizon = Horizon(zone(TZ), parse_week(WEEK))
     next_week = Horizon(horizon.tz, horizon.monday + dt.timedelta(days=7))

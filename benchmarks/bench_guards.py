@@ -29,10 +29,10 @@ from pathlib import Path
 from icalendar import Calendar, Event
 
 from brainfit_solver import api, pipeline
-from brainfit_solver.calendar_in import load_calendar, week_from_calendars
-from brainfit_solver.errors import CalendarError, InfeasibleError
-from brainfit_solver.profile import BusyPolicy, StudyRecognition
-from brainfit_solver.timegrid import Horizon, parse_week, zone
+from brainfit_solver.calendars.reading import load_calendar, week_from_calendars
+from brainfit_solver.core.errors import CalendarError, InfeasibleError
+from brainfit_solver.core.timegrid import Horizon, parse_week, zone
+from brainfit_solver.rules.profile import BusyPolicy, StudyRecognition
 from common import median, verdict, worst
 
 REPO = Path(__file__).resolve().parent.parent

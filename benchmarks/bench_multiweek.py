@@ -1,5 +1,5 @@
 """Several weeks to proven optimality: one joint CP-SAT model against week-by-week solves
-joined by the exact seam program (``brainfit_solver.multiweek``).
+joined by the exact seam program (``brainfit_solver.weeks``).
 
     python benchmarks/bench_multiweek.py [--quick] [--weeks 4 12] [--joint-limit 60]
 
@@ -29,12 +29,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from brainfit_solver import api
-from brainfit_solver.domain import SolverOptions
-from brainfit_solver.multiweek import WeeksPlan, solve_joint, solve_weeks
-from brainfit_solver.profile import Profile
-from brainfit_solver.synth import synthetic_calendar
-from brainfit_solver.timegrid import iso_week_label, parse_week
-from brainfit_solver.week import Week
+from brainfit_solver.calendars.synth import synthetic_calendar
+from brainfit_solver.core.domain import SolverOptions
+from brainfit_solver.core.timegrid import iso_week_label, parse_week
+from brainfit_solver.model.week import Week
+from brainfit_solver.rules.profile import Profile
+from brainfit_solver.weeks import WeeksPlan, solve_joint, solve_weeks
 from common import median, worst
 
 WEEK, TZ = "2026-W49", "Europe/Berlin"

@@ -22,9 +22,9 @@ from pathlib import Path
 from ortools.sat.python import cp_model
 
 from brainfit_solver import pipeline
-from brainfit_solver.domain import SolverOptions
-from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.solve import build_model, make_solver
+from brainfit_solver.core.domain import SolverOptions
+from brainfit_solver.core.errors import InfeasibleError
+from brainfit_solver.solver.solve import build_model, make_solver
 from common import PROFILES, instances, median, ms, worst
 
 Setting = Callable[[], cp_model.CpSolver]

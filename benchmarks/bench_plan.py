@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 
 from brainfit_solver import pipeline
-from brainfit_solver.domain import SolverOptions
-from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.solve import build_model, make_solver
+from brainfit_solver.core.domain import SolverOptions
+from brainfit_solver.core.errors import InfeasibleError
+from brainfit_solver.solver.solve import build_model, make_solver
 from common import PROFILES, Instance, instances, median, ms, verdict, worst
 
 BARE = [

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brainfit_solver import api
-from brainfit_solver.synth import synthetic_calendar
+from brainfit_solver.calendars.synth import synthetic_calendar
 
 WEEK, TZ = "2026-W49", "Europe/Berlin"
 LEVELS = (20, 40, 60, 80, 100, 120)

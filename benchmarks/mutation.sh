@@ -1,7 +1,7 @@
 #!/bin/sh
-# Mutation score of the independent checker (issue 8): mutmut 3 over check.py and
-# check_calendars.py ([tool.mutmut] in pyproject.toml), against the checker's tests.
-# Usage: benchmarks/mutation.sh [mutant-glob ...]   e.g. 'brainfit_solver.check.*'
+# Mutation score of the independent checker (issue 8): mutmut 3 over check/checker.py and
+# check/calendars.py ([tool.mutmut] in pyproject.toml), against the checker's tests.
+# Usage: benchmarks/mutation.sh [mutant-glob ...]   e.g. 'brainfit_solver.check.checker.*'
 # Needs: pip install -e '.[test,mutation]'. Takes minutes on 2 cores (--max-children 2).
 set -eu
 cd "$(dirname "$0")/.."

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import pytest
 
-from brainfit_solver.rules import RuleSet, load_rules
+from brainfit_solver.rules.ruleset import RuleSet, load_rules
 
 HARD_STOP_GRACE_SECONDS = 60
 """How long after its timeout a test that SIGALRM could not stop ends the whole run."""

@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from brainfit_solver import api
-from brainfit_solver.check import CheckReport, PlannedEvent, check_plan
-from brainfit_solver.hard import rests
-from brainfit_solver.rules import RestAfter, SessionKind
-from brainfit_solver.week import Span
+from brainfit_solver.check.checker import CheckReport, PlannedEvent, check_plan
+from brainfit_solver.model.hard import rests
+from brainfit_solver.model.week import Span
+from brainfit_solver.rules.ruleset import RestAfter, SessionKind
 
 
 def _ceil(a: int, b: int) -> int:

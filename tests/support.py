@@ -10,12 +10,12 @@ from pathlib import Path
 from icalendar import Calendar, Event
 
 from brainfit_solver import api
-from brainfit_solver.check_calendars import CalendarBytes
-from brainfit_solver.domain import CalendarWeek, Commitment
-from brainfit_solver.profile import Profile
-from brainfit_solver.rules import RuleSet, load_rules
-from brainfit_solver.timegrid import Horizon, parse_week, zone
-from brainfit_solver.week import prepare_week
+from brainfit_solver.check.calendars import CalendarBytes
+from brainfit_solver.core.domain import CalendarWeek, Commitment
+from brainfit_solver.core.timegrid import Horizon, parse_week, zone
+from brainfit_solver.model.week import prepare_week
+from brainfit_solver.rules.profile import Profile
+from brainfit_solver.rules.ruleset import RuleSet, load_rules
 
 REPO = Path(__file__).resolve().parent.parent
 CALENDARS = REPO / "tests" / "calendars"

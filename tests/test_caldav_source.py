@@ -17,13 +17,14 @@ import caldav
 import pytest
 from click.testing import CliRunner
 
-from brainfit_solver import api, pipeline, sources
-from brainfit_solver.calendar_in import load_calendar, week_from_calendars
+from brainfit_solver import api, pipeline
+from brainfit_solver.calendars import sources
+from brainfit_solver.calendars.credentials import caldav_url
+from brainfit_solver.calendars.reading import load_calendar, week_from_calendars
 from brainfit_solver.cli import main
-from brainfit_solver.credentials import caldav_url
-from brainfit_solver.errors import CalendarError
-from brainfit_solver.profile import BusyPolicy, Profile, StudyRecognition
-from brainfit_solver.timegrid import Horizon, zone
+from brainfit_solver.core.errors import CalendarError
+from brainfit_solver.core.timegrid import Horizon, zone
+from brainfit_solver.rules.profile import BusyPolicy, Profile, StudyRecognition
 from clients.consumers import running_radicale
 
 pytestmark = pytest.mark.clients

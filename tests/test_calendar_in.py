@@ -16,17 +16,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brainfit_solver.calendar_in import (
+from brainfit_solver.calendars.reading import (
     LoadedCalendar,
     load_calendar,
     read_calendars,
     week_from_calendars,
     zone_hint,
 )
-from brainfit_solver.domain import CalendarWeek
-from brainfit_solver.errors import CalendarError, TimeZoneError
-from brainfit_solver.profile import DEFAULT_STUDY_PATTERN, BusyPolicy, StudyRecognition
-from brainfit_solver.timegrid import Horizon, parse_week, zone
+from brainfit_solver.core.domain import CalendarWeek
+from brainfit_solver.core.errors import CalendarError, TimeZoneError
+from brainfit_solver.core.timegrid import Horizon, parse_week, zone
+from brainfit_solver.rules.profile import DEFAULT_STUDY_PATTERN, BusyPolicy, StudyRecognition
 
 CALENDARS = Path(__file__).parent / "calendars"
 EXAMPLES = Path(__file__).parent.parent / "examples"

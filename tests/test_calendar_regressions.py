@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from brainfit_solver.calendar_in import load_calendar, week_from_calendars
-from brainfit_solver.errors import CalendarError
-from brainfit_solver.profile import BusyPolicy, StudyRecognition
-from brainfit_solver.timegrid import Horizon, zone
+from brainfit_solver.calendars.reading import load_calendar, week_from_calendars
+from brainfit_solver.core.errors import CalendarError
+from brainfit_solver.core.timegrid import Horizon, zone
+from brainfit_solver.rules.profile import BusyPolicy, StudyRecognition
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -14,11 +14,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from brainfit_solver.check import CheckReport, DaysBefore, PlannedEvent, check_plan, check_seams
-from brainfit_solver.check_calendars import Block, BusyTime
-from brainfit_solver.domain import Session
-from brainfit_solver.profile import KindPreference, Profile, TimeRange, Window
-from brainfit_solver.timegrid import Horizon
+from brainfit_solver.check.calendars import Block, BusyTime
+from brainfit_solver.check.checker import (
+    CheckReport,
+    DaysBefore,
+    PlannedEvent,
+    check_plan,
+    check_seams,
+)
+from brainfit_solver.core.domain import Session
+from brainfit_solver.core.timegrid import Horizon
+from brainfit_solver.rules.profile import KindPreference, Profile, TimeRange, Window
 from support import kind, ruleset
 
 TZ = ZoneInfo("Europe/Berlin")

@@ -9,17 +9,16 @@ import pytest
 from click.testing import CliRunner
 
 from brainfit_solver import api, pipeline
+from brainfit_solver.api import build_report, plan_report
 from brainfit_solver.cli import main
-from brainfit_solver.compare import compare
-from brainfit_solver.report import (
+from brainfit_solver.outputs.compare import compare
+from brainfit_solver.outputs.report import (
     REPORT_SCHEMA_VERSION,
     CheckOut,
     PlanReport,
     Report,
     SessionOut,
     TermOut,
-    build_report,
-    plan_report,
     report_json,
     report_schema,
     report_schema_json,

@@ -23,11 +23,11 @@ import pytest
 import recurring_ical_events
 from click.testing import CliRunner
 
-from brainfit_solver.calendar_in import load_calendar, week_from_calendars
+from brainfit_solver.calendars.reading import load_calendar, week_from_calendars
 from brainfit_solver.cli import main
-from brainfit_solver.errors import InputError
-from brainfit_solver.profile import BusyPolicy, StudyRecognition
-from brainfit_solver.timegrid import Horizon, iso_week_label, zone
+from brainfit_solver.core.errors import InputError
+from brainfit_solver.core.timegrid import Horizon, iso_week_label, zone
+from brainfit_solver.rules.profile import BusyPolicy, StudyRecognition
 
 ROOTS = {
     "icalendar": Path(icalendar.__file__).parent / "tests",

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from brainfit_solver.synth import synthetic_calendar
+from brainfit_solver.calendars.synth import synthetic_calendar
 from support import REPO
 
 BRAINFIT = Path(sys.executable).with_name("brainfit")

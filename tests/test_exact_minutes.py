@@ -12,11 +12,11 @@ import random
 import pytest
 
 from brainfit_solver import api, pipeline
-from brainfit_solver.check import PlannedEvent, check_plan
-from brainfit_solver.domain import Commitment
-from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.model import candidates
-from brainfit_solver.profile import KindPreference, Profile, Window
+from brainfit_solver.check.checker import PlannedEvent, check_plan
+from brainfit_solver.core.domain import Commitment
+from brainfit_solver.core.errors import InfeasibleError
+from brainfit_solver.model.person import candidates
+from brainfit_solver.rules.profile import KindPreference, Profile, Window
 from support import busy, day_at, inputs_of, kind, local, ruleset
 
 LONGER = {"id": "longer", "kind": "longer_sessions", "weight": 1, "applies_to": {"kinds": ["z"]}}

@@ -18,15 +18,15 @@ from icalendar import Calendar
 from ortools.sat.python import cp_model
 
 from brainfit_solver import api, pipeline
+from brainfit_solver.api import build_report
 from brainfit_solver.cli import main
-from brainfit_solver.domain import Commitment, Plan, SolverOptions
-from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.explain import plan_week, relaxations, solve_relaxed
-from brainfit_solver.profile import Profile, Window
-from brainfit_solver.report import build_report
-from brainfit_solver.rules import Count, RuleSet, load_rules
-from brainfit_solver.solve import build_model, make_solver
-from brainfit_solver.week import Week
+from brainfit_solver.core.domain import Commitment, Plan, SolverOptions
+from brainfit_solver.core.errors import InfeasibleError
+from brainfit_solver.explain.impossible import plan_week, relaxations, solve_relaxed
+from brainfit_solver.model.week import Week
+from brainfit_solver.rules.profile import Profile, Window
+from brainfit_solver.rules.ruleset import Count, RuleSet, load_rules
+from brainfit_solver.solver.solve import build_model, make_solver
 from support import Ev, busy, day_at, inputs_of, kind, ruleset, write_calendar
 
 HIGH = {"id": "one_high_per_day", "kind": "max_per_day", "max": 1, "priority": 90}

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from brainfit_solver import api
 from brainfit_solver.cli import main
-from brainfit_solver.profile import Profile
+from brainfit_solver.rules.profile import Profile
 from support import CALENDARS
 
 WEEK = "2026-W46"  # Monday 9 November 2026

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brainfit_solver.cli import main
-from brainfit_solver.timegrid import iso_week_label, parse_week
+from brainfit_solver.core.timegrid import iso_week_label, parse_week
 
 CALENDARS = sorted((Path(__file__).parent / "calendars").glob("*.ics"))
 FIRST_EVENT_START = re.compile(

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from brainfit_solver import api, pipeline
 from brainfit_solver.cli import main
-from brainfit_solver.errors import CalendarError, ProfileError
-from brainfit_solver.profile import load_profile
-from brainfit_solver.timegrid import parse_week
+from brainfit_solver.core.errors import CalendarError, ProfileError
+from brainfit_solver.core.timegrid import parse_week
+from brainfit_solver.rules.profile import load_profile
 from support import Ev, write_calendar
 
 

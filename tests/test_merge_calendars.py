@@ -13,10 +13,10 @@ import x_wr_timezone
 from click.testing import CliRunner
 from icalendar import Calendar, Event, Timezone
 
-from brainfit_solver.calendar_in import load_calendar
-from brainfit_solver.check import read_plan
+from brainfit_solver.calendars.reading import load_calendar
+from brainfit_solver.check.checker import read_plan
 from brainfit_solver.cli import main
-from brainfit_solver.merge import PLAN_UID_SUFFIX, merge_calendars
+from brainfit_solver.outputs.merge import PLAN_UID_SUFFIX, merge_calendars
 from brainfit_solver.pipeline import plan_weeks
 from support import CALENDARS, Ev, calendar_bytes, inputs_for
 

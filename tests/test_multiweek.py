@@ -11,15 +11,15 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from brainfit_solver import api, pipeline
-from brainfit_solver.check import PlannedEvent, check_seams, read_plan
+from brainfit_solver.calendars.synth import synthetic_calendar
+from brainfit_solver.check.checker import PlannedEvent, check_seams, read_plan
 from brainfit_solver.cli import main
-from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.multiweek import solve_joint, solve_weeks
+from brainfit_solver.core.errors import InfeasibleError
+from brainfit_solver.core.timegrid import Horizon, iso_week_label, parse_week, zone
 from brainfit_solver.pipeline import plan_weeks
-from brainfit_solver.profile import Profile, Window
-from brainfit_solver.rules import RuleSet
-from brainfit_solver.synth import synthetic_calendar
-from brainfit_solver.timegrid import Horizon, iso_week_label, parse_week, zone
+from brainfit_solver.rules.profile import Profile, Window
+from brainfit_solver.rules.ruleset import RuleSet
+from brainfit_solver.weeks import solve_joint, solve_weeks
 from support import Ev, inputs_for, write_calendar
 
 WEEK, TZ = "2026-W49", "Europe/Berlin"
@@ -186,7 +186,7 @@ def test_cli_plans_several_weeks_and_check_accepts_them(
 def test_multi_week_json_report_is_versioned_and_adds_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from brainfit_solver.report import REPORT_SCHEMA_VERSION, PlanReport
+    from brainfit_solver.outputs.report import REPORT_SCHEMA_VERSION, PlanReport
 
     monkeypatch.chdir(tmp_path)
     write_calendar(tmp_path / "cal.ics", [Ev(d, "09:00", "12:00", "Lecture") for d in range(5)])

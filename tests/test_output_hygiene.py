@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from brainfit_solver.cli import main
-from brainfit_solver.errors import OutputError
-from brainfit_solver.ics_out import write_atomic
+from brainfit_solver.core.errors import OutputError
+from brainfit_solver.outputs.ics import write_atomic
 from brainfit_solver.pipeline import plan_weeks
-from brainfit_solver.profile import Profile
+from brainfit_solver.rules.profile import Profile
 from support import Ev, inputs_for, write_calendar
 
 TRICKY = "Übung; Analysis, Raum 3\nbring Taschenrechner"

@@ -22,8 +22,8 @@ from click.testing import CliRunner, Result
 from icalendar import Calendar
 
 from brainfit_solver.cli import main
-from brainfit_solver.errors import OutputError
-from brainfit_solver.outputs import Output, check_outputs, write_files
+from brainfit_solver.core.errors import OutputError
+from brainfit_solver.outputs.files import Output, check_outputs, write_files
 from support import Ev, write_calendar
 
 LECTURES = [Ev(d, "09:00", "12:00", "Lecture") for d in range(5)]
@@ -277,8 +277,8 @@ def test_write_files_removes_every_temporary_when_one_fails(tmp_path: Path) -> N
     script = (
         "import resource, signal, sys\n"
         "from pathlib import Path\n"
-        "from brainfit_solver.errors import OutputError\n"
-        "from brainfit_solver.outputs import write_files\n"
+        "from brainfit_solver.core.errors import OutputError\n"
+        "from brainfit_solver.outputs.files import write_files\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))\n"
         "folder = Path(sys.argv[1])\n"

@@ -12,8 +12,8 @@ from icalendar import Calendar
 
 from brainfit_solver import api, pipeline
 from brainfit_solver.cli import main
-from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.profile import Profile, Window
+from brainfit_solver.core.errors import InfeasibleError
+from brainfit_solver.rules.profile import Profile, Window
 from support import REPO, Ev, calendar_bytes, inputs_for, kind, ruleset, write_calendar
 
 

@@ -16,13 +16,13 @@ import pytest
 import recurring_ical_events
 
 from brainfit_solver import api
-from brainfit_solver.calendar_in import LoadedCalendar, load_calendar, week_from_calendars
-from brainfit_solver.domain import CalendarWeek
-from brainfit_solver.errors import CalendarError, InputError, TimeZoneError
-from brainfit_solver.prefilter import prefilter
-from brainfit_solver.profile import BusyPolicy, Profile, StudyRecognition
-from brainfit_solver.synth import synthetic_calendar
-from brainfit_solver.timegrid import Horizon, parse_week, zone
+from brainfit_solver.calendars.prefilter import prefilter
+from brainfit_solver.calendars.reading import LoadedCalendar, load_calendar, week_from_calendars
+from brainfit_solver.calendars.synth import synthetic_calendar
+from brainfit_solver.core.domain import CalendarWeek
+from brainfit_solver.core.errors import CalendarError, InputError, TimeZoneError
+from brainfit_solver.core.timegrid import Horizon, parse_week, zone
+from brainfit_solver.rules.profile import BusyPolicy, Profile, StudyRecognition
 
 CALENDARS = Path(__file__).parent / "calendars"
 EXAMPLES = Path(__file__).parent.parent / "examples"

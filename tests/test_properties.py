@@ -31,12 +31,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from brainfit_solver import api, pipeline
-from brainfit_solver.domain import SolverOptions
-from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.profile import Profile
-from brainfit_solver.rules import RuleSet, default_rules_path, load_rules
-from brainfit_solver.synth import synthetic_calendar
-from brainfit_solver.timegrid import iso_week_label, zone
+from brainfit_solver.calendars.synth import synthetic_calendar
+from brainfit_solver.core.domain import SolverOptions
+from brainfit_solver.core.errors import InfeasibleError
+from brainfit_solver.core.timegrid import iso_week_label, zone
+from brainfit_solver.rules.profile import Profile
+from brainfit_solver.rules.ruleset import RuleSet, default_rules_path, load_rules
 from greedy import greedy_week
 from support import REPO, Ev, calendar_bytes
 

@@ -23,13 +23,13 @@ def test_every_public_name_resolves_to_the_object_its_module_defines() -> None:
 
 
 def test_a_function_named_like_a_module_stays_the_function_after_the_module_loads() -> None:
-    """``brainfit_solver.check`` is the checker's module once loaded; the facade's name for
+    """``brainfit_solver.check.checker`` is the checker's module once loaded; the facade's name for
     the checking function must not be rebound by that import."""
-    importlib.import_module("brainfit_solver.check")
-    importlib.import_module("brainfit_solver.publish")
+    importlib.import_module("brainfit_solver.check.checker")
+    importlib.import_module("brainfit_solver.outputs.publish")
     assert callable(brainfit_solver.check_week)
     assert brainfit_solver.check_week.__module__ == "brainfit_solver.api"
-    assert brainfit_solver.publish_plan.__module__ == "brainfit_solver.publish"
+    assert brainfit_solver.publish_plan.__module__ == "brainfit_solver.outputs.publish"
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:

@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar, Event
 
+from brainfit_solver.calendars.credentials import Credentials, find_credentials
+from brainfit_solver.calendars.previous import read_previous
 from brainfit_solver.cli import main
-from brainfit_solver.credentials import Credentials, find_credentials
-from brainfit_solver.errors import CalendarError
+from brainfit_solver.core.errors import CalendarError
+from brainfit_solver.outputs.publish import publish
 from brainfit_solver.pipeline import plan_weeks
-from brainfit_solver.publish import publish
-from brainfit_solver.replan import read_previous
 from clients.consumers import running_radicale
 from support import Ev, inputs_for
 

@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from brainfit_solver import api
+from brainfit_solver.calendars.previous import read_previous
 from brainfit_solver.cli import main
 from brainfit_solver.pipeline import PlanOutcome, plan_weeks
-from brainfit_solver.profile import Profile
-from brainfit_solver.replan import read_previous
-from brainfit_solver.rules import Count, RuleSet
+from brainfit_solver.rules.profile import Profile
+from brainfit_solver.rules.ruleset import Count, RuleSet
 from support import Ev, inputs_for, write_calendar
 
 TZ = "Europe/Berlin"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from brainfit_solver.cli import main
-from brainfit_solver.report import REPORT_SCHEMA_VERSION, PlanReport
+from brainfit_solver.outputs.report import REPORT_SCHEMA_VERSION, PlanReport
 from support import REPO, Ev, write_calendar
 
 WEEK = ["--week", "2026-W49", "--tz", "Europe/Berlin"]

@@ -10,12 +10,12 @@ import pytest
 from icalendar import Calendar, Event
 
 from brainfit_solver import api, pipeline
-from brainfit_solver.domain import Commitment, Plan, Session
-from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.explain import solve_relaxed
-from brainfit_solver.profile import KindPreference, Profile, Window
-from brainfit_solver.rules import load_rules
-from brainfit_solver.timegrid import parse_week, zone
+from brainfit_solver.core.domain import Commitment, Plan, Session
+from brainfit_solver.core.errors import InfeasibleError
+from brainfit_solver.core.timegrid import parse_week, zone
+from brainfit_solver.explain.impossible import solve_relaxed
+from brainfit_solver.rules.profile import KindPreference, Profile, Window
+from brainfit_solver.rules.ruleset import load_rules
 from support import REPO, STAMP, day_at, inputs_of, kind, ruleset
 
 REST = {

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from brainfit_solver.errors import RuleFileError
-from brainfit_solver.rules import load_rules
+from brainfit_solver.core.errors import RuleFileError
+from brainfit_solver.rules.ruleset import load_rules
 from support import REPO
 
 RULE_FILES = sorted((REPO / "constraints").glob("*.toml"))

@@ -16,13 +16,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from ortools.sat.python import cp_model
 
-from brainfit_solver import check, explain, hard, soft
-from brainfit_solver.check import PlannedEvent, check_plan
-from brainfit_solver.check_calendars import Block, BusyTime
-from brainfit_solver.domain import Commitment, Session
-from brainfit_solver.model import WeekModel
-from brainfit_solver.profile import KindPreference, Profile, TimeRange, Window
-from brainfit_solver.rules import (
+from brainfit_solver.check import checker as check
+from brainfit_solver.check.calendars import Block, BusyTime
+from brainfit_solver.check.checker import PlannedEvent, check_plan
+from brainfit_solver.core.domain import Commitment, Session
+from brainfit_solver.core.timegrid import Horizon
+from brainfit_solver.explain import impossible as explain
+from brainfit_solver.model import hard, soft
+from brainfit_solver.model.person import WeekModel
+from brainfit_solver.model.week import Week
+from brainfit_solver.outputs.tuning import unit
+from brainfit_solver.rules.profile import KindPreference, Profile, TimeRange, Window
+from brainfit_solver.rules.ruleset import (
     KINDS,
     PARTS,
     TABLES,
@@ -35,9 +40,6 @@ from brainfit_solver.rules import (
     kind_entry,
     sign,
 )
-from brainfit_solver.timegrid import Horizon
-from brainfit_solver.tuning import unit
-from brainfit_solver.week import Week
 from support import busy, day_at, inputs_of, kind, ruleset
 
 RUNNING_SIDES = (check, explain, hard, soft)  # the modules whose tables hold the parts
@@ -54,8 +56,8 @@ def _table(name: str) -> KindTable[typing.Any]:
 
 
 def test_every_kind_has_every_part() -> None:
-    assert {t.name.split(".")[0] for t in TABLES} == {
-        m.__name__.split(".")[-1] for m in RUNNING_SIDES
+    assert {t.name.rsplit(".", 1)[0] for t in TABLES} == {
+        m.__name__.removeprefix("brainfit_solver.") for m in RUNNING_SIDES
     }
     for family, names in PARTS.items():
         kinds = {k for k, e in KINDS.items() if e.hard == (family == "hard")}
@@ -64,7 +66,7 @@ def test_every_kind_has_every_part() -> None:
     for table in TABLES:
         family = {k for k, e in KINDS.items() if e.hard == table.hard}
         assert set(table) <= family, table.name
-        assert table.optional or table.name.split(".")[1] in PARTS[table.family], table.name
+        assert table.optional or table.name.rsplit(".", 1)[1] in PARTS[table.family], table.name
 
 
 def test_every_kind_has_a_schema_in_its_union_and_a_unit() -> None:

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from brainfit_solver import api, pipeline
-from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.profile import KindPreference, Profile, Window
+from brainfit_solver.core.errors import InfeasibleError
+from brainfit_solver.rules.profile import KindPreference, Profile, Window
 from support import busy, day_at, inputs_of, kind, local, ruleset
 
 HIGH = {
@@ -195,7 +195,7 @@ def test_sessions_spread_over_days_when_rewarded() -> None:
 
 def test_checker_allows_one_snack_per_study_block() -> None:
     from brainfit_solver import api
-    from brainfit_solver.check import PlannedEvent, check_plan
+    from brainfit_solver.check.checker import PlannedEvent, check_plan
 
     rules = ruleset(
         {"snack": SNACK},

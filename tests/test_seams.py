@@ -19,14 +19,14 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from brainfit_solver import api, pipeline
-from brainfit_solver.check import read_days_before, read_plan
+from brainfit_solver.calendars.previous import read_previous
+from brainfit_solver.check.checker import read_days_before, read_plan
 from brainfit_solver.cli import main
-from brainfit_solver.errors import CalendarError, InfeasibleError
+from brainfit_solver.core.errors import CalendarError, InfeasibleError
+from brainfit_solver.core.timegrid import Horizon
 from brainfit_solver.pipeline import plan_weeks
-from brainfit_solver.profile import Profile, Window, load_profile
-from brainfit_solver.replan import read_previous
-from brainfit_solver.rules import RuleSet
-from brainfit_solver.timegrid import Horizon
+from brainfit_solver.rules.profile import Profile, Window, load_profile
+from brainfit_solver.rules.ruleset import RuleSet
 from support import Ev, calendar_bytes, inputs_for
 
 SEAM_RULE = "high_intensity_not_on_consecutive_days"

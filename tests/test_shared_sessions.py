@@ -13,13 +13,13 @@ import pytest
 from ortools.sat.python import cp_model
 
 from brainfit_solver import api
-from brainfit_solver.domain import Commitment, Plan, Session, SolverOptions
-from brainfit_solver.hard import add_hard_rules
-from brainfit_solver.model import SharedSession, WeekModel, new_shared_session
-from brainfit_solver.profile import KindPreference, Profile, Window
-from brainfit_solver.rules import RuleSet, sign
-from brainfit_solver.soft import add_soft_rules
-from brainfit_solver.solve import run, status_name
+from brainfit_solver.core.domain import Commitment, Plan, Session, SolverOptions
+from brainfit_solver.model.hard import add_hard_rules
+from brainfit_solver.model.person import SharedSession, WeekModel, new_shared_session
+from brainfit_solver.model.soft import add_soft_rules
+from brainfit_solver.rules.profile import KindPreference, Profile, Window
+from brainfit_solver.rules.ruleset import RuleSet, sign
+from brainfit_solver.solver.solve import run, status_name
 from support import busy, day_at, inputs_of, kind, ruleset
 
 TZ = "Europe/Berlin"

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from brainfit_solver import api, pipeline
-from brainfit_solver.check import PlannedEvent, check_plan, read_plan
+from brainfit_solver.check.checker import PlannedEvent, check_plan, read_plan
 from brainfit_solver.cli import main
-from brainfit_solver.profile import Profile, Window
+from brainfit_solver.rules.profile import Profile, Window
 from support import Ev, busy, day_at, inputs_for, inputs_of, kind, local, ruleset, write_calendar
 
 SNACK = kind(

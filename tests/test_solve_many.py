@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from brainfit_solver import api
-from brainfit_solver.domain import Plan, SolverOptions
-from brainfit_solver.errors import InfeasibleError
-from brainfit_solver.parallel import InProcessExecutor, solve_many
-from brainfit_solver.profile import Profile
-from brainfit_solver.solve import solve
-from brainfit_solver.synth import synthetic_calendar
-from brainfit_solver.timegrid import iso_week_label, parse_week
-from brainfit_solver.week import Week
+from brainfit_solver.calendars.synth import synthetic_calendar
+from brainfit_solver.core.domain import Plan, SolverOptions
+from brainfit_solver.core.errors import InfeasibleError
+from brainfit_solver.core.timegrid import iso_week_label, parse_week
+from brainfit_solver.model.week import Week
+from brainfit_solver.rules.profile import Profile
+from brainfit_solver.solver.parallel import InProcessExecutor, solve_many
+from brainfit_solver.solver.solve import solve
 
 WEEK, TZ = "2026-W49", "Europe/Berlin"
 

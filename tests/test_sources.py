@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from brainfit_solver import api, pipeline, sources
+from brainfit_solver import api, pipeline
+from brainfit_solver.calendars import sources
 from brainfit_solver.cli import main
-from brainfit_solver.errors import CalendarError
-from brainfit_solver.profile import Profile
+from brainfit_solver.core.errors import CalendarError
+from brainfit_solver.rules.profile import Profile
 
 CALENDARS = Path(__file__).parent / "calendars"
 LECTURES = CALENDARS / "weekly_lecture_exdate_and_moved.ics"

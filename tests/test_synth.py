@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from brainfit_solver import api
-from brainfit_solver.profile import Profile
-from brainfit_solver.synth import synthetic_calendar
+from brainfit_solver.calendars.synth import synthetic_calendar
+from brainfit_solver.rules.profile import Profile
 
 
 def test_same_seed_same_bytes_other_seed_other_week() -> None:

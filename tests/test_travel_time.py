@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from brainfit_solver import api
-from brainfit_solver.check_calendars import CalendarBytes, read_busy
+from brainfit_solver.check.calendars import CalendarBytes, read_busy
 from brainfit_solver.cli import main
-from brainfit_solver.domain import Plan, Session
-from brainfit_solver.errors import CalendarError
-from brainfit_solver.profile import Profile
-from brainfit_solver.timegrid import zone
+from brainfit_solver.core.domain import Plan, Session
+from brainfit_solver.core.errors import CalendarError
+from brainfit_solver.core.timegrid import zone
+from brainfit_solver.rules.profile import Profile
 from support import CALENDARS, day_at, kind, ruleset
 
 SAMPLE = CALENDARS / "apple_travel_time_before_events.ics"

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event, Timezone
 
-from brainfit_solver.errors import TimeZoneError
-from brainfit_solver.vtimezone import vtimezone
+from brainfit_solver.core.errors import TimeZoneError
+from brainfit_solver.outputs.vtimezone import vtimezone
 
 UTC = dt.UTC
 DTSTAMP = dt.datetime(2026, 1, 1, tzinfo=UTC)

@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from brainfit_solver import api, pipeline
+from brainfit_solver.api import build_report
 from brainfit_solver.cli import main
-from brainfit_solver.errors import RuleFileError
-from brainfit_solver.profile import KindPreference, Profile
-from brainfit_solver.report import build_report
-from brainfit_solver.rules import default_rules_path, load_rules
-from brainfit_solver.tuning import weight_rows
+from brainfit_solver.core.errors import RuleFileError
+from brainfit_solver.outputs.tuning import weight_rows
+from brainfit_solver.rules.profile import KindPreference, Profile
+from brainfit_solver.rules.ruleset import default_rules_path, load_rules
 from support import Ev, write_calendar
 
 WEEK = ["--week", "2026-W49", "--tz", "Europe/Berlin"]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from brainfit_solver import api, pipeline
-from brainfit_solver.domain import Plan, Session
-from brainfit_solver.errors import InfeasibleError, ProfileError
-from brainfit_solver.profile import Profile, Window, load_profile
+from brainfit_solver.core.domain import Plan, Session
+from brainfit_solver.core.errors import InfeasibleError, ProfileError
+from brainfit_solver.rules.profile import Profile, Window, load_profile
 from support import day_at, inputs_of, kind, ruleset
 
 THU, SAT = 3, 5  # 2026-12-03 and 2026-12-05 in 2026-W49

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 # Each name of ``__all__`` and the module of this package that defines it: "module", or
-# "module:name" where the public name differs. ``check`` and ``publish`` also name modules,
-# and importing a module binds its name in this package over a function of the same name:
-# those two functions are public as ``check_week`` and ``publish_plan``.
+# "module:name" where the public name differs. ``check`` names a sub-package, and importing
+# it binds its name in this package over a function of the same name: the checking function
+# is public as ``check_week`` (and ``publish`` as ``publish_plan``, beside it).
 _EXPORTS: dict[str, str] = {
     # read the inputs, plan, check
     "load_inputs": "api",
@@ -34,43 +34,43 @@ _EXPORTS: dict[str, str] = {
     "check_weeks": "api",
     "Inputs": "api",
     "PlanResult": "api",
-    "SolverOptions": "domain",
-    "CheckReport": "check",
+    "SolverOptions": "core.domain",
+    "CheckReport": "check.checker",
     # several weeks, re-plans, templates
     "plan_weeks": "pipeline",
     "run_plan": "pipeline:run",
     "PlanRequest": "pipeline",
     "PlanOutcome": "pipeline",
-    "read_previous": "replan",
-    "parse_now": "replan",
+    "read_previous": "calendars.previous",
+    "parse_now": "calendars.previous",
     # files and calendars out
-    "write_files": "outputs",
-    "merge_calendars": "merge",
-    "publish_plan": "publish:publish",
-    "find_credentials": "credentials",
+    "write_files": "outputs.files",
+    "merge_calendars": "outputs.merge",
+    "publish_plan": "outputs.publish:publish",
+    "find_credentials": "calendars.credentials",
     # the JSON report
-    "PlanReport": "report",
-    "Report": "report",
-    "REPORT_SCHEMA_VERSION": "report",
-    "plan_report": "report",
-    "schedule_report": "report",
-    "build_report": "report",
-    "report_json": "report",
-    "read_report": "report",
-    "report_schema": "report",
-    "compare_reports": "compare",
+    "PlanReport": "outputs.report",
+    "Report": "outputs.report",
+    "REPORT_SCHEMA_VERSION": "outputs.report",
+    "plan_report": "api",
+    "schedule_report": "pipeline",
+    "build_report": "api",
+    "report_json": "outputs.report",
+    "read_report": "outputs.report",
+    "report_schema": "outputs.report",
+    "compare_reports": "outputs.compare",
     # errors
-    "BrainfitError": "errors",
-    "InputError": "errors",
-    "CalendarError": "errors",
-    "ProfileError": "errors",
-    "RuleFileError": "errors",
-    "ReportError": "errors",
-    "OutputError": "errors",
-    "TimeZoneError": "errors",
-    "InfeasibleError": "errors",
-    "CheckFailedError": "errors",
-    "NoPlanFoundError": "errors",
+    "BrainfitError": "core.errors",
+    "InputError": "core.errors",
+    "CalendarError": "core.errors",
+    "ProfileError": "core.errors",
+    "RuleFileError": "core.errors",
+    "ReportError": "core.errors",
+    "OutputError": "core.errors",
+    "TimeZoneError": "core.errors",
+    "InfeasibleError": "core.errors",
+    "CheckFailedError": "core.errors",
+    "NoPlanFoundError": "core.errors",
 }
 
 __all__ = [
@@ -121,16 +121,18 @@ if TYPE_CHECKING:
     from .api import (
         Inputs,
         PlanResult,
+        build_report,
         check_weeks,
         load_inputs,
+        plan_report,
         with_weights,
     )
     from .api import check as check_week
-    from .check import CheckReport
-    from .compare import compare_reports
-    from .credentials import find_credentials
-    from .domain import SolverOptions
-    from .errors import (
+    from .calendars.credentials import find_credentials
+    from .calendars.previous import parse_now, read_previous
+    from .check.checker import CheckReport
+    from .core.domain import SolverOptions
+    from .core.errors import (
         BrainfitError,
         CalendarError,
         CheckFailedError,
@@ -143,23 +145,20 @@ if TYPE_CHECKING:
         RuleFileError,
         TimeZoneError,
     )
-    from .merge import merge_calendars
-    from .outputs import write_files
-    from .pipeline import PlanOutcome, PlanRequest, plan, plan_weeks
-    from .pipeline import run as run_plan
-    from .publish import publish as publish_plan
-    from .replan import parse_now, read_previous
-    from .report import (
+    from .outputs.compare import compare_reports
+    from .outputs.files import write_files
+    from .outputs.merge import merge_calendars
+    from .outputs.publish import publish as publish_plan
+    from .outputs.report import (
         REPORT_SCHEMA_VERSION,
         PlanReport,
         Report,
-        build_report,
-        plan_report,
         read_report,
         report_json,
         report_schema,
-        schedule_report,
     )
+    from .pipeline import PlanOutcome, PlanRequest, plan, plan_weeks, schedule_report
+    from .pipeline import run as run_plan
 
 
 def __getattr__(name: str) -> object:

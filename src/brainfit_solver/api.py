@@ -16,9 +16,10 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
-from .calendar_in import (
+from .calendars.reading import (
     JudgedEvent,
     LoadedCalendar,
     earlier_sessions,
@@ -27,7 +28,9 @@ from .calendar_in import (
     week_from_calendars,
     zone_choice,
 )
-from .check import (
+from .calendars.sources import read_source
+from .check.calendars import BusyTime, CalendarBytes, read_busy
+from .check.checker import (
     CheckReport,
     DaysBefore,
     check_plan,
@@ -36,15 +39,26 @@ from .check import (
     read_days_before,
     read_plan,
 )
-from .check_calendars import BusyTime, CalendarBytes, read_busy
-from .domain import CalendarWeek, Plan
-from .errors import CalendarError, ProfileError, TimeZoneError
-from .ics_out import Placed, identified, output_stamp, plan_file
-from .profile import Profile, load_profile
-from .rules import BEFORE_DAYS, RuleSet, load_rules
-from .sources import read_source
-from .timegrid import UTC, Horizon, next_full_week, parse_week, zone, zone_name
-from .week import Week, prepare_week, with_days_before
+from .core.domain import CalendarWeek, Plan
+from .core.errors import CalendarError, ProfileError, TimeZoneError
+from .core.timegrid import UTC, Horizon, next_full_week, parse_week, zone, zone_name
+from .model.week import Week, prepare_week, with_days_before
+from .outputs.ics import Placed, identified, output_stamp, plan_file, session_title
+from .outputs.report import (
+    BusyOut,
+    CheckOut,
+    DayOut,
+    DaysBeforeOut,
+    DroppedOut,
+    EarlierSessionOut,
+    PlanReport,
+    Report,
+    SessionOut,
+    TermOut,
+    unknown_before_note,
+)
+from .rules.profile import Profile, load_profile
+from .rules.ruleset import BEFORE_DAYS, RuleSet, broken_text, load_rules, sign
 
 MAX_WEEKS = 52
 """The most weeks one plan (or check) covers: a year."""
@@ -61,7 +75,7 @@ class Inputs:
     week: Week
     loaded: tuple[LoadedCalendar, ...] = ()  # the parsed calendars, to read other weeks
     # Each calendar's bytes as read, whole (never the planner's filtered text): what the
-    # independent checker reads busy time from (``check_calendars``).
+    # independent checker reads busy time from (``check.calendars``).
     calendars: tuple[CalendarBytes, ...] = ()
     zone_reason: str = ""  # why the plan is in this zone (--tz, profile, calendars, system)
 
@@ -138,8 +152,8 @@ def load_inputs(
 ) -> Inputs:
     """Read, validate and resolve every input; raise an ``InputError`` naming what is wrong.
 
-    Calendars are files, feed URLs or CalDAV calendars (``sources``). ``weeks`` is how many
-    weeks from the planned one will be read (``shifted``): the loader skips the events that
+    Calendars are files, feed URLs or CalDAV calendars (``calendars.sources``). ``weeks`` is how
+    many weeks from the planned one will be read (``shifted``): the loader skips the events that
     cannot touch them, which makes a big calendar fast; other weeks still read correctly."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
@@ -468,3 +482,143 @@ def check_weeks(
             merged.terms[name] = merged.terms.get(name, 0) + report.terms[name]
     merged.violations += check_seams(merged.events, inputs.rules, horizons)
     return merged
+
+
+def days_before_out(result: PlanResult) -> DaysBeforeOut | None:
+    """The checker's reading of the days before the week, with the note the summary shows
+    when nothing is known of them."""
+    before = result.check.before
+    if before is None:
+        return None
+    horizon, rules = result.inputs.horizon, result.inputs.rules
+    unchecked = [] if before.known else [rule.id for rule in rules.looking_back()]
+    note = unknown_before_note(unchecked, horizon.monday)
+    sessions = [
+        EarlierSessionOut(kind=e.kind, date=e.start.astimezone(horizon.tz).date().isoformat())
+        for e in before.events
+    ]
+    return DaysBeforeOut(known=before.known, sessions=sessions, unchecked=unchecked, note=note)
+
+
+def days_out(inputs: Inputs) -> list[DayOut]:
+    """Each day's window as the planner used it, and the profile field that set it."""
+    horizon, window = inputs.horizon, inputs.profile.window
+    days = []
+    for day, span in enumerate(inputs.week.windows):
+        date = horizon.date(day)
+        days.append(
+            DayOut(
+                date=date.isoformat(),
+                start=None if span is None else horizon.to_datetime(span.start).isoformat(),
+                end=None if span is None else horizon.to_datetime(span.end).isoformat(),
+                set_by=window.setting(date),
+            )
+        )
+    return days
+
+
+def calendar_name(calendar: LoadedCalendar) -> str:
+    """What a calendar is called in a report: its name in the user's app, else the last part
+    of its path (of a URL's path: never its host, query or credentials)."""
+    if calendar.display_name:
+        return calendar.display_name
+    source = calendar.source
+    path = urlsplit(source).path if "://" in source else source
+    return PurePosixPath(path).name or urlsplit(source).hostname or source
+
+
+def busy_out(inputs: Inputs) -> list[BusyOut]:
+    """The busy blocks the week was planned around (the planner's reading of the calendars),
+    with titles only where the calendar had them."""
+    horizon = inputs.horizon
+    names = {c.source: calendar_name(c) for c in inputs.loaded}
+    return [
+        BusyOut(
+            start=horizon.to_datetime(c.start).isoformat(),
+            end=horizon.to_datetime(c.end).isoformat(),
+            title=c.summary if c.titled else None,
+            study=c.study,
+            calendar=names.get(c.source, c.source),
+        )
+        for c in inputs.week.commitments
+        if c.end > c.start
+    ]
+
+
+def build_report(result: PlanResult) -> Report:
+    """The report of a checked plan. Each term's count is the checker's, from the exported
+    file: the solver's own count is only exact where the rule's weight makes it matter (at
+    weight 0 it claims nothing, though the sessions may still do what the rule counts)."""
+    inputs, plan = result.inputs, result.plan
+    horizon, rules = inputs.horizon, inputs.rules
+    raw = result.check.raw
+    terms = [
+        TermOut(
+            rule=rule.id,
+            kind=rule.kind,
+            weight=rule.weight,
+            raw=raw.get(rule.id, 0),
+            points=sign(rule) * rule.weight * raw.get(rule.id, 0),
+            description=rule.description,
+        )
+        for rule in rules.soft
+    ]
+    sessions = [
+        SessionOut(
+            uid=uid,
+            kind=s.kind,
+            title=session_title(rules, s),
+            start=horizon.to_datetime(s.start).isoformat(),
+            end=horizon.to_datetime(s.end).isoformat(),
+            minutes=s.minutes,
+            modality=s.modality,
+            before_study=s.anchor,
+        )
+        for uid, s in identified(plan.sessions, inputs.profile.name, horizon.label)
+    ]
+    return Report(
+        week=horizon.label,
+        timezone=horizon.tz_name,
+        timezone_reason=inputs.zone_reason,
+        status=plan.status,
+        objective=plan.objective,
+        bound=plan.bound,
+        gap=round(plan.gap, 6),
+        solve_seconds=round(plan.solve_seconds, 4),
+        terms=terms,
+        sessions=sessions,
+        check=CheckOut(
+            ok=result.check.ok,
+            violations=result.check.violations,
+            objective=result.check.objective,
+        ),
+        dropped=[
+            DroppedOut(
+                rule=r,
+                priority=rules.priority_of(r),
+                description=rules.rule_text(r),
+                broken=plan.broken.get(r, 1),
+                broken_text=broken_text(rules, r, plan.broken.get(r, 1)),
+            )
+            for r in plan.dropped
+        ],
+        days_before=days_before_out(result),
+        days=days_out(inputs),
+        busy=busy_out(inputs),
+    )
+
+
+def plan_report(result: PlanResult) -> PlanReport:
+    """The document of a one-week plan (``brainfit plan`` without --weeks, --previous or
+    --merge): the week's report, and its verdict as the whole plan's."""
+    week = build_report(result)
+    return PlanReport(
+        status=week.status,
+        objective=week.objective,
+        bound=week.bound,
+        gap=week.gap,
+        iso_weeks=[week.week],
+        repeat=False,
+        warnings=list(result.inputs.warnings),
+        weeks=[week],
+    )

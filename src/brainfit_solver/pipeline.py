@@ -7,8 +7,8 @@
     outcome = run(PlanRequest(inputs, previous=read_previous(data), now=now))  # re-plan
 
 Each week is its own ISO week (its rules, its calendar, its UIDs); several weeks are solved
-together exactly by ``multiweek.solve_weeks``, one by ``explain.plan_week``. Every file is
-written by the one exporter (``ics_out.plan_file``) and checked week by week by the
+together exactly by ``weeks.solve_weeks``, one by ``explain.impossible.plan_week``. Every file is
+written by the one exporter (``outputs.ics.plan_file``) and checked week by week by the
 independent checker, plus the seam rules between weeks; a plan the checker rejects, or
 scores differently from the solver, is a bug and raises ``AssertionError``.
 
@@ -33,19 +33,22 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from . import api
-from .check import (
+from .calendars.previous import PreviousPlan
+from .check.checker import (
     CheckReport,
     check_plan,
     check_seams,
     read_plan,
 )
-from .domain import CalendarWeek, Commitment, Plan, SolverOptions
-from .errors import ProfileError
-from .ics_out import Placed, identified, output_stamp, plan_file, session_event
-from .multiweek import WeeksPlan, solve_template, solve_weeks
-from .replan import PreviousPlan, assign_uids, cancelled_event, changed, with_previous
-from .timegrid import Horizon
-from .week import Week, prepare_week, with_days_before
+from .core.domain import CalendarWeek, Commitment, Plan, SolverOptions
+from .core.errors import InfeasibleError, ProfileError
+from .core.timegrid import Horizon, iso_week_label
+from .model.replan import with_previous
+from .model.week import Week, prepare_week, with_days_before
+from .outputs.ics import Placed, identified, output_stamp, plan_file, session_event
+from .outputs.replan import assign_uids, cancelled_event, changed
+from .outputs.report import PlanReport, ReplanOut, infeasible_report
+from .weeks import WeeksPlan, solve_template, solve_weeks
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,8 @@ class PlanRequest:
     """What to plan: ``weeks`` consecutive weeks from ``inputs``' week (1: one week),
     optionally as one repeating week (``repeat``) or re-planning ``previous`` as of ``now``;
     ``relax`` plans an impossible week breaking its least important rules instead of raising
-    ``InfeasibleError``. Solves go through ``executor`` (default: this process). ``merge``
-    also makes the calendars' own events and the plan one file (``PlanOutcome.merged``)."""
+    ``InfeasibleError``. Solves go through ``executor`` (default: this process). ``merge`` also
+    makes the calendars' own events and the plan one file (``PlanOutcome.merged``)."""
 
     inputs: api.Inputs
     weeks: int = 1
@@ -174,14 +177,14 @@ def plan_weeks(
 
 
 def _solve(request: PlanRequest, models: Sequence[Week], options: SolverOptions) -> WeeksPlan:
-    """Solve the weeks: one week under ``explain.plan_week``'s policy for impossible weeks
-    (explain, or relax), several by the seam program (which relaxes the same way)."""
+    """Solve the weeks: one week under ``explain.impossible.plan_week``'s policy for impossible
+    weeks (explain, or relax), several by the seam program (which relaxes the same way)."""
     if request.repeat:
         return solve_template(models[0], options)
     if len(models) > 1:
         return solve_weeks(models, options, executor=request.executor, relax=request.relax)
     # Imported here: commands that only read, check or list start without OR-Tools.
-    from .explain import plan_week
+    from .explain.impossible import plan_week
 
     solved = plan_week(models[0], options, relax=request.relax)
     return WeeksPlan(
@@ -320,9 +323,9 @@ def run(request: PlanRequest) -> PlanOutcome:
 
 def _merged(inputs: api.Inputs, weeks: int, ics: bytes) -> bytes:
     """The calendars' own events over the planned weeks and the checked plan, in one file
-    (see ``merge``); the calendars are read again, whole, for the weeks planned."""
-    from .merge import merge_calendars
-    from .sources import read_source
+    (see ``outputs.merge``); the calendars are read again, whole, for the weeks planned."""
+    from .calendars.sources import read_source
+    from .outputs.merge import merge_calendars
 
     last = inputs.horizon.monday + dt.timedelta(weeks=weeks, days=-1)
     dates = (inputs.horizon.monday, last)
@@ -389,3 +392,50 @@ def _same_objectives(solved: WeeksPlan, checks: Sequence[CheckReport], repeat: b
     for plan, report in zip(solved.plans, checks, strict=True):
         api.same_objective(plan.objective, report.objective)
     api.same_objective(solved.objective, sum(c.objective for c in checks))
+
+
+def infeasible_document(exc: InfeasibleError, request: PlanRequest) -> PlanReport:
+    """The report of a request that cannot be planned (exit 3): status INFEASIBLE, the
+    conflicts and the tested relaxations, for every week asked for, so a script learns why."""
+    monday = request.inputs.horizon.monday
+    labels = [iso_week_label(monday + dt.timedelta(weeks=k)) for k in range(request.weeks)]
+    return infeasible_report(exc, labels, repeat=request.repeat, warnings=request.inputs.warnings)
+
+
+def schedule_report(result: PlanOutcome, *, previous: str | None = None) -> PlanReport:
+    """The document of a plan made by ``pipeline.run`` (one week or several, --repeat,
+    --previous, --merge): one report per week, the whole horizon's verdict (a template's for
+    --repeat: what was optimised is the one week repeated) and, when re-planning
+    ``previous``, what became of its sessions."""
+    solved, first = result.solved, result.weeks[0].inputs.horizon.monday
+    objective = solved.objective if result.repeat else result.objective
+    gap = (
+        0.0
+        if solved.bound == objective
+        else abs(solved.bound - objective) / max(1, abs(solved.bound))
+    )
+    replan = None
+    if previous is not None:
+        c = result.changes
+        replan = ReplanOut(
+            previous=previous,
+            previous_sessions=c.previous,
+            kept=c.kept,
+            moved=c.moved,
+            new=c.new,
+            cancelled=list(c.cancelled),
+            warnings=list(c.warnings),
+        )
+    return PlanReport(
+        status=solved.status,
+        objective=objective,
+        bound=solved.bound,
+        gap=round(gap, 6),
+        iso_weeks=[
+            iso_week_label(first + dt.timedelta(weeks=k)) for k in range(len(result.checks))
+        ],
+        repeat=result.repeat,
+        warnings=list(result.weeks[0].inputs.warnings),
+        weeks=[api.build_report(r) for r in result.weeks],
+        replan=replan,
+    )

@@ -3,7 +3,7 @@
 Every reader returns the same thing, a sorted list of `Instant` (UID, SUMMARY, start and end in
 UTC), so a test compares each one with `zoneinfo_events`, the reading straight from the IANA
 database, and not only with the others: ical.js, vobject and Radicale all misread a VTIMEZONE
-with a multi-valued RDATE in the same way (see brainfit_solver.vtimezone), so agreement between
+with a multi-valued RDATE in the same way (see outputs.vtimezone), so agreement between
 clients proves nothing by itself.
 
 Readers:

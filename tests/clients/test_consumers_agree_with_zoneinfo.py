@@ -1,6 +1,6 @@
 """Calendar software the project did not write reads a plan-like .ics as the IANA database does.
 
-The sample calendar is built here with icalendar and brainfit_solver.vtimezone only, not with
+The sample calendar is built here with icalendar and outputs.vtimezone only, not with
 the planner, so these tests pin the harness and the VTIMEZONE form; tests of the planner's own
 .ics use the same fixtures. It holds a week in Europe/Berlin across the end of summer time
 (Sunday 25 October 2026), summer events (where a misread RDATE shows), and the first week of
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event
 
-from brainfit_solver.vtimezone import vtimezone
+from brainfit_solver.outputs.vtimezone import vtimezone
 
 from .consumers import (
     Consumer,
@@ -113,7 +113,7 @@ def _calendar(events: list[SampleEvent], *, utc: bool = False) -> Calendar:
 
 
 def _with_vtimezones(calendar: Calendar, events: list[SampleEvent]) -> Calendar:
-    """The calendar with one brainfit_solver.vtimezone per zone its events use, placed first."""
+    """The calendar with one outputs.vtimezone per zone its events use, placed first."""
     for zone in sorted({zone for _, zone, _, _ in events}, reverse=True):
         days = [day.date() for _, z, start, end in events if z == zone for day in (start, end)]
         calendar.subcomponents.insert(0, vtimezone(zone, min(days), max(days)))
@@ -194,7 +194,7 @@ def _summer_time_shift(events: list[SampleEvent]) -> dict[str, tuple[dt.timedelt
 def test_icalendar_multi_valued_rdate_puts_summer_time_an_hour_late_in_real_clients(
     tmp_path: Path,
 ) -> None:
-    """Why brainfit_solver.vtimezone exists: icalendar's own VTIMEZONE (``add_missing_timezones``,
+    """Why outputs.vtimezone exists: icalendar's own VTIMEZONE (``add_missing_timezones``,
     one RDATE holding every change since 1970) makes real clients read every time in summer
     time an hour late, while winter times come out right."""
     calendar = _calendar(SAMPLE)

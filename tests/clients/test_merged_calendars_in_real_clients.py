@@ -18,7 +18,7 @@ import pytest
 import x_wr_timezone
 from icalendar import Calendar
 
-from brainfit_solver.merge import PLAN_UID_SUFFIX, merge_calendars
+from brainfit_solver.outputs.merge import PLAN_UID_SUFFIX, merge_calendars
 from brainfit_solver.pipeline import plan_weeks
 from support import CALENDARS, Ev, inputs_for
 

@@ -22,7 +22,7 @@ import pytest
 
 from brainfit_solver import api, pipeline
 from brainfit_solver.pipeline import plan_weeks
-from brainfit_solver.profile import Profile
+from brainfit_solver.rules.profile import Profile
 from support import Ev, write_calendar
 
 from .consumers import Consumer, zoneinfo_events

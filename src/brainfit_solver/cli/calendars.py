@@ -40,7 +40,7 @@ def calendars_command(
     import json
 
     from .. import api
-    from ..summary import judged_table
+    from ..outputs.summary import judged_table
 
     inputs = load_inputs(calendars, profile, rules, week, tz, study, weights)
     warn_about_calendars(inputs)

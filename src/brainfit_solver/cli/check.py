@@ -55,8 +55,8 @@ def check(
     the days before it (in PLAN.ics, --previous or imported into CALENDARS) are checked
     against its first days."""
     from .. import api
-    from ..check import declared_dropped, read_plan
-    from ..errors import CalendarError, CheckFailedError
+    from ..check.checker import declared_dropped, read_plan
+    from ..core.errors import CalendarError, CheckFailedError
 
     try:
         data = plan_file.read_bytes()
@@ -103,7 +103,7 @@ def check(
         holds += f" (the plan declares dropped ({dropped}), checked all the same)"
     click.echo(f"{plan_file}: {len(report.events)} sessions, {holds}; objective {report.objective}")
     if report.before is not None and not report.before.known:
-        from ..report import unknown_before_note
+        from ..outputs.report import unknown_before_note
 
         unchecked = [rule.id for rule in inputs.rules.looking_back()]
         click.echo(f"Note: {unknown_before_note(unchecked, inputs.horizon.monday)}.")
@@ -112,7 +112,7 @@ def check(
 def _weeks_spanned(week: str | None, starts: Sequence[dt.date]) -> int:
     """How many weeks from ``week`` a plan's sessions reach, as ``plan --weeks`` made it;
     1 when unknown (a bad --week is reported by load_inputs)."""
-    from ..timegrid import parse_week
+    from ..core.timegrid import parse_week
 
     try:
         monday = parse_week(week) if week else None

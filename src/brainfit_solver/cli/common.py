@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from ..errors import BrainfitError, InfeasibleError, ProfileError
+from ..core.errors import BrainfitError, InfeasibleError, ProfileError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -19,9 +19,9 @@ def compare_command(report_a: Path, report_b: Path, as_json: bool) -> None:
     """Show how plan B differs from plan A (two `plan --json` reports of the same weeks, e.g.
     made with different --weight settings), week by week: sessions moved, resized, added or
     removed, and each soft rule's weight, count and points side by side."""
-    from ..compare import compare_reports
-    from ..report import read_report
-    from ..summary import comparisons_view
+    from ..outputs.compare import compare_reports
+    from ..outputs.report import read_report
+    from ..outputs.summary import comparisons_view
 
     diff = compare_reports(
         read_report(report_a),

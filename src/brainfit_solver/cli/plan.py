@@ -13,8 +13,8 @@ from typing import Any
 import click
 from rich.console import Console
 
-from ..errors import InfeasibleError, ProfileError
-from ..outputs import Output, check_outputs, write_outputs
+from ..core.errors import InfeasibleError, ProfileError
+from ..outputs.files import Output, check_outputs, write_outputs
 from .common import (
     CALENDAR,
     EXIT_CODES,
@@ -72,8 +72,8 @@ def _read_previous(path: Path | None) -> Any:
     """The previous plan given with --previous, or None."""
     if path is None:
         return None
-    from ..errors import CalendarError
-    from ..replan import read_previous
+    from ..calendars.previous import read_previous
+    from ..core.errors import CalendarError
 
     try:
         data = path.read_bytes()
@@ -90,28 +90,6 @@ def _wrote(targets: Sequence[Output]) -> str:
     )
 
 
-def _write_infeasible_report(
-    exc: InfeasibleError,
-    targets: Sequence[Output],
-    read: Sequence[str | Path | None],
-    inputs: Any,
-    weeks: int,
-    repeat: bool,
-) -> None:
-    """On exit 3, the --json report (status INFEASIBLE, the conflicts and the tested
-    relaxations) is written all the same, so a script learns why; the plan (-o) is not."""
-    from ..report import infeasible_report, report_json
-    from ..timegrid import iso_week_label
-
-    reports = [t for t in targets if t.option == "--json"]
-    if not reports:
-        return
-    monday = inputs.horizon.monday
-    labels = [iso_week_label(monday + dt.timedelta(weeks=k)) for k in range(weeks)]
-    data = report_json(infeasible_report(exc, labels, repeat=repeat, warnings=inputs.warnings))
-    write_outputs([(reports[0], data)], read, sys.stdout.buffer)
-
-
 def _plan_options(
     inputs: Any,
     time_limit: float | None,
@@ -123,8 +101,8 @@ def _plan_options(
     merge: bool,
 ) -> Any:
     """The flags of `plan` as the pipeline's request, or the reason they make no request."""
+    from ..calendars.previous import parse_now
     from ..pipeline import PlanRequest, solver_options
-    from ..replan import parse_now
 
     if now is not None and before is None:
         raise ProfileError("--now only applies when re-planning", fix="Add --previous PLAN.ics")
@@ -149,7 +127,7 @@ def _print_plan(
     outcome: Any, document: Any, targets: Sequence[Output], quiet: bool, replan: bool
 ) -> None:
     """What `plan` says on the terminal: the week's summary, or one line per week."""
-    from ..timegrid import iso_week_label
+    from ..core.timegrid import iso_week_label
 
     reports = document.weeks
     err = any(t.to_stdout for t in targets)  # standard output carries an output: talk on stderr
@@ -164,7 +142,7 @@ def _print_plan(
     weeks = len(outcome.checks)
     monday = outcome.weeks[0].inputs.horizon.monday
     if len(reports) == 1 and not outcome.repeat:
-        from ..summary import render
+        from ..outputs.summary import render
 
         console.print(render(reports[0]))
     else:
@@ -197,14 +175,14 @@ def _print_comparison(document: Any, other: Any, label: str, err: bool) -> None:
     """How the plan with other weights differs: one week as one table, several week by week."""
     console = Console(highlight=False, stderr=err)
     if len(document.weeks) == 1 and len(other.weeks) == 1:
-        from ..compare import compare as compare_week
-        from ..summary import comparison_view
+        from ..outputs.compare import compare as compare_week
+        from ..outputs.summary import comparison_view
 
         diff = compare_week(document.weeks[0], other.weeks[0], label_a="as given", label_b=label)
         console.print(comparison_view(diff))
         return
-    from ..compare import compare_reports
-    from ..summary import comparisons_view
+    from ..outputs.compare import compare_reports
+    from ..outputs.summary import comparisons_view
 
     console.print(
         comparisons_view(compare_reports(document, other, label_a="as given", label_b=label))
@@ -273,13 +251,13 @@ def plan(
     """Plan the week around CALENDARS (.ics files, https:// or webcal:// feeds, caldavs://
     calendars) and write it as an .ics file."""
     from .. import api
-    from ..pipeline import run
-    from ..report import report_json, schedule_report
+    from ..outputs.report import report_json
+    from ..pipeline import infeasible_document, run, schedule_report
 
     # Outputs are checked before anything is read or solved, and again once the profile's
-    # own calendars are known, and once more when written (see ``outputs``).
+    # own calendars are known, and once more when written (see ``outputs.files``).
     targets = [Output("-o", output), *([Output("--json", json_path)] if json_path else [])]
-    from ..rules import default_rules_path
+    from ..rules.ruleset import default_rules_path
 
     read: list[str | Path | None] = [*calendars, *study, profile, previous]
     read.append(rules or default_rules_path())  # the bundled rules are an input too
@@ -300,7 +278,11 @@ def plan(
     try:
         outcome = run(request)
     except InfeasibleError as exc:
-        _write_infeasible_report(exc, targets, read, inputs, request.weeks, repeat)
+        # On exit 3 the --json report is written all the same (the plan, -o, is not).
+        reports = [t for t in targets if t.option == "--json"]
+        if reports:
+            document = infeasible_document(exc, request)
+            write_outputs([(reports[0], report_json(document))], read, sys.stdout.buffer)
         raise
     for warning in outcome.changes.warnings:
         err_console().print(f"warning: {warning}.", markup=False)

@@ -32,9 +32,9 @@ from .common import EXIT_CODES, reports_errors
 def publish_command(plan_file: Path, url: str, previous: Path | None, quiet: bool) -> None:
     """Write PLAN.ics's sessions to a CalDAV calendar: same UID updates, cancelled ones
     are deleted, the calendar's other events are never touched; safe to repeat."""
-    from ..credentials import check_url, find_credentials
-    from ..errors import CalendarError
-    from ..publish import publish
+    from ..calendars.credentials import check_url, find_credentials
+    from ..core.errors import CalendarError
+    from ..outputs.publish import publish
 
     def read(path: Path, what: str) -> bytes:
         try:

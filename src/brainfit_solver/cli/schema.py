@@ -8,6 +8,6 @@ import click
 @click.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of the `plan --json` report (shipped as docs/report.schema.json)."""
-    from ..report import report_schema_json
+    from ..outputs.report import report_schema_json
 
     click.echo(report_schema_json(), nl=False)

@@ -36,10 +36,10 @@ def weights_command(
     `brainfit plan --weight NAME=VALUE`."""
     import json
 
-    from ..profile import load_profile
-    from ..rules import load_rules
-    from ..summary import weights_table
-    from ..tuning import weight_rows
+    from ..outputs.summary import weights_table
+    from ..outputs.tuning import weight_rows
+    from ..rules.profile import load_profile
+    from ..rules.ruleset import load_rules
 
     base = load_rules(rules_file)
     ruleset = base

@@ -1,0 +1,635 @@
+"""An independent checker: re-reads an exported plan and the inputs, tests every hard rule.
+
+It shares no code with the planner's reading or model (never ``calendars.reading``,
+``calendars.prefilter``, ``model.week``, the model or OR-Tools): busy time and study blocks come
+from its own reading of the calendars' bytes (``check.calendars``), windows are checked on local
+wall-clock times straight from the profile, overlaps, buffers and snack lead times on exact times,
+and every soft rule's score is recomputed from the file, so a plan is never trusted because the
+solver said so. What it shares with the planner is the meaning of the inputs: the profile
+and rule-set models and this package's iCalendar names (CATEGORIES, X-BRAINFIT-KIND).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import recurring_ical_events
+import x_wr_timezone
+from icalendar import Calendar, Component
+
+from ..core.domain import Session
+from ..core.errors import CalendarError
+from ..core.planfile import CATEGORY, DROPPED_PROPERTY, KIND_PROPERTY
+from ..core.timegrid import Horizon
+from ..rules.profile import KindPreference, Profile, TimeRange
+from ..rules.ruleset import (
+    BEFORE_DAYS,
+    ActiveDays,
+    DislikedTimes,
+    KindTable,
+    LongerSessions,
+    MaxPerDay,
+    NearStudy,
+    NotOnConsecutiveDays,
+    PreferredTimes,
+    RestAfter,
+    RuleSet,
+    Selector,
+    SessionBonus,
+    Stability,
+    sign,
+)
+from .calendars import Block, BusyTime, mend
+
+
+@dataclass(frozen=True)
+class PlannedEvent:
+    """A session as the exported file states it."""
+
+    uid: str
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    summary: str
+
+
+@dataclass(frozen=True)
+class DaysBefore:
+    """What the checker read about the week before a checked span: whether an earlier plan
+    covers it (some BrainFit event there, even a cancelled one) and its sessions."""
+
+    known: bool
+    events: tuple[PlannedEvent, ...] = ()
+
+
+@dataclass
+class CheckReport:
+    """Violations of hard rules (empty when the plan is valid) and the recomputed score.
+
+    ``before`` is what the days before the week held, as the checker read it (None: the week
+    before is part of the same plan and checked with ``check_seams``)."""
+
+    events: list[PlannedEvent]
+    violations: list[str] = field(default_factory=list)
+    raw: dict[str, int] = field(default_factory=dict)
+    terms: dict[str, int] = field(default_factory=dict)
+    before: DaysBefore | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    @property
+    def objective(self) -> int:
+        return sum(self.terms.values())
+
+
+# A plan covers at most 52 weeks (``plan --weeks``): a repeating session is expanded over
+# this long from its first start and no further, whatever its RRULE says.
+PLAN_SPAN = dt.timedelta(weeks=53)
+
+
+def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
+    """The BrainFit sessions in an exported plan; other events (a ``--merge`` file holds the
+    user's own) are ignored, and never expanded."""
+    try:
+        cal = Calendar.from_ical(data)
+    except ValueError as exc:
+        raise CalendarError(
+            f"the plan is not a readable iCalendar file ({exc})", file=source
+        ) from exc
+    events = []
+    for component in _sessions(cal, source):
+        categories = _categories(component)
+        if str(component.get("status", "")).upper() == "CANCELLED":
+            continue
+        kind = str(component.get(KIND_PROPERTY) or next(c for c in categories if c != CATEGORY))
+        start, end = _zoned(component, source), component.decoded("dtend")
+        events.append(
+            PlannedEvent(str(component.get("uid")), kind, start, end, str(component.get("summary")))
+        )
+    return sorted(events, key=lambda e: (e.start, e.kind))
+
+
+def _zoned(component: Component, source: str) -> dt.datetime:
+    start = component.decoded("dtstart")
+    if not isinstance(start, dt.datetime) or start.tzinfo is None:
+        raise CalendarError(f"event {component.get('uid')} has no zoned start time", file=source)
+    return start
+
+
+def _sessions(cal: Calendar, source: str) -> list[Component]:
+    """The plan's BrainFit VEVENTs, a repeating one (RRULE, a ``--repeat`` template) expanded
+    by recurring_ical_events over ``PLAN_SPAN`` from the first session's start."""
+    sessions = [c for c in cal.walk("VEVENT") if CATEGORY in _categories(c)]
+    if not any("RRULE" in c or "RDATE" in c for c in sessions):
+        return sessions
+    only = Calendar()
+    for component in [*cal.walk("VTIMEZONE"), *sessions]:
+        only.add_component(component)
+    first = min(_zoned(c, source) for c in sessions)
+    try:
+        return list(recurring_ical_events.of(only).between(first, first + PLAN_SPAN))
+    except Exception as exc:  # third-party code on user data: never let it escape raw
+        raise CalendarError(
+            f"cannot expand the plan's repeating events ({exc})", file=source
+        ) from exc
+
+
+def read_days_before(
+    sources: Sequence[tuple[str, bytes]], horizon: Horizon, rules: RuleSet
+) -> DaysBefore:
+    """The BrainFit sessions on the ``BEFORE_DAYS`` days before ``horizon``, read straight
+    from the files: the plan being checked, then the previous plan, then the calendars, in
+    that order of authority (a UID counts once, as the first file states it, so a session
+    the previous plan moved or cancelled is not also counted where an older import in a
+    calendar still shows it). A BrainFit event is one with a UID ending in
+    ``@brainfit-solver`` or CATEGORIES BrainFit; its kind is X-BRAINFIT-KIND, else its
+    other category, else the kind whose title starts its summary."""
+    start = dt.datetime.combine(
+        horizon.monday - dt.timedelta(days=BEFORE_DAYS), dt.time(0), horizon.tz
+    )
+    seen: dict[str, tuple[Component, dt.datetime]] = {}
+    for source, data in sources:
+        if b"brainfit" not in _unfolded(data).lower():
+            continue
+        for component in _between(data, source, start, horizon.start):
+            # Names are case-insensitive; any default leaves a UID-less event unmatched.
+            uid = str(component.get("uid", ""))  # pragma: no mutate
+            categories = [c.casefold() for c in _categories(component)]
+            if not (uid.endswith("@brainfit-solver") or "brainfit" in categories):
+                continue
+            begin = component.decoded("dtstart")  # pragma: no mutate (case-insensitive name)
+            if not isinstance(begin, dt.datetime):
+                continue
+            begin = begin if begin.tzinfo else begin.replace(tzinfo=horizon.tz)
+            if start <= begin < horizon.start:
+                seen.setdefault(uid, (component, begin))
+    events = []
+    for uid, (component, begin) in seen.items():
+        # Names are case-insensitive and no default reads as CANCELLED.
+        if str(component.get("status", "")).upper() == "CANCELLED":  # pragma: no mutate
+            continue
+        kind = _kind_of(component, rules)
+        if kind is not None:
+            end = component.decoded("dtend", begin)  # pragma: no mutate (case-insensitive)
+            summary = str(component.get("summary", ""))
+            events.append(PlannedEvent(uid, kind, begin, end, summary))
+    return DaysBefore(bool(seen), tuple(sorted(events, key=lambda e: (e.start, e.kind, e.uid))))
+
+
+def _between(data: bytes, source: str, start: dt.datetime, end: dt.datetime) -> list[Component]:
+    """The file's BrainFit event occurrences overlapping [start, end), X-WR-TIMEZONE
+    applied. Only events whose text mentions BrainFit are parsed (the lines unfolded first,
+    RFC 5545 §3.1): a ten-year calendar with an imported plan in it is read in a second,
+    not in minutes of expanding every series it holds."""
+    try:
+        mended = mend(data.decode("utf-8-sig")).encode()  # as read for busy time
+        cal = x_wr_timezone.to_standard(Calendar.from_ical(_mentioning_brainfit(mended)))
+        return list(recurring_ical_events.of(cal).between(start, end))
+    except Exception as exc:  # third-party code on user data: never let it escape raw
+        raise CalendarError(
+            f"cannot read its events before the checked week ({exc})", file=source
+        ) from exc
+
+
+def _unfolded(data: bytes) -> bytes:
+    """The content lines unfolded (RFC 5545 §3.1), so a word split by a fold is found."""
+    for fold in (b"\r\n ", b"\r\n\t", b"\n ", b"\n\t"):
+        data = data.replace(fold, b"")
+    return data
+
+
+def _mentioning_brainfit(data: bytes) -> bytes:
+    """The calendar with its header, its VTIMEZONEs and only the VEVENTs whose unfolded
+    text mentions BrainFit (a UID ending in @brainfit-solver, the category, the kind)."""
+    data = _unfolded(data)
+    low = data.lower()  # pragma: no mutate (upper() keeps the whole file: slower, same result)
+    first = low.find(b"begin:vevent")
+    if first < 0:
+        return data
+
+    def block(begin: int, name: bytes) -> tuple[bytes, int]:
+        end = low.find(b"\n", low.find(b"end:" + name, begin))
+        end = len(data) if end < 0 else end + 1
+        return data[begin:end], end
+
+    kept: dict[int, bytes] = {}
+    mention = first
+    while (mention := low.find(b"brainfit", mention + 1)) >= 0:
+        begin = low.rfind(b"begin:vevent", 0, mention)
+        if begin >= 0 and low.rfind(b"end:vevent", begin, mention) < 0:
+            kept.setdefault(begin, block(begin, b"vevent")[0])
+    zones, at = [], first
+    while (at := low.find(b"begin:vtimezone", at)) >= 0:
+        zone, at = block(at, b"vtimezone")
+        zones.append(zone)
+    return b"".join([data[:first], *zones, *kept.values(), b"END:VCALENDAR\r\n"])
+
+
+def _categories(component: Component) -> list[str]:
+    listed = _as_list(component.get("categories"))
+    return [str(c).strip() for cats in listed for c in getattr(cats, "cats", ())]
+
+
+def _kind_of(component: Component, rules: RuleSet) -> str | None:
+    # No default value is a kind's id, and no default summary starts with a kind's title.
+    given = str(component.get(KIND_PROPERTY, ""))  # pragma: no mutate
+    named = [given.strip(), *_categories(component)]
+    kind = next((k for k in named if k in rules.kinds), None)
+    if kind is not None:
+        return kind
+    summary = str(component.get("summary", ""))  # pragma: no mutate
+    return next((k for k, v in rules.kinds.items() if summary.startswith(f"{v.title} —")), None)
+
+
+def declared_dropped(data: bytes) -> tuple[str, ...]:
+    """The rules a ``--relax soft`` plan says it drops (X-BRAINFIT-DROPPED), so that checking
+    it later tests what it promises and not the rules it openly gave up."""
+    try:
+        value = Calendar.from_ical(data).get(DROPPED_PROPERTY)
+    except ValueError:
+        return ()
+    return tuple(part.strip() for part in str(value or "").split(",") if part.strip())
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _wall(moment: dt.datetime) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def check_plan(
+    events: list[PlannedEvent],
+    *,
+    profile: Profile,
+    rules: RuleSet,
+    busy: BusyTime,
+    horizon: Horizon,
+    previous: Sequence[Session] = (),
+    now: dt.datetime | None = None,
+    dropped: Collection[str] = (),
+    before: DaysBefore | None = None,
+) -> CheckReport:
+    """Every hard rule tested on the plan as exported; the soft score recomputed.
+
+    ``busy`` is the checker's own reading of the calendars (``check.calendars.read_busy``)
+    over at least the horizon and the buffer around it; snacks and scores use the study
+    blocks that overlap the horizon.
+
+    When re-planning, ``previous`` holds the previous plan's sessions in this week (for the
+    stability score) and ``now`` the moment before which nothing may be new or moved.
+    ``dropped`` names hard rules and weekly minimums (``zone2_per_week``) that a ``--relax
+    soft`` plan says it drops: the plan is checked against the rest of the rules.
+    ``before`` holds the sessions of the days before the week (``read_days_before``): rules
+    that look across days are tested against them too."""
+    report = CheckReport(events, before=before)
+    bad = report.violations.append
+    tz, buffer = horizon.tz, profile.buffer_min
+    blocks = busy.blocks
+    study = [b for b in busy.study if b.start < horizon.end and horizon.start < b.end]
+
+    def label(e: PlannedEvent) -> str:
+        return f"{e.kind} {e.start.astimezone(tz):%a %d %b %H:%M}"
+
+    spans: list[tuple[int, int, PlannedEvent]] = []
+    snacked: set[dt.datetime] = set()
+    for e in events:
+        if e.kind not in rules.kinds:
+            bad(f"{label(e)}: unknown session kind {e.kind!r}")
+            continue
+        kind = rules.kinds[e.kind]
+        start, end = horizon.to_minute(e.start), horizon.to_minute(e.end)
+        spans.append((start, end, e))
+        local_start, local_end = e.start.astimezone(tz), e.end.astimezone(tz)
+        minutes = end - start
+        low, high = kind.duration_min
+        if not low <= minutes <= high:
+            bad(f"{label(e)}: lasts {minutes} min, outside {low}-{high} min")
+        if not (horizon.start <= e.start and e.end <= horizon.end):
+            bad(f"{label(e)}: outside the planned week {horizon.label}")
+        window, field = _window_on(profile, local_start.date())
+        # Wall-clock minutes from the start day's midnight: 24:00 ends a window, later is past it.
+        end_wall = _wall(local_end) + 24 * 60 * (local_end.date() - local_start.date()).days
+        if window is None:
+            bad(f"{label(e)}: {local_start:%A} is a day off in the profile ({field})")
+        elif not (window.start_minute <= _wall(local_start) and end_wall <= window.end_minute):
+            bad(f"{label(e)}: outside the daily window {window} ({field})")
+        margin = buffer if kind.buffer else 0
+        pad = dt.timedelta(minutes=margin)
+        for c in blocks:
+            if c.start < e.end + pad and e.start - pad < c.end:
+                bad(f"{label(e)}: overlaps '{c.summary}' (or its {margin}-min buffer)")
+        if kind.anchor == "before_study":
+            # A snack leads into the first study start at or after its end; blocks starting
+            # at the same minute are one study start, and each takes one snack.
+            block = next((s for s in study if s.start >= e.end), None)
+            lead = dt.timedelta(minutes=kind.lead_max_min)
+            if block is None or block.start - lead > e.end:
+                bad(f"{label(e)}: not within {kind.lead_max_min} min before a study block")
+            elif block.start in snacked:
+                bad(f"{label(e)}: a second snack before '{block.summary}' (one per study start)")
+            else:
+                snacked.add(block.start)
+
+    for i, (s1, e1, a) in enumerate(spans):
+        for s2, e2, b in spans[i + 1 :]:
+            ka, kb = rules.kinds.get(a.kind), rules.kinds.get(b.kind)
+            gap = buffer if (ka and ka.buffer) or (kb and kb.buffer) else 0
+            if s2 < e1 + gap and s1 < e2 + gap:
+                bad(f"{label(a)} and {label(b)}: closer than {gap} min")
+
+    kept = _without(rules, dropped)
+    _check_counts(report, kept, horizon)
+    earlier = list(before.events) if before is not None else []
+    evidence = Evidence(kept, horizon, profile, report.events, earlier, blocks, study, previous)
+    for rule in kept.hard:
+        report.violations += HARD_CHECKS[rule.kind](rule, evidence)
+    if now is not None:
+        _check_past(report, previous, now, horizon)
+    for soft in rules.soft:
+        raw = SCORES[soft.kind](soft, evidence)
+        report.raw[soft.id] = raw
+        report.terms[soft.id] = sign(soft) * soft.weight * raw
+    return report
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _window_on(profile: Profile, date: dt.date) -> tuple[TimeRange | None, str]:
+    """The profile's window on a local date and the field that sets it: the date's own
+    entry in ``[window.dates]``, else its weekday's, else ``window.default`` (None: off)."""
+    window = profile.window
+    own = window.dates.get(date)
+    if own is not None:
+        field = f'window.dates."{date.isoformat()}"'
+    else:
+        own = getattr(window, _WEEKDAYS[date.weekday()])
+        field = f"window.{_WEEKDAYS[date.weekday()]}"
+    if own is None or own is True:
+        return window.default, "window.default" if own is None else field
+    return (None, field) if own is False else (own, field)
+
+
+def _without(rules: RuleSet, dropped: Collection[str]) -> RuleSet:
+    """The rule set minus dropped hard rules, dropped weekly minimums lowered to 0."""
+    if not dropped:
+        return rules
+    kinds = {
+        k: kind.model_copy(update={"per_week": kind.per_week.model_copy(update={"min": 0})})
+        if f"{k}_per_week" in dropped
+        else kind
+        for k, kind in rules.kinds.items()
+    }
+    hard = [r for r in rules.hard if r.id not in dropped]
+    return rules.model_copy(update={"kinds": kinds, "hard": hard})
+
+
+def _check_past(
+    report: CheckReport, previous: Sequence[Session], now: dt.datetime, horizon: Horizon
+) -> None:
+    """Re-planning: a session starting before ``now`` is one of the previous plan's, as it was."""
+    before = {(p.kind, p.start, p.end) for p in previous}
+    for e in report.events:
+        start, end = horizon.to_minute(e.start), horizon.to_minute(e.end)
+        if e.start < now and (e.kind, start, end) not in before:
+            report.violations.append(
+                f"{e.kind} {e.start.astimezone(horizon.tz):%a %d %b %H:%M}: starts before "
+                f"now ({now.astimezone(horizon.tz):%a %d %b %H:%M}) and is not a kept session"
+            )
+
+
+def check_seams(
+    events: Sequence[PlannedEvent], rules: RuleSet, horizons: Sequence[Horizon]
+) -> list[str]:
+    """Multi-week plans: each ``not_on_consecutive_days`` rule between the last day of one
+    week and the first day of the next (within a week, ``check_plan`` tests it)."""
+    found = []
+    for a, b in itertools.pairwise(horizons):
+        sunday, monday = a.date(a.days - 1), b.monday
+        for rule in rules.hard:
+            if rule.kind != "not_on_consecutive_days":
+                continue
+            matching = _matching(list(events), rules, rule.applies_to)
+            days = {e.start.astimezone(a.tz).date() for e in matching}
+            if sunday in days and monday in days:
+                found.append(f"{rule.id}: sessions on both {sunday} and the next day")
+    return found
+
+
+def _day(e: PlannedEvent, horizon: Horizon) -> int:
+    return (e.start.astimezone(horizon.tz).date() - horizon.monday).days
+
+
+def _matching(events: list[PlannedEvent], rules: RuleSet, selector: Selector) -> list[PlannedEvent]:
+    kinds = set(rules.select(selector))
+    return [e for e in events if e.kind in kinds]
+
+
+def _check_counts(report: CheckReport, rules: RuleSet, horizon: Horizon) -> None:
+    """Each session kind's weekly count and, for free kinds, its count per day."""
+    bad = report.violations.append
+    events = [e for e in report.events if e.kind in rules.kinds]
+    per_kind = Counter(e.kind for e in events)
+    for kind_id, kind in rules.kinds.items():
+        n = per_kind[kind_id]
+        if not kind.per_week.min <= n <= kind.per_week.max:
+            bad(
+                f"{kind_id}_per_week: {n} {kind.title} session(s), "
+                f"rule needs {kind.per_week.min}-{kind.per_week.max}"
+            )
+        if kind.anchor == "free":
+            per_day = Counter(_day(e, horizon) for e in events if e.kind == kind_id)
+            for day, count in sorted(per_day.items()):
+                if count > kind.per_day_max:
+                    bad(
+                        f"{kind_id}: {count} sessions on {horizon.date(day)}, "
+                        f"at most {kind.per_day_max}"
+                    )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the checker read, for each rule kind's check or score: the rules (hard rules a
+    plan drops are gone), the week, the profile, the plan's events, the sessions of the days
+    before the week (``earlier``), the busy blocks, the study blocks overlapping the week,
+    and the previous plan's sessions when re-planning."""
+
+    rules: RuleSet
+    horizon: Horizon
+    profile: Profile
+    events: list[PlannedEvent]
+    earlier: list[PlannedEvent]
+    blocks: Sequence[Block]
+    study: list[Block]
+    previous: Sequence[Session]
+
+    def matching(self, selector: Selector) -> list[PlannedEvent]:
+        """The plan's sessions of the kinds ``selector`` picks."""
+        return _matching(self.events, self.rules, selector)
+
+    def days(self, selector: Selector) -> Counter[int]:
+        """Matching sessions per day of the week (0: Monday)."""
+        return Counter(_day(e, self.horizon) for e in self.matching(selector))
+
+
+HARD_CHECKS: KindTable[Callable[[Any, Evidence], list[str]]] = KindTable(
+    "check.checker.HARD_CHECKS", hard=True
+)
+"""Each hard rule kind tested on the plan as exported: its violations (``rules.ruleset.KINDS``)."""
+
+SCORES: KindTable[Callable[[Any, Evidence], int]] = KindTable("check.checker.SCORES", hard=False)
+"""Each soft rule kind's raw score, recomputed from the plan as exported
+(``rules.ruleset.KINDS``)."""
+
+
+@HARD_CHECKS.part("max_per_day")
+def max_per_day(rule: MaxPerDay, seen: Evidence) -> list[str]:
+    """No day holds more than ``rule.max`` matching sessions."""
+    return [
+        f"{rule.id}: {count} sessions on {seen.horizon.date(day)} (at most {rule.max})"
+        for day, count in sorted(seen.days(rule.applies_to).items())
+        if count > rule.max
+    ]
+
+
+@HARD_CHECKS.part("not_on_consecutive_days")
+def not_on_consecutive_days(rule: NotOnConsecutiveDays, seen: Evidence) -> list[str]:
+    """No two consecutive days hold a matching session, the days before the week included."""
+    days = seen.days(rule.applies_to)
+    before = {_day(e, seen.horizon) for e in _matching(seen.earlier, seen.rules, rule.applies_to)}
+    days.update(day for day in before if -rule.days_back <= day < 0)
+    found = []
+    for day in sorted(days):
+        if day + 1 in days:
+            where = " (an earlier plan's, before the week)" if day < 0 else ""
+            found.append(
+                f"{rule.id}: sessions on both {seen.horizon.date(day)}{where} and the next day"
+            )
+    return found
+
+
+def _overnight(block: Block, tz: dt.tzinfo) -> bool:
+    """Whether a block holds a local midnight: it starts before one and ends after it."""
+    midnight = dt.datetime.combine(
+        block.start.astimezone(tz).date() + dt.timedelta(days=1), dt.time(0), tz
+    )
+    return block.start < midnight < block.end
+
+
+@HARD_CHECKS.part("rest_after")
+def rest_after(rule: RestAfter, seen: Evidence) -> list[str]:
+    """From the checker's own busy blocks (constraints/README.md, "Rest after long or
+    overnight commitments"): after each block overlapping the week that holds a local
+    midnight, or lasts more than ``long_block_min``, no matching session starts before the
+    rest is over."""
+    horizon, tz = seen.horizon, seen.horizon.tz
+    week = [b for b in seen.blocks if b.start < horizon.end and horizon.start < b.end]
+    matching = seen.matching(rule.applies_to)
+    found = []
+    for b in week:
+        overnight = _overnight(b, tz)
+        long = b.end - b.start > dt.timedelta(minutes=rule.long_block_min)
+        rest = max(
+            rule.after_overnight_min if overnight else 0,
+            rule.after_long_min if long else 0,
+        )
+        until = b.end + dt.timedelta(minutes=rest)
+        why = "an overnight" if overnight and rest == rule.after_overnight_min else "a long"
+        for e in matching:
+            if rest and b.end <= e.start < until:
+                found.append(
+                    f"{rule.id}: {e.kind} {e.start.astimezone(tz):%a %d %b %H:%M} starts "
+                    f"{_minutes(e.start - b.end)} after {why} commitment, '{b.summary}' "
+                    f"(ended {b.end.astimezone(tz):%a %H:%M}); no workout before "
+                    f"{until.astimezone(tz):%a %H:%M}"
+                )
+    return found
+
+
+def _minutes(delta: dt.timedelta) -> str:
+    return f"{int(delta.total_seconds() // 60)} min"
+
+
+@SCORES.part("session_bonus")
+def session_bonus(rule: SessionBonus, seen: Evidence) -> int:
+    """Matching sessions planned."""
+    return len(seen.matching(rule.applies_to))
+
+
+@SCORES.part("longer_sessions")
+def longer_sessions(rule: LongerSessions, seen: Evidence) -> int:
+    """Grid steps each matching session runs beyond its kind's minimum duration."""
+    grid, to_minute = seen.rules.meta.granularity_min, seen.horizon.to_minute
+    return sum(
+        (to_minute(e.end) - to_minute(e.start) - seen.rules.kinds[e.kind].duration_min[0]) // grid
+        for e in seen.matching(rule.applies_to)
+    )
+
+
+@SCORES.part("active_days")
+def active_days(rule: ActiveDays, seen: Evidence) -> int:
+    """Days holding at least one matching session."""
+    return len(seen.days(rule.applies_to))
+
+
+@SCORES.part("near_study")
+def near_study(rule: NearStudy, seen: Evidence) -> int:
+    """Matching sessions ending at most ``within_min`` before a study block starts, or
+    starting at most ``within_min`` after one ends."""
+    w = dt.timedelta(minutes=rule.within_min)
+    return sum(
+        any(b.start - w <= e.end <= b.start or b.end <= e.start <= b.end + w for b in seen.study)
+        for e in seen.matching(rule.applies_to)
+    )
+
+
+@SCORES.part("preferred_times")
+def preferred_times(rule: PreferredTimes, seen: Evidence) -> int:
+    """Matching sessions lying wholly inside a preferred time for their kind."""
+    return sum(
+        any(r.start_minute <= s and t <= r.end_minute for r in pref.preferred)
+        for s, t, pref in _tastes(seen.matching(rule.applies_to), seen)
+    )
+
+
+@SCORES.part("disliked_times")
+def disliked_times(rule: DislikedTimes, seen: Evidence) -> int:
+    """Matching sessions overlapping a disliked time for their kind (a penalty)."""
+    return sum(
+        any(s < r.end_minute and r.start_minute < t for r in pref.disliked)
+        for s, t, pref in _tastes(seen.matching(rule.applies_to), seen)
+    )
+
+
+@SCORES.part("stability")
+def stability(rule: Stability, seen: Evidence) -> int:
+    """Previous plan's sessions kept: same kind, same start."""
+    matching = seen.matching(rule.applies_to)
+    kinds = {e.kind for e in matching}
+    starts = {(e.kind, seen.horizon.to_minute(e.start)) for e in matching}
+    return sum(p.kind in kinds and (p.kind, p.start) in starts for p in seen.previous)
+
+
+def _tastes(events: list[PlannedEvent], seen: Evidence) -> list[tuple[int, int, KindPreference]]:
+    """(start, end, the kind's preferences) in local wall-clock minutes for each session
+    whose kind has preferences; a session running past midnight ends at 24:00."""
+    found = []
+    for e in events:
+        pref = seen.profile.preferences.get(e.kind)
+        if pref is None:
+            continue
+        start, end = e.start.astimezone(seen.horizon.tz), e.end.astimezone(seen.horizon.tz)
+        t = _wall(end) if end.date() == start.date() else 24 * 60
+        found.append((_wall(start), t, pref))
+    return found

@@ -317,6 +317,37 @@ def test_each_kind_alone_on_a_bare_model(case: ModelCase) -> None:
         assert raw == case.expected
 
 
+@pytest.mark.parametrize(
+    "case",
+    [c for k in HARD for c in MODEL_CASES[k] if c.expected is False],
+    ids=lambda c: c.kind_id,
+)
+def test_each_hard_kinds_counted_form_agrees_with_its_tally_and_description(
+    case: ModelCase,
+) -> None:
+    """The other three parts of a hard kind, on its infeasible week: ``--relax soft``
+    minimises the counted form, the report says how often the rule is broken from the tally,
+    and an explanation describes the rule; so the counted form's least count must be what
+    the tally finds in the sessions it chose, at least one break, and the description names
+    the rule and this week's numbers."""
+    week = bare_week(case)
+    wm = WeekModel(cp_model.CpModel(), week)
+    for day, count in case.forced.items():
+        wm.model.add(sum(v.present for v in wm.on_day(wm.vars, day)) >= count)
+    rule = week.rules.hard[0]
+    breaks = hard.COUNTED_RULES[rule.kind](wm, rule)
+    wm.model.minimize(breaks)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(wm.model) == cp_model.OPTIMAL
+    counted = round(solver.objective_value)
+    assert counted >= 1
+    assert explain.TALLIES[rule.kind](week, rule, wm.extract(solver)) == counted
+    sentence = explain.DESCRIPTIONS[rule.kind](week, rule)
+    assert sentence.startswith(f"{rule.id}: {rule.description}; ")
+    assert len(sentence) > len(f"{rule.id}: {rule.description}; ") + 10
+
+
 # -- by the checker: a plan that keeps the rule, one that breaks it, or its exact score -----
 
 

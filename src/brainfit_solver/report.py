@@ -27,7 +27,7 @@ from .timegrid import iso_week_label
 if TYPE_CHECKING:  # the multi-week planner imports OR-Tools; `schema` must not
     from .pipeline import PlanOutcome
 
-REPORT_SCHEMA_VERSION = 3
+REPORT_SCHEMA_VERSION = 4
 
 
 class _Out(BaseModel):
@@ -52,6 +52,11 @@ class SessionOut(_Out):
     minutes: int
     modality: str | None
     before_study: str | None = Field(description="The study block a snack leads into.")
+    intensity: str = Field(description="The kind's intensity in the rule set: low, moderate, high.")
+    buffer_min: int = Field(
+        description="The gap this session keeps from busy time: the profile's buffer_min, "
+        "0 for kinds without a buffer (snacks)."
+    )
 
 
 class CheckOut(_Out):
@@ -119,6 +124,12 @@ class BusyOut(_Out):
     )
 
 
+class PreferenceOut(_Out):
+    kind: str = Field(description="Session kind the preference is for.")
+    preferred: list[str] = Field(description='Preferred local times, e.g. "07:00-09:30".')
+    disliked: list[str] = Field(description="Disliked local times.")
+
+
 class Report(_Out):
     """One planned week, as each entry of ``PlanReport.weeks`` holds it."""
 
@@ -155,6 +166,11 @@ class Report(_Out):
         default_factory=list,
         description="The busy time the plan was made around, study blocks included, in time "
         "order (for --repeat, the first week's).",
+    )
+    preferences: list[PreferenceOut] = Field(
+        default_factory=list,
+        description="The profile's preferred and disliked times per session kind (the kinds "
+        "of the rule set that have any), for explaining where sessions sit.",
     )
 
 
@@ -307,6 +323,20 @@ def busy_out(inputs: Inputs) -> list[BusyOut]:
     ]
 
 
+def preferences_out(inputs: Inputs) -> list[PreferenceOut]:
+    """The profile's times per kind, for kinds the rule set plans, in the rule set's order."""
+    prefs = inputs.profile.preferences
+    return [
+        PreferenceOut(
+            kind=kind,
+            preferred=[str(r) for r in prefs[kind].preferred],
+            disliked=[str(r) for r in prefs[kind].disliked],
+        )
+        for kind in inputs.rules.kinds
+        if kind in prefs and (prefs[kind].preferred or prefs[kind].disliked)
+    ]
+
+
 def build_report(result: PlanResult) -> Report:
     """The report of a checked plan. Each term's count is the checker's, from the exported
     file: the solver's own count is only exact where the rule's weight makes it matter (at
@@ -335,6 +365,8 @@ def build_report(result: PlanResult) -> Report:
             minutes=s.minutes,
             modality=s.modality,
             before_study=s.anchor,
+            intensity=rules.kinds[s.kind].intensity,
+            buffer_min=inputs.profile.buffer_min if rules.kinds[s.kind].buffer else 0,
         )
         for uid, s in identified(plan.sessions, inputs.profile.name, horizon.label)
     ]
@@ -367,6 +399,7 @@ def build_report(result: PlanResult) -> Report:
         days_before=days_before_out(result),
         days=days_out(inputs),
         busy=busy_out(inputs),
+        preferences=preferences_out(inputs),
     )
 
 

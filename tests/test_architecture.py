@@ -106,6 +106,7 @@ COMMANDS = {
     "weights": ["weights"],
     "schema": ["schema"],
     "calendars": ["calendars", "--profile", str(STUDENT / "profile.toml")],
+    "view": ["view", str(STUDENT / "expected-report.json"), "-o", "-"],
     "compare": [
         "compare",
         str(STUDENT / "expected-report.json"),

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
 
+from .compare import Comparison
 from .report import BusyOut, DayOut, PlanReport, Report, SessionOut
 
 UTC = dt.UTC
@@ -574,6 +575,56 @@ def body(report: PlanReport, *, marks: Mapping[str, str] | None = None) -> str:
         parts.append(infeasible_section(report))
     parts += [f'<p class="note">warning: {_a(w)}</p>' for w in report.warnings]
     return "\n".join(parts)
+
+
+def _session_when(s: SessionOut | None) -> str:
+    return "—" if s is None else f"{_when(s)} ({s.minutes} min)"
+
+
+def comparison_section(cmp: Comparison) -> str:
+    """How plan B differs from plan A (``compare.compare``, as `brainfit compare` prints it):
+    the sessions that changed, then every soft rule's weight, count and points side by side."""
+
+    def pair(a: int | None, b: int | None) -> str:
+        shown = ["—" if v is None else str(v) for v in (a, b)]
+        return shown[0] if a == b else f"{shown[0]}→{shown[1]}"
+
+    counts = ", ".join(
+        f"{cmp.count(c)} {c}" for c in ("moved", "resized", "added", "removed") if cmp.count(c)
+    )
+    verdict = (
+        "The two plans are the same."
+        if cmp.identical
+        else f"{counts or 'no session changed'}; {cmp.count('unchanged')} unchanged; "
+        f"objective {cmp.objective_a} → {cmp.objective_b}."
+    )
+    rows = "".join(
+        f'<tr class="{c.change}"><td>{c.change}</td><td>{_a(_short(either.title))}</td>'
+        f"<td>{_a(_session_when(c.a))}</td><td>{_a(_session_when(c.b))}</td></tr>"
+        for c in cmp.changes
+        if (either := c.b or c.a) is not None
+    )
+    sessions = (
+        f'<table class="objective sessions"><thead><tr><th>Change</th><th>Session</th>'
+        f"<th>{_a(cmp.label_a)}</th><th>{_a(cmp.label_b)}</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+        if rows
+        else ""
+    )
+    terms = "".join(
+        f'<tr data-rule="{_a(t.rule)}" class="{"changed" if t.changed else "same"}">'
+        f'<td>{_a(t.rule)}</td><td class="num">{pair(t.weight_a, t.weight_b)}</td>'
+        f'<td class="num">{pair(t.raw_a, t.raw_b)}</td><td class="num">{t.points_a:+d}</td>'
+        f'<td class="num">{t.points_b:+d}</td>'
+        f'<td class="num">{f"{t.delta:+d}" if t.delta else ""}</td></tr>'
+        for t in cmp.terms
+    )
+    return (
+        f'<div class="comparison"><p class="verdict">{_a(verdict)}</p>{sessions}'
+        '<table class="objective terms"><thead><tr><th>Rule</th><th>Weight</th><th>Count</th>'
+        f"<th>{_a(cmp.label_a)}</th><th>{_a(cmp.label_b)}</th><th>Δ</th></tr></thead>"
+        f"<tbody>{terms}</tbody></table></div>"
+    )
 
 
 def render_html(report: PlanReport) -> bytes:

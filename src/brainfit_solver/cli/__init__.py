@@ -20,6 +20,7 @@ from .compare import compare_command
 from .plan import plan
 from .publish import publish_command
 from .schema import schema_command
+from .serve import serve_command
 from .view import view_command
 from .weights import weights_command
 
@@ -39,5 +40,6 @@ for command in (
     schema_command,
     publish_command,
     view_command,
+    serve_command,
 ):
     main.add_command(command)

@@ -452,9 +452,12 @@ def _session_block(
             f'<rect x="{x + 7}" y="{_n(top - 3)}" width="{COL_W - 14}" height="{_n(height + 6)}" '
             f'fill="none" stroke="#ff6f00" stroke-width="2" stroke-dasharray="4 2" rx="4"/>'
         )
+        # A badge on the outline's top edge, clear of the session's own title.
         out.append(
-            f'<text x="{x + COL_W - 12}" y="{_n(top + 9)}" font-size="9" text-anchor="end" '
-            f'fill="#ff6f00" font-weight="700">{_a(mark)}</text>'
+            f'<rect class="mark" x="{x + COL_W - 56}" y="{_n(top - 9)}" width="46" height="11" '
+            f'rx="3" fill="#ff6f00"/><text x="{_n(x + COL_W - 33)}" y="{_n(top - 0.8)}" '
+            f'font-size="8.5" text-anchor="middle" fill="#ffffff" font-weight="700">'
+            f"{_a(mark)}</text>"
         )
     out.append("</g>")
     return out

@@ -34,6 +34,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,8 @@ class PlanBody(BaseModel):
     rules: int = Field(default=0, ge=0)
     apply: int | None = Field(default=None, ge=0)
     unrelax: bool = False
+    reload: bool = False
+    fresh: bool = False  # the page's first request: nothing before it to compare with
 
 
 @dataclass
@@ -110,9 +113,13 @@ class State:
     relaxed: _Relaxed | None = None
     latest: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    loaded: dict[tuple[object, ...], tuple[api.Inputs, tuple[object, ...]]] = field(
+        default_factory=dict
+    )
 
     def rule_choices(self) -> list[str]:
-        return [str(p) for p in self.config.rules] or ["bundled brain-health protocol"]
+        """What the page's rule-set menu shows: each --rules file by its name."""
+        return [p.name for p in self.config.rules] or ["bundled brain-health protocol"]
 
     def rule_file(self, index: int) -> Path | None:
         if not self.config.rules:
@@ -127,20 +134,40 @@ class State:
         return [*self.config.calendars, *self.uploads.values()]
 
     def inputs(self, settings: PlanBody) -> api.Inputs:
-        """The inputs ``brainfit plan`` reads for these settings (``--weight`` included)."""
+        """The inputs ``brainfit plan`` reads for these settings, ``--weight`` included.
+
+        The calendars, profile and rules are read once per week, zone, rule set and
+        relaxation, and again when a local file among them changes (or the page's Plan
+        button asks): a slider then costs a solve, not a reading of every calendar."""
         profile: Any = self.config.profile
         rules: Any = self.rule_file(settings.rules)
         if self.relaxed is not None:
             profile, rules = self.relaxed.profile, self.relaxed.rules
-        return api.load_inputs(
-            self.calendars(),
-            profile=profile,
-            rules=rules,
-            week=settings.week or self.config.week,
-            tz=settings.tz or self.config.tz,
-            weights=settings.weights,
-            study_calendars=self.config.study,
-        )
+        week, tz = settings.week or self.config.week, settings.tz or self.config.tz
+        key = (settings.rules, week, tz, id(self.relaxed), *self.calendars())
+        if settings.reload:
+            self.loaded.clear()
+        cached = self.loaded.get(key)
+        if cached is not None and cached[1] == self._stamps(cached[0]):
+            base = cached[0]
+        else:
+            base = api.load_inputs(
+                self.calendars(),
+                profile=profile,
+                rules=rules,
+                week=week,
+                tz=tz,
+                study_calendars=self.config.study,
+            )
+            self.loaded = {key: (base, self._stamps(base))}
+        if not settings.weights:
+            return base
+        return api.with_weights(base, settings.weights, origin="the page's weights")
+
+    def _stamps(self, inputs: api.Inputs) -> tuple[object, ...]:
+        """Every local file the inputs were read from, as it is now."""
+        files = [c.source for c in inputs.loaded]
+        return tuple(_stamp(f) for f in [*files, self.config.profile, *self.config.rules])
 
     def hide_uploads(self, text: str) -> str:
         """A message about an upload names it as the user did, not by the server's path."""
@@ -149,10 +176,24 @@ class State:
         return text.replace(f"{self.upload_dir}/", "")
 
 
+def _stamp(source: str | Path | None) -> tuple[str, int, int]:
+    """What tells a changed local file: its modification time and size (URLs: nothing)."""
+    if source is None or "://" in str(source):
+        return (str(source), 0, 0)
+    try:
+        info = Path(source).stat()
+    except OSError:
+        return (str(source), -1, -1)
+    return (str(source), info.st_mtime_ns, info.st_size)
+
+
 def plan(state: State, settings: PlanBody) -> dict[str, Any]:
     """Plan the settings as ``brainfit plan`` does; the page's answer (runs in a thread)."""
     from .pipeline import PlanRequest, run
 
+    started = time.perf_counter()
+    if settings.fresh:
+        state.previous = None
     if settings.unrelax:
         state.relaxed = None
     if settings.apply is not None:
@@ -202,6 +243,7 @@ def plan(state: State, settings: PlanBody) -> dict[str, Any]:
         "relaxations": [],
         "objective": report.objective,
         "sessions": len(week.sessions),
+        "server_ms": round((time.perf_counter() - started) * 1000, 1),
     }
 
 
@@ -407,7 +449,10 @@ PAGE_CSS = (
     + """
 main{display:flex;gap:16px;align-items:flex-start}
 #picture{flex:1 1 auto;min-width:0}
-aside{flex:0 0 330px;position:sticky;top:8px;font-size:13px;max-height:96vh;overflow:auto}
+aside{flex:0 0 360px;position:sticky;top:8px;font-size:13px;max-height:96vh;overflow:auto}
+aside select{max-width:100%}
+aside table.objective{font-size:11px;width:100%}
+aside table.objective th,aside table.objective td{padding:1px 3px}
 aside fieldset{border:1px solid #ddd;margin:0 0 10px;padding:6px 8px}
 aside label{display:block;margin:4px 0}
 .weight{display:grid;grid-template-columns:1fr 60px;gap:2px 6px;align-items:center;margin:4px 0}
@@ -424,7 +469,7 @@ PAGE_JS = r"""
 const token = new URLSearchParams(location.search).get("token") || "";
 const $ = (id) => document.getElementById(id);
 let seq = 0, shown = 0, ruleIds = "";
-window.brainfit = {sent: {}, drawn: {}};
+window.brainfit = {sent: {}, drawn: {}, serverMs: {}};
 function settings() {
   const weights = {};
   for (const box of document.querySelectorAll("input.weight-number")) {
@@ -481,6 +526,8 @@ function show(answer, mine) {
       select.value = current;
     }
   }
+  if (answer.week) $("week").placeholder = answer.week;
+  if (answer.timezone) $("tz").placeholder = answer.timezone;
   $("picture").innerHTML = answer.picture;
   $("comparison").innerHTML = answer.comparison || "<p>Move a weight to compare.</p>";
   $("relaxed").textContent = answer.relaxed ? "Applied: " + answer.relaxed : "";
@@ -498,8 +545,9 @@ function show(answer, mine) {
     li.append(b);
     list.append(li);
   });
-  document.body.dataset.drawn = String(mine);
   window.brainfit.drawn[mine] = performance.now();
+  window.brainfit.serverMs[mine] = answer.server_ms;
+  document.body.dataset.drawn = String(mine);
 }
 async function replan(extra) {
   const mine = ++seq;
@@ -539,14 +587,14 @@ async function upload() {
   if (answer.error) { $("message").textContent = answer.error; return; }
   replan();
 }
-$("settings").addEventListener("submit", (e) => { e.preventDefault(); replan(); });
+$("settings").addEventListener("submit", (e) => { e.preventDefault(); replan({reload: true}); });
 $("rules").addEventListener("change", () => { ruleIds = ""; replan(); });
 $("download").addEventListener("click", download);
 $("save").addEventListener("click", save);
 $("upload").addEventListener("change", upload);
 $("unrelax").addEventListener("click", () => replan({unrelax: true}));
 if (!token) $("message").textContent = "Open the address brainfit serve printed (with its token).";
-else replan();
+else replan({fresh: true});
 """
 
 PAGE = f"""<!DOCTYPE html>

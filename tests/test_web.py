@@ -366,3 +366,21 @@ def test_save_weights_writes_the_profile_only_when_asked_keeping_its_comments(
         if line.startswith("#") or "summary_pattern" in line:
             assert line in text
     served.profile.write_text(PROFILE_TEXT, encoding="utf-8")
+
+
+def test_week_and_zone_are_changed_in_the_page_and_a_bad_one_is_the_usual_message(
+    served: Served,
+) -> None:
+    answer = served.post("/api/plan", {"week": "2026-W50", "tz": "Europe/Berlin"}).json()
+    assert answer["week"] == "2026-W50" and answer["objective"] > 0
+    bad = served.post("/api/plan", {"tz": "Mars/Olympus_Mons"})
+    assert bad.status_code == 400
+    assert "unknown time zone 'Mars/Olympus_Mons'. Use an IANA name" in bad.json()["error"]
+
+
+def test_serve_refuses_bad_inputs_and_wildcard_hosts_before_listening(tmp_path: Path) -> None:
+    missing = CliRunner().invoke(main, ["serve", str(tmp_path / "none.ics"), "--port", "0"])
+    assert missing.exit_code == 2 and missing.stderr.startswith("error: ")
+    assert "Traceback" not in missing.output
+    wildcard = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", "0"])
+    assert wildcard.exit_code == 2 and "--host" in wildcard.stderr

@@ -72,6 +72,15 @@ def serve_command(
             f"brainfit serve needs the web extra ({exc.name} is not installed)",
             fix="Install it: pip install 'brainfit-solver[web]'",
         ) from exc
+    if host in ("0.0.0.0", "::", ""):
+        # Requests are answered only for the address served (DNS rebinding), so it must be
+        # the one address browsers will use, not every address of the machine.
+        raise ProfileError(
+            f"--host {host!r} listens on every address, but brainfit serve answers only "
+            "requests to the one address it prints",
+            where="--host",
+            fix="Give the address other machines reach it by, e.g. --host 192.168.1.20",
+        )
     # Read everything once before serving: a bad calendar or profile fails here, as in `plan`.
     for rule_file in rules or (None,):
         inputs = load_inputs(calendars, profile, rule_file, week, tz, study, ())

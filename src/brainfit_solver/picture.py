@@ -489,6 +489,8 @@ def _legend(kinds: Sequence[SessionOut], top: float) -> list[str]:
 
 
 def status_text(week: Report) -> str:
+    """The summary's status line without the solve time: that varies from run to run, and
+    the picture's bytes must not."""
     if week.status == "OPTIMAL":
         verdict = f"proven optimal (objective {week.objective})"
     else:
@@ -518,6 +520,7 @@ def objective_table(week: Report) -> str:
 
 
 def why_list(week: Report) -> str:
+    """The printable footnotes: each session by its number, when, and why it sits there."""
     items = []
     for k, s in enumerate(week.sessions, start=1):
         why = "; ".join(reasons(week, s)) or "the best free time the rules leave"

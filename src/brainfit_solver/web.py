@@ -122,6 +122,7 @@ class State:
         return [p.name for p in self.config.rules] or ["bundled brain-health protocol"]
 
     def rule_file(self, index: int) -> Path | None:
+        """The rule file the page chose by number (None: the bundled rules)."""
         if not self.config.rules:
             if index:
                 raise ProfileError(f"there is no rule set number {index}", fix="Choose one")
@@ -144,7 +145,8 @@ class State:
         if self.relaxed is not None:
             profile, rules = self.relaxed.profile, self.relaxed.rules
         week, tz = settings.week or self.config.week, settings.tz or self.config.tz
-        key = (settings.rules, week, tz, id(self.relaxed), *self.calendars())
+        relaxed = self.relaxed.text if self.relaxed is not None else None
+        key = (settings.rules, week, tz, relaxed, *self.calendars())
         if settings.reload:
             self.loaded.clear()
         cached = self.loaded.get(key)

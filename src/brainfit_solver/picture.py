@@ -363,16 +363,18 @@ def _day_column(
             f'height="{_n(y(high) - y(bottom))}" fill="#ffffff" stroke="#eeeeee"/>'
         )
     dst = day.minutes != 24 * 60
+    labels: list[str] = []
     for minute in range(-(-low // 60) * 60, bottom + 1, 60):
         moment = (day.midnight + dt.timedelta(minutes=minute)).astimezone(ZoneInfo(week.timezone))
         out.append(
             f'<line class="hour" data-time="{moment.isoformat()}" x1="{x}" x2="{x + COL_W}" '
             f'y1="{_n(y(minute))}" y2="{_n(y(minute))}" stroke="#e6e6e6" stroke-width="1"/>'
         )
-        if dst:
-            out.append(
-                f'<text x="{x + 3}" y="{_n(y(minute) + 9)}" font-size="8" '
-                f'fill="#9e9e9e">{moment:%H:%M}</text>'
+        if dst:  # the day's own clock, drawn over its blocks so that none hides it
+            labels.append(
+                f'<text class="clock" x="{x + COL_W - 2}" y="{_n(y(minute) + 9)}" font-size="8" '
+                f'text-anchor="end" fill="#616161" stroke="#ffffff" stroke-width="2" '
+                f'paint-order="stroke">{moment:%H:%M}</text>'
             )
     for block in week.busy:
         for _, lo, hi in _pieces([day], block.start, block.end):
@@ -380,6 +382,7 @@ def _day_column(
     for s in week.sessions:
         for _, lo, hi in _pieces([day], s.start, s.end):
             out += _session_block(week, s, x, y(lo), y(hi), marks.get(s.uid), numbers[id(s)])
+    out += labels
     out.append(
         f'<rect x="{x}" y="{_n(y(low))}" width="{COL_W}" height="{_n(y(high) - y(low))}" '
         f'fill="none" stroke="#bdbdbd"/>'

@@ -18,6 +18,7 @@ from support import REPO
 PACKAGE = REPO / "src" / "brainfit_solver"
 # Each layer and the layers it may import, bottom up. A module's layer is its sub-package
 # (``model.person`` is in ``model``), or its own name for the top-level modules.
+_LIBRARY = {"core", "rules", "calendars", "model", "solver", "explain", "check", "outputs"}
 LAYERS: dict[str, set[str]] = {
     "core": set(),
     "rules": {"core"},
@@ -29,30 +30,9 @@ LAYERS: dict[str, set[str]] = {
     "outputs": {"core", "rules", "calendars", "check"},
     "weeks": {"core", "rules", "model", "solver", "explain"},
     "api": {"core", "rules", "calendars", "model", "check", "outputs"},
-    "pipeline": {
-        "core",
-        "rules",
-        "calendars",
-        "model",
-        "solver",
-        "explain",
-        "check",
-        "outputs",
-        "weeks",
-        "api",
-    },
-    "cli": {
-        "core",
-        "rules",
-        "calendars",
-        "model",
-        "check",
-        "outputs",
-        "weeks",
-        "api",
-        "pipeline",
-        "__init__",
-    },
+    "pipeline": _LIBRARY | {"weeks", "api"},
+    "web": _LIBRARY - {"solver", "explain"} | {"weeks", "api", "pipeline"},
+    "cli": _LIBRARY - {"solver", "explain"} | {"weeks", "api", "pipeline", "web", "__init__"},
     "__init__": set(),  # the facade names its modules in strings, loaded lazily
 }
 SOLVING = {"model", "solver", "explain", "weeks"}  # the only layers that import OR-Tools
@@ -172,6 +152,7 @@ COMMANDS = {
     "weights": ["weights"],
     "schema": ["schema"],
     "calendars": ["calendars", "--profile", str(STUDENT / "profile.toml")],
+    "view": ["view", str(STUDENT / "expected-report.json"), "-o", "-"],
     "compare": [
         "compare",
         str(STUDENT / "expected-report.json"),

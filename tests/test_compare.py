@@ -41,6 +41,8 @@ def session(kind: str, day: int, start: str, end: str) -> SessionOut:
         minutes=(h2 * 60 + m2) - (h1 * 60 + m1),
         modality=None,
         before_study=None,
+        intensity="moderate",
+        buffer_min=15,
     )
 
 

@@ -52,6 +52,7 @@ from .outputs.report import (
     DroppedOut,
     EarlierSessionOut,
     PlanReport,
+    PreferenceOut,
     Report,
     SessionOut,
     TermOut,
@@ -545,6 +546,20 @@ def busy_out(inputs: Inputs) -> list[BusyOut]:
     ]
 
 
+def preferences_out(inputs: Inputs) -> list[PreferenceOut]:
+    """The profile's times per kind, for kinds the rule set plans, in the rule set's order."""
+    prefs = inputs.profile.preferences
+    return [
+        PreferenceOut(
+            kind=kind,
+            preferred=[str(r) for r in prefs[kind].preferred],
+            disliked=[str(r) for r in prefs[kind].disliked],
+        )
+        for kind in inputs.rules.kinds
+        if kind in prefs and (prefs[kind].preferred or prefs[kind].disliked)
+    ]
+
+
 def build_report(result: PlanResult) -> Report:
     """The report of a checked plan. Each term's count is the checker's, from the exported
     file: the solver's own count is only exact where the rule's weight makes it matter (at
@@ -573,6 +588,8 @@ def build_report(result: PlanResult) -> Report:
             minutes=s.minutes,
             modality=s.modality,
             before_study=s.anchor,
+            intensity=rules.kinds[s.kind].intensity,
+            buffer_min=inputs.profile.buffer_min if rules.kinds[s.kind].buffer else 0,
         )
         for uid, s in identified(plan.sessions, inputs.profile.name, horizon.label)
     ]
@@ -605,6 +622,7 @@ def build_report(result: PlanResult) -> Report:
         days_before=days_before_out(result),
         days=days_out(inputs),
         busy=busy_out(inputs),
+        preferences=preferences_out(inputs),
     )
 
 

@@ -20,6 +20,8 @@ from .compare import compare_command
 from .plan import plan
 from .publish import publish_command
 from .schema import schema_command
+from .serve import serve_command
+from .view import view_command
 from .weights import weights_command
 
 
@@ -37,5 +39,7 @@ for command in (
     compare_command,
     schema_command,
     publish_command,
+    view_command,
+    serve_command,
 ):
     main.add_command(command)

@@ -84,10 +84,31 @@ def _read_previous(path: Path | None) -> Any:
 
 def _wrote(targets: Sequence[Output]) -> str:
     """ "wrote plan.ics and the report to standard output": what went where."""
-    what = {"-o": "the plan", "--json": "the report"}
+    what = {
+        "-o": "the plan",
+        "--json": "the report",
+        "--html": "the picture",
+        "--svg": "the picture",
+    }
     return "wrote " + " and ".join(
         f"{what[t.option]} to standard output" if t.to_stdout else t.name for t in targets
     )
+
+
+def _contents(targets: Sequence[Output], ics: bytes, document: Any) -> list[tuple[Output, bytes]]:
+    """Each output's bytes: the plan, the report, and the picture drawn from the report."""
+    from ..outputs.report import report_json
+
+    def data(option: str) -> bytes:
+        if option == "--json":
+            return report_json(document)
+        if option in ("--html", "--svg"):
+            from ..outputs.picture import render_html, render_svg
+
+            return render_html(document) if option == "--html" else render_svg(document)
+        return ics
+
+    return [(t, data(t.option)) for t in targets]
 
 
 def _plan_options(
@@ -144,7 +165,8 @@ def _print_plan(
     if len(reports) == 1 and not outcome.repeat:
         from ..outputs.summary import render
 
-        console.print(render(reports[0]))
+        # Not on a terminal, the lines under the tables are never wrapped: scripts grep them.
+        console.print(render(reports[0]), soft_wrap=not console.is_terminal)
     else:
         verdict = "proven optimal" if outcome.solved.status == "OPTIMAL" else "best found"
         what = f"one week repeated {weeks} times" if outcome.repeat else f"{weeks} weeks"
@@ -207,6 +229,19 @@ def _print_comparison(document: Any, other: Any, label: str, err: bool) -> None:
     help="Also write a machine-readable report (JSON); - for standard output.",
 )
 @click.option(
+    "--html",
+    "html_path",
+    type=click.Path(allow_dash=True),
+    help="Also draw the week as one self-contained HTML file (the grid, why each session sits "
+    "where it does, the objective by rule); - for standard output.",
+)
+@click.option(
+    "--svg",
+    "svg_path",
+    type=click.Path(allow_dash=True),
+    help="Also draw the week as a standalone SVG picture; - for standard output.",
+)
+@click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),
     help="Stop searching after this many seconds (report OPTIMAL vs FEASIBLE).",
@@ -238,6 +273,8 @@ def plan(
     weights: tuple[str, ...],
     output: str,
     json_path: str | None,
+    html_path: str | None,
+    svg_path: str | None,
     time_limit: float | None,
     relax: str,
     compare_weights: str | None,
@@ -251,12 +288,12 @@ def plan(
     """Plan the week around CALENDARS (.ics files, https:// or webcal:// feeds, caldavs://
     calendars) and write it as an .ics file."""
     from .. import api
-    from ..outputs.report import report_json
     from ..pipeline import infeasible_document, run, schedule_report
 
     # Outputs are checked before anything is read or solved, and again once the profile's
     # own calendars are known, and once more when written (see ``outputs.files``).
-    targets = [Output("-o", output), *([Output("--json", json_path)] if json_path else [])]
+    named = {"--json": json_path, "--html": html_path, "--svg": svg_path}
+    targets = [Output("-o", output), *(Output(o, p) for o, p in named.items() if p)]
     from ..rules.ruleset import default_rules_path
 
     read: list[str | Path | None] = [*calendars, *study, profile, previous]
@@ -278,18 +315,18 @@ def plan(
     try:
         outcome = run(request)
     except InfeasibleError as exc:
-        # On exit 3 the --json report is written all the same (the plan, -o, is not).
-        reports = [t for t in targets if t.option == "--json"]
+        # On exit 3 the --json report and the pictures (--html, --svg: the same explanation)
+        # are written all the same, so a script or a reader learns why; the plan (-o) is not.
+        reports = [t for t in targets if t.option != "-o"]
         if reports:
             document = infeasible_document(exc, request)
-            write_outputs([(reports[0], report_json(document))], read, sys.stdout.buffer)
+            write_outputs(_contents(reports, b"", document), read, sys.stdout.buffer)
         raise
     for warning in outcome.changes.warnings:
         err_console().print(f"warning: {warning}.", markup=False)
     document = schedule_report(outcome, previous=before.source if before else None)
     ics = outcome.ics if outcome.merged is None else outcome.merged
-    contents = [ics, report_json(document)]
-    write_outputs(list(zip(targets, contents, strict=False)), read, sys.stdout.buffer)
+    write_outputs(_contents(targets, ics, document), read, sys.stdout.buffer)
     _print_plan(outcome, document, targets, quiet, before is not None)
     if alternative is not None and compare_weights and not quiet:
         other = run(dataclasses.replace(request, inputs=alternative, merge=False))

@@ -19,8 +19,9 @@ one-paragraph message; only the CLI turns them into text on stderr and an exit c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 class BrainfitError(Exception):
@@ -106,6 +107,9 @@ class Fix:
     text: str
     setting: str
     cost: str = ""
+    # The changed inputs themselves (``explain.Relaxation.week``: its profile and rules carry
+    # the change), for a program that applies the fix in one step (the web app).
+    changed: Any = field(default=None, compare=False, repr=False)
 
 
 class InfeasibleError(BrainfitError):

@@ -959,7 +959,7 @@ def explain_infeasible(week: Week, options: SolverOptions | None = None) -> Infe
         fix=fix,
         week=week.horizon.label,
         explained=[Conflict(tuple(c), text) for c, text in zip(found, texts, strict=True)],
-        fixes=[Fix(r.text, r.setting, r.cost) for r in fixes],
+        fixes=[Fix(r.text, r.setting, r.cost, r.week) for r in fixes],
     )
 
 

@@ -17,7 +17,7 @@ from .. import __version__
 from ..core.errors import InfeasibleError, ReportError
 from ..core.inputs import validate
 
-REPORT_SCHEMA_VERSION = 3
+REPORT_SCHEMA_VERSION = 4
 
 
 class _Out(BaseModel):
@@ -42,6 +42,11 @@ class SessionOut(_Out):
     minutes: int
     modality: str | None
     before_study: str | None = Field(description="The study block a snack leads into.")
+    intensity: str = Field(description="The kind's intensity in the rule set: low, moderate, high.")
+    buffer_min: int = Field(
+        description="The gap this session keeps from busy time: the profile's buffer_min, "
+        "0 for kinds without a buffer (snacks)."
+    )
 
 
 class CheckOut(_Out):
@@ -109,6 +114,12 @@ class BusyOut(_Out):
     )
 
 
+class PreferenceOut(_Out):
+    kind: str = Field(description="Session kind the preference is for.")
+    preferred: list[str] = Field(description='Preferred local times, e.g. "07:00-09:30".')
+    disliked: list[str] = Field(description="Disliked local times.")
+
+
 class Report(_Out):
     """One planned week, as each entry of ``PlanReport.weeks`` holds it."""
 
@@ -145,6 +156,11 @@ class Report(_Out):
         default_factory=list,
         description="The busy time the plan was made around, study blocks included, in time "
         "order (for --repeat, the first week's).",
+    )
+    preferences: list[PreferenceOut] = Field(
+        default_factory=list,
+        description="The profile's preferred and disliked times per session kind (the kinds "
+        "of the rule set that have any), for explaining where sessions sit.",
     )
 
 

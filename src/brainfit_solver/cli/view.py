@@ -1,0 +1,43 @@
+"""`brainfit view`: the week picture drawn from a saved report, without planning again."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..outputs.files import Output, check_outputs, write_outputs
+from .common import EXIT_CODES, reports_errors
+
+
+@click.command("view", epilog=EXIT_CODES)
+@click.argument("report", metavar="REPORT.json", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(allow_dash=True),
+    help="Where to write the picture (one self-contained HTML file); - for standard output.",
+)
+@click.option(
+    "--svg",
+    "svg_path",
+    type=click.Path(allow_dash=True),
+    help="Also write the picture as a standalone SVG; - for standard output.",
+)
+@reports_errors
+def view_command(report: Path, output: str, svg_path: str | None) -> None:
+    """Draw the weeks of a `plan --json` report as the picture `plan --html` writes: the
+    grid with windows, busy and study blocks and sessions, why each session sits where it
+    does, and the objective by rule (an impossible week: its explanation)."""
+    from ..outputs.picture import render_html, render_svg
+    from ..outputs.report import read_report
+
+    targets = [Output("-o", output), *([Output("--svg", svg_path)] if svg_path else [])]
+    check_outputs(targets, [report])
+    document = read_report(report)
+    contents = [(targets[0], render_html(document))]
+    if svg_path:
+        contents.append((targets[1], render_svg(document)))
+    write_outputs(contents, [report], sys.stdout.buffer)

@@ -25,7 +25,6 @@ so which worker ran what never shows in the output.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -103,23 +102,16 @@ def _connect(address: str) -> _Client:
             "--executor dask needs Dask's distributed scheduler, which is not installed",
             fix=f"Install it with {DASK_EXTRA}, or plan on this machine with --executor local",
         ) from None
-    reason = None
     try:
         client: _Client = Client(address, set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, ValueError) as exc:
-        reason = str(exc).rstrip(".")
-    if reason is None:
-        return client
-    # The half-built client is held by the exception's traceback until collected; collected
-    # now, while its event loop still runs, it closes quietly, instead of printing a
-    # traceback of its own when the interpreter exits.
-    gc.collect()
-    raise ExecutorError(
-        f"cannot reach the Dask scheduler at {address} ({reason})",
-        fix="Start one there (`dask scheduler`, then `dask worker ADDRESS`) or pass its "
-        "address as --scheduler tcp://HOST:PORT; to wait longer for a slow network set "
-        "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT (default 30s)",
-    )
+        raise ExecutorError(
+            f"cannot reach the Dask scheduler at {address} ({str(exc).rstrip('.')})",
+            fix="Start one there (`dask scheduler`, then `dask worker ADDRESS`) or pass its "
+            "address as --scheduler tcp://HOST:PORT; to wait longer for a slow network set "
+            "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT (default 30s)",
+        ) from None
+    return client
 
 
 class _Client(Protocol):

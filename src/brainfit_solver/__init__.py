@@ -43,6 +43,9 @@ _EXPORTS: dict[str, str] = {
     "PlanOutcome": "pipeline",
     "read_previous": "replan",
     "parse_now": "replan",
+    # where independent solves run (--executor, --scheduler)
+    "ExecutorChoice": "executors",
+    "ExecutorError": "executors",
     # files and calendars out
     "write_files": "outputs",
     "merge_calendars": "merge",
@@ -79,6 +82,8 @@ __all__ = [
     "CalendarError",
     "CheckFailedError",
     "CheckReport",
+    "ExecutorChoice",
+    "ExecutorError",
     "InfeasibleError",
     "InputError",
     "Inputs",
@@ -143,6 +148,7 @@ if TYPE_CHECKING:
         RuleFileError,
         TimeZoneError,
     )
+    from .executors import ExecutorChoice, ExecutorError
     from .merge import merge_calendars
     from .outputs import write_files
     from .pipeline import PlanOutcome, PlanRequest, plan, plan_weeks

@@ -244,6 +244,7 @@ def main() -> None:
                 processes=True,
                 dashboard_address=None,
                 host="127.0.0.1",
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # not port 8787
             )
             choice = ExecutorChoice("dask", cluster.scheduler_address)
             executors["dask"] = partial(opened, choice)

@@ -39,10 +39,6 @@ from brainfit_solver.solve import solve
 from brainfit_solver.synth import synthetic_calendar
 from brainfit_solver.timegrid import iso_week_label, parse_week
 
-# The scheduler's HTTP server (health checks; no dashboard here) takes port 8787, or another
-# one with this warning when a cluster of another test or program on the machine has it.
-pytestmark = pytest.mark.filterwarnings("ignore:Port 8787 is already in use:UserWarning")
-
 T = TypeVar("T")
 WEEK, TZ = "2026-W49", "Europe/Berlin"
 BRAINFIT = Path(sys.executable).with_name("brainfit")
@@ -95,6 +91,9 @@ def cluster() -> Iterator[LocalCluster]:
             processes=True,
             dashboard_address=None,
             host="127.0.0.1",
+            # The scheduler's HTTP server (health checks) serves even without a dashboard, by
+            # default on port 8787; any free port, as another cluster may hold that one.
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         ) as running,
     ):
         yield running
@@ -175,7 +174,7 @@ def test_the_dask_command_line_cluster_plans_the_same_bytes(
     """The form of a real cluster: `dask scheduler` and `dask worker` processes, and
     `brainfit plan` as a user runs it in its own process."""
     scheduler_file = tmp_path / "scheduler.json"
-    listen = ["--host", "127.0.0.1", "--no-dashboard"]
+    listen = ["--host", "127.0.0.1", "--no-dashboard", "--dashboard-address", "127.0.0.1:0"]
     started: list[subprocess.Popen[bytes]] = []
 
     def start(*args: str) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
-from multiprocessing import resource_tracker
+from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,9 +61,10 @@ def children() -> set[int]:
 def nothing_left_behind() -> Iterator[None]:
     """Every process started inside the block (cluster workers, nannies, command-line
     clusters) has ended when it ends."""
-    # multiprocessing's resource tracker, started on the first spawn, lives as long as this
-    # process by design: started first, it is not counted as left behind.
+    # multiprocessing's resource tracker and fork server, started on first use, live as long
+    # as this process by design: started first, they are not counted as left behind.
     resource_tracker.ensure_running()
+    forkserver.ensure_running()
     before = children()
     yield
     deadline = time.monotonic() + WAIT_S
@@ -269,6 +270,19 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_results_are_complete_and_th
     while len(cluster.scheduler.workers) < 2 or victim in children():
         assert time.monotonic() < deadline, "the killed worker was not replaced"
         time.sleep(0.05)
+
+
+def test_local_processes_give_the_in_process_plans_and_are_closed_after(
+    tmp_path: Path, no_process_left_behind: None
+) -> None:
+    inputs = api.load_inputs(calendars(tmp_path, 3), profile=Profile(timezone=TZ), week=WEEK)
+    tasks = [partial(solve, api.shifted(inputs, k).week, SolverOptions()) for k in range(3)]
+    here = [timeless(p) for p in solve_many(tasks, InProcessExecutor())]
+    with opened(ExecutorChoice("local", processes=2)) as pool:
+        assert pool is not None
+        assert [timeless(p) for p in solve_many(tasks, pool)] == here
+    with opened(ExecutorChoice("local")) as default:
+        assert default is None  # each planner's own measured default
 
 
 def test_dask_needs_a_scheduler_address(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ so which worker ran what never shows in the output.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -81,7 +82,11 @@ def opened(choice: ExecutorChoice | None) -> Iterator[Executor | None]:
         if choice is None or choice.processes is None:
             yield None
             return
-        with ProcessPoolExecutor(choice.processes) as pool:
+        # Fresh worker processes (forkserver), never forks of this one: a fork of a process
+        # that runs threads (a Dask client, a server) can deadlock, and a forked worker's
+        # memory would count this process's too.
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(choice.processes, mp_context=context) as pool:
             yield pool
         return
     assert choice.scheduler is not None  # ExecutorChoice requires it for dask

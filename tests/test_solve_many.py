@@ -77,3 +77,20 @@ def test_a_task_that_fails_raises_its_own_error() -> None:
     with pytest.raises(InfeasibleError) as err:
         solve_many([conflict], InProcessExecutor())
     assert err.value.conflict == ("z_per_week",)
+
+
+def test_a_task_that_is_not_a_module_level_function_is_refused_before_anything_runs() -> None:
+    """A closure or lambda runs in threads and on Dask (which pickles it by value) but not in
+    worker processes: refused for every executor but this process, so a planner's tasks run
+    on all of them alike."""
+    ran: list[int] = []
+
+    def local_task() -> int:
+        ran.append(1)
+        return 1
+
+    for task in (local_task, partial(local_task), lambda: 1):
+        with ThreadPoolExecutor(1) as pool, pytest.raises(TypeError, match="module-level"):
+            solve_many([task, task], pool)
+    assert ran == []
+    assert solve_many([local_task], InProcessExecutor()) == [1]  # here, anything goes

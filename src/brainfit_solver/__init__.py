@@ -43,6 +43,9 @@ _EXPORTS: dict[str, str] = {
     "PlanOutcome": "pipeline",
     "read_previous": "calendars.previous",
     "parse_now": "calendars.previous",
+    # where independent solves run (--executor, --scheduler)
+    "ExecutorChoice": "core.executors",
+    "ExecutorError": "core.executors",
     # files and calendars out
     "write_files": "outputs.files",
     "merge_calendars": "outputs.merge",
@@ -79,6 +82,8 @@ __all__ = [
     "CalendarError",
     "CheckFailedError",
     "CheckReport",
+    "ExecutorChoice",
+    "ExecutorError",
     "InfeasibleError",
     "InputError",
     "Inputs",
@@ -145,6 +150,7 @@ if TYPE_CHECKING:
         RuleFileError,
         TimeZoneError,
     )
+    from .core.executors import ExecutorChoice, ExecutorError
     from .outputs.compare import compare_reports
     from .outputs.files import write_files
     from .outputs.merge import merge_calendars

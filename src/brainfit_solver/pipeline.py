@@ -42,6 +42,7 @@ from .check.checker import (
 )
 from .core.domain import CalendarWeek, Commitment, Plan, SolverOptions
 from .core.errors import InfeasibleError, ProfileError
+from .core.executors import ExecutorChoice, opened
 from .core.timegrid import Horizon, iso_week_label
 from .model.replan import with_previous
 from .model.week import Week, prepare_week, with_days_before
@@ -127,8 +128,12 @@ class PlanRequest:
     """What to plan: ``weeks`` consecutive weeks from ``inputs``' week (1: one week),
     optionally as one repeating week (``repeat``) or re-planning ``previous`` as of ``now``;
     ``relax`` plans an impossible week breaking its least important rules instead of raising
-    ``InfeasibleError``. Solves go through ``executor`` (default: this process). ``merge`` also
-    makes the calendars' own events and the plan one file (``PlanOutcome.merged``)."""
+    ``InfeasibleError``. Independent solves (the weeks of ``weeks`` > 1) go through
+    ``executor`` if given (left open), else through the one ``executor_choice`` names
+    (``--executor``, ``--scheduler``; opened for the solve and closed after it), else where
+    measured fastest (this process). A single week or a ``repeat`` template is one solve,
+    made here. ``merge`` also makes the calendars' own events and the plan one file
+    (``PlanOutcome.merged``)."""
 
     inputs: api.Inputs
     weeks: int = 1
@@ -139,6 +144,7 @@ class PlanRequest:
     options: SolverOptions | None = None
     executor: Executor | None = None
     merge: bool = False
+    executor_choice: ExecutorChoice | None = None
 
 
 def solver_options(inputs: api.Inputs, time_limit_s: float | None = None) -> SolverOptions:
@@ -182,7 +188,10 @@ def _solve(request: PlanRequest, models: Sequence[Week], options: SolverOptions)
     if request.repeat:
         return solve_template(models[0], options)
     if len(models) > 1:
-        return solve_weeks(models, options, executor=request.executor, relax=request.relax)
+        if request.executor is not None:
+            return solve_weeks(models, options, executor=request.executor, relax=request.relax)
+        with opened(request.executor_choice) as executor:
+            return solve_weeks(models, options, executor=executor, relax=request.relax)
     # Imported here: commands that only read, check or list start without OR-Tools.
     from .explain.impossible import plan_week
 

@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 
 from ..core.errors import BrainfitError, InfeasibleError, ProfileError
+from ..core.executors import ExecutorChoice, Kind
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -131,6 +132,39 @@ def with_inputs(func: F) -> F:
     for option in reversed(input_options):
         func = option(func)
     return func
+
+
+executor_options = [
+    click.option(
+        "--executor",
+        "executor",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="Where independent solves run: local (this machine) or dask (a running Dask "
+        "cluster, --scheduler; needs brainfit-solver[dask]). The plans are the same.",
+    ),
+    click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --executor dask: the Dask scheduler's address, e.g. tcp://10.0.0.5:8786.",
+    ),
+]
+
+
+def with_executor_options(func: F) -> F:
+    """``--executor`` and ``--scheduler``, for every command with independent solves; the
+    command passes ``executor_choice(executor, scheduler)`` on in its pipeline request."""
+    for option in reversed(executor_options):
+        func = option(func)
+    return func
+
+
+def executor_choice(executor: str, scheduler: str | None) -> ExecutorChoice:
+    """The flags of ``with_executor_options`` as the pipeline's choice (bad combinations are
+    an ``ExecutorError``: exit 2)."""
+    kind: Kind = "dask" if executor == "dask" else "local"
+    return ExecutorChoice(kind, scheduler)
 
 
 def load_inputs(

@@ -20,10 +20,12 @@ from .common import (
     EXIT_CODES,
     F,
     err_console,
+    executor_choice,
     load_inputs,
     parse_weights,
     reports_errors,
     warn_about_calendars,
+    with_executor_options,
     with_inputs,
 )
 
@@ -120,6 +122,7 @@ def _plan_options(
     now: str | None,
     relax: str,
     merge: bool,
+    where: Any,
 ) -> Any:
     """The flags of `plan` as the pipeline's request, or the reason they make no request."""
     from ..calendars.previous import parse_now
@@ -130,8 +133,9 @@ def _plan_options(
     if repeat and (weeks or 1) < 2:
         raise ProfileError("--repeat needs --weeks N with N of 2 or more", fix="Add --weeks 4")
     moment = parse_now(now, inputs.horizon.tz) if before is not None else None
-    # One process: two worker processes (``executor=``) were slower at 4, 12 and 26 weeks, their
-    # start-up and the shipping of each week outweighing the solves (bench_multiweek.py).
+    # ``--executor local`` is one process: two worker processes were slower at 4, 12 and 26
+    # weeks, their start-up and the shipping of each week outweighing the solves
+    # (bench_multiweek.py).
     return PlanRequest(
         inputs,
         weeks=weeks or 1,
@@ -141,6 +145,7 @@ def _plan_options(
         relax=relax == "soft",
         options=solver_options(inputs, time_limit),
         merge=merge,
+        executor_choice=where,
     )
 
 
@@ -262,6 +267,7 @@ def _print_comparison(document: Any, other: Any, label: str, err: bool) -> None:
 )
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @with_schedule_options
+@with_executor_options
 @reports_errors
 def plan(
     calendars: tuple[Path | str, ...],
@@ -284,12 +290,15 @@ def plan(
     previous: Path | None = None,
     now: str | None = None,
     merge: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> None:
     """Plan the week around CALENDARS (.ics files, https:// or webcal:// feeds, caldavs://
     calendars) and write it as an .ics file."""
     from .. import api
     from ..pipeline import infeasible_document, run, schedule_report
 
+    where = executor_choice(executor, scheduler)  # a bad combination stops before any work
     # Outputs are checked before anything is read or solved, and again once the profile's
     # own calendars are known, and once more when written (see ``outputs.files``).
     named = {"--json": json_path, "--html": html_path, "--svg": svg_path}
@@ -311,7 +320,7 @@ def plan(
         pairs = [p for p in compare_weights.split(",") if p.strip()]
         changed = parse_weights(pairs, "--compare-weights")
         alternative = api.with_weights(inputs, changed, origin="--compare-weights")
-    request = _plan_options(inputs, time_limit, weeks, repeat, before, now, relax, merge)
+    request = _plan_options(inputs, time_limit, weeks, repeat, before, now, relax, merge, where)
     try:
         outcome = run(request)
     except InfeasibleError as exc:

@@ -24,6 +24,7 @@ from .rules import (
     PreferredTimes,
     SessionBonus,
     Stability,
+    TeamAttendance,
     sign,
 )
 
@@ -169,3 +170,9 @@ def add_soft_rules(wm: WeekModel) -> cp_model.LinearExprT:
         if rule.weight:
             objective.append(sign(rule) * rule.weight * raw)
     return sum(objective)
+
+
+@SOFT_RULES.part("team_attendance")
+def team_attendance(wm: WeekModel, rule: TeamAttendance) -> Raw:
+    """Shared team sessions (``WeekModel(..., shared=...)``) this person attends."""
+    return sum(v.present for v in wm.select(rule.applies_to) if v.cand.key in wm.shared_keys)

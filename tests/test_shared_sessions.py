@@ -281,3 +281,13 @@ def test_two_shared_sessions_with_one_key_are_refused() -> None:
     ]
     with pytest.raises(ValueError, match="already in use"):
         WeekModel(model, inputs.week, shared=twins)
+
+
+def test_a_shared_session_longer_than_its_kinds_minimum_scores_its_extra_length() -> None:
+    """A 60-minute shared zone 2 session of a 45-75-minute kind runs three 5-minute steps
+    beyond the minimum: the solver must score them as the checker does (found by the team
+    example, where the model scored a fixed-length shared session as 0 steps)."""
+    longer = {"id": "longer", "kind": "longer_sessions", "weight": 2}
+    rules = ruleset({"hiit": kind([45, 75], per_week=(1, 1))}, soft=[longer])
+    team = plan_team([person(rules)], earliest="10:00", latest="10:00", minutes=60)
+    assert [p.raw for p in team.plans] == [{"longer": 3}]

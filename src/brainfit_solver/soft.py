@@ -74,12 +74,15 @@ def near_study(wm: WeekModel, rule: NearStudy) -> Raw:
 
 @SOFT_RULES.part("longer_sessions")
 def longer_sessions(wm: WeekModel, rule: LongerSessions) -> Raw:
-    """Grid steps beyond each variable-length session's minimum duration."""
-    return sum(
-        v.size - v.cand.slots[0]
-        for v in wm.select(rule.applies_to)
-        if v.cand.slots[0] != v.cand.slots[1]
-    )
+    """Grid steps each session runs beyond its kind's minimum duration (a shared session's
+    length is the team's, fixed, and may lie above that minimum)."""
+    grid, kinds = wm.week.grid, wm.week.rules.kinds
+    total: list[Raw] = []
+    for v in wm.select(rule.applies_to):
+        shortest = kinds[v.cand.kind].duration_min[0] // grid
+        if v.cand.slots[1] > shortest:
+            total.append(v.size - shortest)
+    return sum(total)
 
 
 @SOFT_RULES.part("session_bonus")

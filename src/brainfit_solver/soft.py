@@ -80,7 +80,17 @@ def longer_sessions(wm: WeekModel, rule: LongerSessions) -> Raw:
     total: list[Raw] = []
     for v in wm.select(rule.applies_to):
         shortest = kinds[v.cand.kind].duration_min[0] // grid
-        if v.cand.slots[1] > shortest:
+        most = v.cand.slots[1] - shortest
+        if most <= 0:
+            continue
+        if isinstance(v.size, int):  # a fixed length counts only when the session is there
+            total.append(most * v.present)
+        elif v.cand.key in wm.shared_keys:  # an absent shared session's size is not ours
+            extra = wm.model.new_int_var(0, most, f"{wm.prefix}{v.cand.key}.longer")
+            wm.model.add(extra <= v.size - shortest)
+            wm.model.add(extra <= most * v.present)
+            total.append(extra)
+        else:  # own candidates keep their shortest size when absent (``WeekModel``)
             total.append(v.size - shortest)
     return sum(total)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -25,7 +26,6 @@ from typing import Literal
 from icalendar import Calendar, Event, vCalAddress
 from pydantic import BaseModel, ConfigDict, Field
 from rich.table import Table
-from rich.text import Text
 
 from . import __version__
 from .domain import Plan, Session
@@ -318,7 +318,7 @@ def overview(
     )
     table = Table(
         title=f"{report.team}, {report.week}: {verdict}, objective {report.objective}",
-        caption="* shared session",
+        caption="* shared session; ×n: n sessions of the kind that day",
     )
     table.add_column("member")
     for day in range(7):
@@ -328,11 +328,20 @@ def overview(
     points = {m.id: m.objective for m in report.members}
     for member_id, sessions, shared_starts in rows:
         if member_id in left:
-            table.add_row(member_id, Text(f"left out: {left[member_id].reason}"), *[""] * 7)
+            table.add_row(f"{member_id} (left out: {left[member_id].reason})", *["–"] * 7, "")
             continue
-        cells: list[list[str]] = [[] for _ in range(7)]
-        for s in sessions:
+        cells: list[Counter[str]] = [Counter() for _ in range(7)]
+        for s in sorted(sessions, key=lambda s: s.start):
             mark = "*" if s.start in shared_starts else ""
-            cells[horizon.day_of(s.start)].append(f"{s.kind}{mark}")
-        table.add_row(member_id, *(" ".join(c) for c in cells), str(points[member_id]))
+            cells[horizon.day_of(s.start)][f"{_short(s.kind)}{mark}"] += 1
+        table.add_row(
+            member_id,
+            *(" ".join(k if n == 1 else f"{k}×{n}" for k, n in c.items()) for c in cells),
+            str(points[member_id]),
+        )
     return table
+
+
+def _short(kind: str) -> str:
+    """A kind in a few letters for the overview: "zone2" -> "zon", "hiit" -> "hii"."""
+    return kind[:3]

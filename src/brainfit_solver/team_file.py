@@ -46,6 +46,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import api
 from .errors import ProfileError, TeamFileError
 from .inputs import describe_validation_error, read_toml, validate
 from .profile import Profile, Range, Window, load_profile
@@ -302,6 +303,25 @@ def _check_shared(team: Team, spec: SharedSpec, index: int) -> None:
 def shared_minutes(spec: SharedSpec, rules: RuleSet) -> int:
     """The shared session's length: as given, else its kind's shortest."""
     return spec.minutes if spec.minutes is not None else rules.kinds[spec.kind].duration_min[0]
+
+
+def member_inputs(team: Team, member_id: str, week: str | None = None) -> api.Inputs:
+    """A member's inputs as ``brainfit group`` reads them (their calendars in a fixed order,
+    their profile, the team's rules, zone and week): what ``brainfit check --team`` checks
+    their plan against."""
+    for index, member in enumerate(team.data.members):
+        if member.id == member_id:
+            return api.load_inputs(
+                sorted(team.resolve(c) for c in member.calendars),
+                profile=member_profile(team, member, index),
+                rules=team.rules,
+                week=week or team.data.week,
+                tz=team.data.timezone,
+            )
+    known = ", ".join(sorted(m.id for m in team.data.members))
+    raise TeamFileError(
+        f"no member has the id {member_id!r}", file=team.path, fix=f"Use one of: {known}"
+    )
 
 
 # -- safe file names from member ids ----------------------------------------------------------

@@ -28,7 +28,7 @@ from .errors import InfeasibleError, InputError
 from .ics_out import output_stamp
 from .parallel import InProcessExecutor
 from .profile import Profile
-from .team_file import DAYS, Team, member_profile, member_stems, shared_minutes
+from .team_file import DAYS, Team, member_inputs, member_stems, shared_minutes
 from .team_model import (
     SharedNeed,
     SharedPlacementError,
@@ -205,20 +205,12 @@ def run_team(request: TeamRequest) -> TeamOutcome:
     if data.rules is not None:
         read.append(team.resolve(data.rules))
     loaded: list[tuple[str, api.Inputs | None, InputError | None]] = []
-    for index, member in members:
-        profile = member_profile(team, member, index)
+    for _, member in members:
         if member.profile is not None:
             read.append(team.resolve(member.profile))
-        calendars = sorted(team.resolve(c) for c in member.calendars)
-        read.extend(calendars)
+        read.extend(team.resolve(c) for c in member.calendars)
         try:
-            inputs = api.load_inputs(
-                calendars,
-                profile=profile,
-                rules=team.rules,
-                week=horizon.label,
-                tz=data.timezone,
-            )
+            inputs = member_inputs(team, member.id, horizon.label)
         except InputError as exc:
             if request.strict:
                 raise

@@ -3,6 +3,7 @@ codes, privacy, determinism, the honest bound, and the bundled example."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import shutil
@@ -326,3 +327,55 @@ def test_team_example_plans_to_its_stored_outputs(tmp_path: Path) -> None:
         verdict = api.check((EXAMPLE / "expected" / member["ics"]).read_bytes(), inputs)
         assert verdict.ok, (member["id"], verdict.violations)
         assert verdict.objective == member["objective"]
+
+
+# -- the honest bound ---------------------------------------------------------------------
+
+
+def test_reported_objective_and_bound_bracket_the_optimum_found_by_complete_search(
+    tmp_path: Path,
+) -> None:
+    """A tiny team, one shared session with four possible times: solving every member at
+    every time (a complete search) gives the true optimum, which the team plan must not
+    exceed and the reported bound must not undercut; "OPTIMAL" only when it is that optimum."""
+    from brainfit_solver.domain import SolverOptions
+    from brainfit_solver.team_file import member_inputs
+    from brainfit_solver.team_model import SharedTimes, member_best
+
+    shared = (
+        HIIT.format(attendance=1)
+        .replace('["tue", "thu"]', '["tue"]')
+        .replace('"17:00-20:00"', '"17:00-19:00"')
+    )
+    members = {
+        "a": [Ev(1, "08:00", "17:30", "Work"), Ev(1, "18:30", "20:00", "Lecture", ("Study",))],
+        "b": [Ev(1, "17:45", "19:00", "Choir")],
+        "c": [Ev(2, "10:00", "12:00", "Seminar")],
+    }
+    folder = team_dir(tmp_path, members, shared=shared)
+    team = load_team(folder / "team.toml")
+    report = run_team(TeamRequest(team)).report
+    weeks = [member_inputs(team, m).week for m in sorted(members)]
+    grid = team.rules.meta.granularity_min
+    horizon = member_inputs(team, "a").horizon
+    best = None
+    for clock in ("17:00", "17:30", "18:00", "18:30"):
+        moment = dt.datetime.combine(horizon.date(1), dt.time.fromisoformat(clock), horizon.tz)
+        spec = SharedTimes("team-hiit", "hiit", 25 // grid, (horizon.to_minute(moment) // grid,))
+        weeks_at = [member_best(w, (spec,), (), SolverOptions()) for w in weeks]
+        if not any(r.attended for r in weeks_at):  # nobody attends: one must
+            forced = [member_best(w, (spec,), ("team-hiit",), SolverOptions()) for w in weeks]
+            costs = [
+                (a.objective - f.objective, k)
+                for k, (a, f) in enumerate(zip(weeks_at, forced, strict=True))
+                if f.plan is not None
+            ]
+            if not costs:
+                continue
+            weeks_at[min(costs)[1]] = forced[min(costs)[1]]
+        total = sum(r.objective for r in weeks_at)
+        best = total if best is None else max(best, total)
+    assert best is not None
+    assert report.objective <= best <= report.bound
+    if report.status == "OPTIMAL":
+        assert report.objective == best

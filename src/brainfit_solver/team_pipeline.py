@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import os
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -26,10 +28,11 @@ from . import api
 from .domain import CalendarWeek, Plan, Session, SolverOptions
 from .errors import InfeasibleError, InputError
 from .ics_out import output_stamp
-from .parallel import InProcessExecutor
+from .parallel import InProcessExecutor, solve_many
 from .profile import Profile
 from .team_file import DAYS, Team, member_inputs, member_stems, shared_minutes
 from .team_model import (
+    MemberWeek,
     SharedNeed,
     SharedPlacementError,
     SharedTimes,
@@ -204,64 +207,131 @@ def run_team(request: TeamRequest) -> TeamOutcome:
     read: list[str] = [str(team.path), *coach_read]
     if data.rules is not None:
         read.append(team.resolve(data.rules))
-    loaded: list[tuple[str, api.Inputs | None, InputError | None]] = []
     for _, member in members:
         if member.profile is not None:
             read.append(team.resolve(member.profile))
         read.extend(team.resolve(c) for c in member.calendars)
-        try:
-            inputs = member_inputs(team, member.id, horizon.label)
-        except InputError as exc:
-            if request.strict:
-                raise
-            loaded.append((member.id, None, exc))
-            continue
-        read.extend(c.source for c in inputs.loaded)
-        loaded.append((member.id, inputs, None))
-    ok = [(member_id, inputs) for member_id, inputs, _ in loaded if inputs is not None]
-    weeks = [inputs.week for _, inputs in ok]
-
-    def required(k: int, planned: int) -> int:
-        return data.shared[k].attendance.required(planned)
-
-    def describe(shared_id: str, slot: int) -> str:
-        moment = horizon.to_datetime(slot * team.rules.meta.granularity_min)
-        return f"{moment:%a %d %b %H:%M}"
-
     executor = request.executor
     pool = None
     if executor is None:
-        if len(weeks) >= POOL_FROM:
-            executor = pool = ProcessPoolExecutor(2)
+        if len(members) >= POOL_FROM:
+            executor = pool = ProcessPoolExecutor(os.cpu_count() or 1)
         else:
             executor = InProcessExecutor()
     try:
-        solution = solve_team(
-            weeks,
-            needs,
-            required,
-            request.options,
+        # Reading a member's calendars is as much work as a solve: it is a task too.
+        found = solve_many(
+            [
+                functools.partial(load_member, team, member.id, horizon.label)
+                for _, member in members
+            ],
             executor,
-            describe,
-            [people[member_id].name for member_id, _ in ok],
         )
-    except SharedPlacementError as exc:
-        raise SharedSessionsError(
-            exc.conflict,
-            fix="Widen the shared sessions' days or times, lower their attendance, or free "
-            "the coach's calendar",
-        ) from exc
+        loaded: list[tuple[str, api.Inputs | None, str]] = []
+        for (_, member), got in zip(members, found, strict=True):
+            if got.inputs is None:
+                if request.strict:
+                    raise InputError(got.error)
+                loaded.append((member.id, None, got.error))
+                continue
+            read.extend(got.sources)
+            loaded.append((member.id, got.inputs, ""))
+        ok = [(member_id, inputs) for member_id, inputs, _ in loaded if inputs is not None]
+
+        def required(k: int, planned: int) -> int:
+            return data.shared[k].attendance.required(planned)
+
+        def describe(shared_id: str, slot: int) -> str:
+            moment = horizon.to_datetime(slot * team.rules.meta.granularity_min)
+            return f"{moment:%a %d %b %H:%M}"
+
+        try:
+            solution = solve_team(
+                [inputs.week for _, inputs in ok],
+                needs,
+                required,
+                request.options,
+                executor,
+                describe,
+                [people[member_id].name for member_id, _ in ok],
+            )
+        except SharedPlacementError as exc:
+            raise SharedSessionsError(
+                exc.conflict,
+                fix="Widen the shared sessions' days or times, lower their attendance, or free "
+                "the coach's calendar",
+            ) from exc
+        if request.strict and solution.left_out:
+            k = solution.left_out[0]
+            raise InfeasibleError(
+                f"member {ok[k][0]}: {solution.weeks[k].explanation}",
+                relaxations=solution.weeks[k].fixes,
+                fix="Without --strict the rest of the team is planned and this member is listed",
+            )
+        return _outcome(team, horizon, needs, solution, ok, loaded, people, coach, read, executor)
     finally:
         if pool is not None:
             pool.shutdown()
-    if request.strict and solution.left_out:
-        k = solution.left_out[0]
-        raise InfeasibleError(
-            f"member {ok[k][0]}: {solution.weeks[k].explanation}",
-            relaxations=solution.weeks[k].fixes,
-            fix="Without --strict the rest of the team is planned and this member is listed",
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A member's inputs (without the parsed calendars, which only the reader needs, so it
+    ships light between processes), or why their calendars cannot be read (``error``)."""
+
+    inputs: api.Inputs | None
+    sources: tuple[str, ...] = ()
+    error: str = ""
+
+
+def load_member(team: Team, member_id: str, week_label: str) -> Loaded:
+    """A task: read a member's inputs."""
+    try:
+        inputs = member_inputs(team, member_id, week_label)
+    except InputError as exc:
+        return Loaded(None, error=exc.render())
+    sources = tuple(c.source for c in inputs.loaded)
+    return Loaded(dataclasses.replace(inputs, loaded=()), sources)
+
+
+def finish_member(
+    inputs: api.Inputs,
+    plan: Plan,
+    attended: tuple[tuple[str, int], ...],
+    shared: tuple[SharedPlaced, ...],
+    people: dict[str, Person],
+    coach: Person,
+    team_name: str,
+    stamp: dt.datetime,
+) -> tuple[tuple[Session, ...], bytes]:
+    """A task: a member's own sessions and their .ics, checked by the independent checker
+    (a plan it rejects, or scores differently from the solver, is a bug)."""
+    horizon, rules = inputs.horizon, inputs.rules
+    person = people[inputs.profile.name]
+    kinds = {s.id: s.kind for s in shared}
+    grid = rules.meta.granularity_min
+    theirs = {(kinds[shared_id], slot * grid) for shared_id, slot in attended}
+    own = tuple(s for s in plan.sessions if (s.kind, s.start) not in theirs)
+    ics = member_file(
+        own,
+        shared,
+        rules,
+        horizon,
+        team=team_name,
+        member=person,
+        coach=coach,
+        people=people,
+        stamp=stamp,
+    )
+    verdict = api.check(ics, inputs, source=f"{person.stem}.ics")
+    if not verdict.ok:
+        raise AssertionError(
+            f"internal error: {person.id}'s plan fails the independent check: "
+            + "; ".join(verdict.violations)
         )
-    return _outcome(team, horizon, needs, solution, ok, loaded, people, coach, read)
+    api.agree_on_days_before(inputs.week, verdict)
+    api.same_objective(plan.objective, verdict.objective)
+    return own, ics
 
 
 def _outcome(
@@ -270,10 +340,11 @@ def _outcome(
     needs: Sequence[SharedNeed],
     solution: TeamSolution,
     ok: Sequence[tuple[str, api.Inputs]],
-    loaded: Sequence[tuple[str, api.Inputs | None, InputError | None]],
+    loaded: Sequence[tuple[str, api.Inputs | None, str]],
     people: dict[str, Person],
     coach: Person,
     read: Sequence[str],
+    executor: Executor,
 ) -> TeamOutcome:
     """The members' plans and every file, each member's .ics checked by the checker."""
     rules = team.rules
@@ -305,17 +376,37 @@ def _outcome(
         )
     latest = [i.calendar.latest_stamp for _, i in ok if i.calendar.latest_stamp is not None]
     stamp = output_stamp(horizon, max(latest, default=None))
+    planned: list[tuple[str, api.Inputs, MemberWeek, Plan]] = []
+    for member_id, inputs, _ in loaded:
+        result = solution.weeks[index[member_id]] if inputs is not None else None
+        if inputs is not None and result is not None and result.plan is not None:
+            planned.append((member_id, inputs, result, result.plan))
+    finished = solve_many(
+        [
+            functools.partial(
+                finish_member,
+                inputs,
+                plan,
+                result.attended,
+                tuple(shared),
+                people,
+                coach,
+                data.name,
+                stamp,
+            )
+            for _, inputs, result, plan in planned
+        ],
+        executor,
+    )
+    done = {member_id: f for (member_id, *_), f in zip(planned, finished, strict=True)}
     plans: list[MemberPlan] = []
     files: list[tuple[str, bytes]] = []
-    weight = {r.id: r.weight for r in rules.soft if r.kind == "team_attendance"}
+    weight = {r.id for r in rules.soft if r.kind == "team_attendance"}
     for member_id, inputs, error in loaded:
         person = people[member_id]
         if inputs is None:
-            assert error is not None
             plans.append(
-                MemberPlan(
-                    person, None, reason="calendar cannot be read", explanation=error.render()
-                )
+                MemberPlan(person, None, reason="calendar cannot be read", explanation=error)
             )
             continue
         result = solution.weeks[index[member_id]]
@@ -331,27 +422,7 @@ def _outcome(
             )
             continue
         plan = result.plan
-        kinds = {s.id: s.kind for s in shared}
-        theirs = {(kinds[shared_id], slot * grid) for shared_id, slot in result.attended}
-        own = tuple(s for s in plan.sessions if (s.kind, s.start) not in theirs)
-        ics = member_file(
-            own,
-            shared,
-            rules,
-            horizon,
-            team=data.name,
-            member=person,
-            coach=coach,
-            people=people,
-            stamp=stamp,
-        )
-        verdict = api.check(ics, inputs, source=f"{person.stem}.ics")
-        if not verdict.ok:
-            raise AssertionError(
-                f"internal error: {member_id}'s plan fails the independent check: "
-                + "; ".join(verdict.violations)
-            )
-        api.same_objective(plan.objective, verdict.objective)
+        own, ics = done[member_id]
         files.append((f"{person.stem}.ics", ics))
         attended = tuple(sorted(s.id for s in shared if member_id in s.attendees))
         points = sum(plan.terms.get(r, 0) for r in weight)

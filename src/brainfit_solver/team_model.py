@@ -63,11 +63,12 @@ good shared times (which is at most this, all distances in slots summed, less on
 JOINT_TRIES = 2
 """Joint times always evaluated (when their bound can still beat the best plan)."""
 
-COMPLETE_SEARCH_SOLVES = 400
-"""The solves a search may spend beyond the relaxation: on each member's exact bound at each
-possible time (``_at_each_time``, all or none) and on evaluating joint times beyond
-``JOINT_TRIES``. For a club of ten with a few dozen possible times that is a complete
-search, which turns a reported gap into a proof; larger teams keep the cheaper bounds."""
+COMPLETE_SEARCH_SOLVES = 200
+"""The solves a small team's search may spend beyond the relaxation: on each member's exact
+bound at each possible time (``_at_each_time``, all or none) and then on evaluating joint
+times beyond ``JOINT_TRIES``. For a club of ten with a few dozen possible times that is a
+complete search, which turns a reported gap into a proof (the example team); a larger team
+keeps the cheaper bounds and stops after ``JOINT_TRIES`` joint times."""
 """How many joint times are evaluated at most when the first does not reach the bound."""
 
 
@@ -378,7 +379,7 @@ def solve_team(
     for n, (joint_bound, joint) in enumerate(joints):
         if found is not None and found[0] >= joint_bound:
             break  # no joint left can beat the plan: the search is complete
-        if n >= JOINT_TRIES and searched > COMPLETE_SEARCH_SOLVES:
+        if n >= JOINT_TRIES and (not at_time or searched > COMPLETE_SEARCH_SOLVES):
             open_bound = max(open_bound or joint_bound, joint_bound)
             break
         evaluated, used, exact = _evaluate(

@@ -273,9 +273,14 @@ def test_same_bytes_whatever_the_order_of_members_and_calendars(tmp_path: Path) 
         for k in range(5)
     }
     folder = team_dir(tmp_path, members, shared=HIIT.format(attendance='"60%"'))
-    code, _ = group(folder, tmp_path / "a")
+    write_calendar(folder / "extra.ics", [Ev(4, "07:00", "09:00", "Early class")])
     text = (folder / "team.toml").read_text()
-    head, *blocks = text.split("[[members]]")
+    first = text.replace('calendars = ["m0.ics"]', 'calendars = ["m0.ics", "extra.ics"]')
+    (folder / "team.toml").write_text(first)
+    code, _ = group(folder, tmp_path / "a")
+    head, *blocks = text.replace(
+        'calendars = ["m0.ics"]', 'calendars = ["extra.ics", "m0.ics"]'
+    ).split("[[members]]")
     random.Random(4).shuffle(blocks)
     (folder / "shuffled.toml").write_text(head + "".join("[[members]]" + b for b in blocks))
     code2, _ = group(folder, tmp_path / "b", team="shuffled.toml")

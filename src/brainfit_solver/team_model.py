@@ -236,6 +236,22 @@ def can_attend(week: Week, spec: SharedTimes, slot: int) -> bool:
     return any(lo <= slot <= hi for lo, hi in free_starts(week, day, spec.slots * grid, pad))
 
 
+def free_times(week: Week, spec: SharedTimes) -> frozenset[int]:
+    """The session's possible start slots this member is free for (``can_attend`` of each,
+    with each day's free time worked out once)."""
+    grid = week.grid
+    pad = week.buffer if week.rules.kinds[spec.kind].buffer else 0
+    by_day: dict[int, list[tuple[int, int]]] = {}
+    found = []
+    for slot in spec.times:
+        day = week.horizon.day_of(slot * grid)
+        if day not in by_day:
+            by_day[day] = free_starts(week, day, spec.slots * grid, pad)
+        if any(lo <= slot <= hi for lo, hi in by_day[day]):
+            found.append(slot)
+    return frozenset(found)
+
+
 # -- the team ---------------------------------------------------------------------------------
 
 
@@ -303,9 +319,10 @@ def solve_team(
     specs = tuple(n.times for n in needs)
     forced = tuple(s.id for s in specs if s.attend_all)
     if relaxed is None:
+        sets = [[free_times(week, spec) for week in weeks] for spec in specs]
         everyone = [
-            {t: sum(can_attend(week, spec, t) for week in weeks) for t in spec.times}
-            for spec in specs
+            {t: sum(t in one for one in sets[k]) for t in spec.times}
+            for k, spec in enumerate(specs)
         ]
         targets = tuple(
             max(free.items(), key=lambda item: (item[1], -item[0]))[0] for free in everyone
@@ -343,9 +360,10 @@ def solve_team(
             left_out,
         )
     need_count = [required(k, len(planned)) for k in range(len(specs))]
+    free = [{m: free_times(weeks[m], spec) for m in planned} for spec in specs]
     reach = [
-        {t: sum(can_attend(weeks[m], spec, t) for m in planned) for t in spec.times}
-        for spec in specs
+        {t: sum(t in free[k][m] for m in planned) for t in spec.times}
+        for k, spec in enumerate(specs)
     ]
     for k, spec in enumerate(specs):
         best = max(reach[k].items(), key=lambda item: (item[1], -item[0]), default=None)
@@ -356,10 +374,6 @@ def solve_team(
                 f"{spec.id}: no time is free for {who}{need_count[k]} of the {len(planned)} "
                 f"members planned{at_best}"
             )
-    free = [
-        {m: frozenset(t for t in spec.times if can_attend(weeks[m], spec, t)) for m in planned}
-        for spec in specs
-    ]
     without, used = _without_each(weeks, specs, relaxed, planned, options, executor)
     solves += used
     at_time, searched = _at_each_time(

@@ -38,6 +38,7 @@ from brainfit_solver.core.timegrid import iso_week_label, parse_week
 from brainfit_solver.rules.profile import Profile
 from brainfit_solver.solver.parallel import InProcessExecutor, solve_many
 from brainfit_solver.solver.solve import solve
+from support import REPO
 
 T = TypeVar("T")
 WEEK, TZ = "2026-W49", "Europe/Berlin"
@@ -167,6 +168,26 @@ def test_plan_on_a_dask_cluster_writes_the_local_executors_bytes(
     assert on_dask[1] == local[1], "the report differs"
     # The week solves really went to the cluster (its scheduler runs in this process).
     assert "solve_variant" in cluster.scheduler.task_prefixes
+
+
+def test_group_on_a_dask_cluster_writes_the_local_executors_bytes(
+    cluster: LocalCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team (the bundled example: ten members, two shared sessions) planned through the
+    cluster gives every member's file and the team's byte for byte as planned locally."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    team = REPO / "examples" / "team" / "team.toml"
+    runs = {}
+    for name, flags in (("local", []), ("dask", ["--executor", "dask", "--scheduler"])):
+        out = tmp_path / name
+        out.mkdir()
+        args = [*flags, cluster.scheduler_address] if flags else []
+        result = CliRunner().invoke(main, ["group", str(team), "--out-dir", str(out), *args])
+        assert result.exit_code == 6, result.output  # one member's own week is impossible
+        runs[name] = {f.name: f.read_bytes() for f in sorted(out.iterdir())}
+    assert len(runs["local"]) == 21 and runs["dask"] == runs["local"]
+    # The members' reading went to the cluster (its scheduler runs in this process).
+    assert "load_member" in cluster.scheduler.task_prefixes, sorted(cluster.scheduler.task_prefixes)
 
 
 def test_the_dask_command_line_cluster_plans_the_same_bytes(

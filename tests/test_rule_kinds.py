@@ -143,6 +143,7 @@ SOFT: dict[str, dict[str, object]] = {
     "disliked_times": {"id": "disliked", "kind": "disliked_times", "weight": 10},
     "active_days": {"id": "active", "kind": "active_days", "weight": 10},
     "stability": {"id": "stable", "kind": "stability", "weight": 10},
+    "team_attendance": {"id": "team", "kind": "team_attendance", "weight": 10},
 }
 KINDS_OF_SESSION = {"a": kind(60, per_week=(0, 7)), "b": kind(60, per_week=(0, 7))}
 VARIABLE = {"v": kind([30, 60], per_week=(0, 7))}
@@ -297,6 +298,11 @@ MODEL_CASES: dict[str, list[ModelCase]] = {
             0,
             previous=(Session("a", day_at(0, "05:00"), day_at(0, "06:00")),),
         ),
+    ],
+    # A person's own sessions never count as attended (tests/test_team_model.py holds the
+    # cases with shared sessions, which need a team's model).
+    "team_attendance": [
+        ModelCase("team_attendance", MON_TUE, {0: 1, 1: 1}, 0),
     ],
 }
 
@@ -503,6 +509,13 @@ CHECKER_CASES: dict[str, list[CheckerCase]] = {
                 Session("a", day_at(0, "09:00"), day_at(0, "10:00")),
                 Session("b", day_at(1, "10:00"), day_at(1, "11:00")),
             ),
+        ),
+    ],
+    "team_attendance": [
+        CheckerCase(
+            "team_attendance",
+            [dataclasses.replace(A0, shared=True), B0, ev("a", 2, "07:00", "08:00")],
+            1,
         ),
     ],
 }

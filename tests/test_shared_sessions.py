@@ -281,3 +281,25 @@ def test_two_shared_sessions_with_one_key_are_refused() -> None:
     ]
     with pytest.raises(ValueError, match="already in use"):
         WeekModel(model, inputs.week, shared=twins)
+
+
+def test_a_shared_session_longer_than_its_kinds_minimum_scores_its_extra_length() -> None:
+    """A 60-minute shared zone 2 session of a 45-75-minute kind runs three 5-minute steps
+    beyond the minimum: the solver must score them as the checker does (found by the team
+    example, where the model scored a fixed-length shared session as 0 steps)."""
+    longer = {"id": "longer", "kind": "longer_sessions", "weight": 2}
+    rules = ruleset({"hiit": kind([45, 75], per_week=(1, 1))}, soft=[longer])
+    team = plan_team([person(rules)], earliest="10:00", latest="10:00", minutes=60)
+    assert [p.raw for p in team.plans] == [{"longer": 3}]
+
+
+def test_an_absent_shared_session_scores_no_extra_length() -> None:
+    """Not attended (left optional, and the one open day is busy), a shared 60-minute
+    session of a 45-75-minute kind must not earn its three steps beyond the minimum."""
+    longer = {"id": "longer", "kind": "longer_sessions", "weight": 2}
+    rules = ruleset({"hiit": kind([45, 75], per_week=(0, 1))}, soft=[longer])
+    window = {"default": "off", "wed": "06:30-21:30"}
+    people = [person(rules, [busy(WED, "06:00", "22:00")], window=window)]
+    team = plan_team(people, earliest="10:00", latest="10:00", minutes=60, forced=False)
+    assert team.shared is None
+    assert [p.raw for p in team.plans] == [{"longer": 0}]

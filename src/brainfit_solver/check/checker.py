@@ -42,6 +42,7 @@ from ..rules.ruleset import (
     Selector,
     SessionBonus,
     Stability,
+    TeamAttendance,
     sign,
 )
 from .calendars import Block, BusyTime, mend
@@ -56,6 +57,7 @@ class PlannedEvent:
     start: dt.datetime
     end: dt.datetime
     summary: str
+    shared: bool = False  # a group event (it lists ATTENDEEs): a team's shared session
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,8 @@ def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
             continue
         kind = str(component.get(KIND_PROPERTY) or next(c for c in categories if c != CATEGORY))
         start, end = _zoned(component, source), component.decoded("dtend")
-        events.append(
-            PlannedEvent(str(component.get("uid")), kind, start, end, str(component.get("summary")))
-        )
+        uid, summary = str(component.get("uid")), str(component.get("summary"))
+        events.append(PlannedEvent(uid, kind, start, end, summary, "ATTENDEE" in component))
     return sorted(events, key=lambda e: (e.start, e.kind))
 
 
@@ -619,6 +620,12 @@ def stability(rule: Stability, seen: Evidence) -> int:
     kinds = {e.kind for e in matching}
     starts = {(e.kind, seen.horizon.to_minute(e.start)) for e in matching}
     return sum(p.kind in kinds and (p.kind, p.start) in starts for p in seen.previous)
+
+
+@SCORES.part("team_attendance")
+def team_attendance(rule: TeamAttendance, seen: Evidence) -> int:
+    """Shared team sessions attended: the plan's group events (with ATTENDEEs)."""
+    return sum(e.shared for e in seen.matching(rule.applies_to))
 
 
 def _tastes(events: list[PlannedEvent], seen: Evidence) -> list[tuple[int, int, KindPreference]]:

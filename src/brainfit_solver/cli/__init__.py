@@ -1,8 +1,9 @@
 """The ``brainfit`` command: flags in, a call into the package, output and an exit code.
 
 Exit codes: 0 success; 2 bad input (nothing written); 3 the rules cannot all hold this week
-(the conflicting rules are named); 4 ``check`` found a broken hard rule; 5 a time limit ran
-out before any plan was found; 1 an internal error (please report it).
+(the conflicting rules are named), or a team's shared sessions cannot be placed; 4 ``check``
+found a broken hard rule; 5 a time limit ran out before any plan was found; 6 ``group``
+planned the team but left some members out (listed); 1 an internal error (please report it).
 
 Each command is its own module (``cli/plan.py``, ``cli/check.py``, ...); what they share
 (options, errors as exit codes) is ``cli/common.py``. A command imports what it needs when it
@@ -17,6 +18,7 @@ from .calendars import calendars_command
 from .check import check
 from .common import EXIT_CODES
 from .compare import compare_command
+from .group import group_command
 from .plan import plan
 from .publish import publish_command
 from .schema import schema_command
@@ -33,6 +35,7 @@ def main() -> None:
 
 for command in (
     plan,
+    group_command,
     check,
     calendars_command,
     weights_command,

@@ -36,6 +36,15 @@ from .common import (
     help="The plan of the weeks before: its sessions on the days before PLAN.ics's first "
     "week count for rules that look across days (high-intensity days apart).",
 )
+@click.option(
+    "--team",
+    "team_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="TEAM.toml",
+    help="With --member: check a member's plan from `brainfit group` against that member's "
+    "calendars and profile as the team file gives them (no other inputs needed).",
+)
+@click.option("--member", "member_id", metavar="ID", help="The member of --team whose plan it is.")
 @reports_errors
 def check(
     plan_file: Path,
@@ -48,6 +57,8 @@ def check(
     weights: tuple[str, ...],
     accept_dropped: bool = False,
     previous: Path | None = None,
+    team_file: Path | None = None,
+    member_id: str | None = None,
 ) -> None:
     """Verify PLAN.ics against CALENDARS, the profile and the rules, independently of the solver.
 
@@ -68,7 +79,16 @@ def check(
     if tz is None and events:
         tz = str(getattr(events[0].start.tzinfo, "key", "")) or None
     spanned = _weeks_spanned(week, [e.start.date() for e in events])
-    inputs = load_inputs(calendars, profile, rules, week, tz, study, weights, weeks=spanned)
+    if (team_file is None) != (member_id is None):
+        from ..core.errors import ProfileError
+
+        raise ProfileError("--team and --member go together", fix="Give both, or neither")
+    if team_file is not None and member_id is not None:
+        from ..team.file import load_team, member_inputs
+
+        inputs = member_inputs(load_team(team_file), member_id, week)
+    else:
+        inputs = load_inputs(calendars, profile, rules, week, tz, study, weights, weeks=spanned)
     warn_about_calendars(inputs)
     earlier = None
     if previous is not None:

@@ -23,8 +23,10 @@ Exit codes:
   2  bad input: calendar, profile, rule file, time zone, option or output path
      (nothing written)
   3  the rules cannot all hold this week; the conflicting rules are named
+     (group: the shared sessions cannot be placed; the condition is named)
   4  check: the plan breaks a hard rule
   5  the time limit ran out before any plan was found
+  6  group: the team was planned, but some members were left out (listed)
   1  internal error"""
 
 

@@ -1,4 +1,4 @@
-"""`brainfit schema`: the JSON Schema of the `plan --json` report."""
+"""`brainfit schema`: the JSON Schema of the `plan --json` report, or of the team report."""
 
 from __future__ import annotations
 
@@ -6,8 +6,15 @@ import click
 
 
 @click.command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of the `plan --json` report (shipped as docs/report.schema.json)."""
+@click.option("--team", is_flag=True, help="The schema of `group`'s team-report.json instead.")
+def schema_command(team: bool) -> None:
+    """Print the JSON Schema of the `plan --json` report (shipped as docs/report.schema.json),
+    or with --team of the team report `brainfit group` writes."""
+    if team:
+        from ..outputs.team import team_schema_json
+
+        click.echo(team_schema_json(), nl=False)
+        return
     from ..outputs.report import report_schema_json
 
     click.echo(report_schema_json(), nl=False)

@@ -9,6 +9,7 @@ one-paragraph message; only the CLI turns them into text on stderr and an exit c
     │   ├── ProfileError          the profile TOML or a command-line override
     │   ├── RuleFileError         a rule-set TOML
     │   ├── ReportError           a JSON report read back (`brainfit compare`)
+    │   ├── TeamFileError         a team file (`brainfit group`)
     │   ├── OutputError           an output path (-o, --json) that must not or cannot be written
     │   └── TimeZoneError         an unknown or unusable time zone
     ├── InfeasibleError           exit 3  the rules cannot all hold this week
@@ -79,6 +80,10 @@ class RuleFileError(InputError):
 class ReportError(InputError):
     """A JSON report given back to the tool (``brainfit compare``) is unreadable or is not a
     report of this schema version."""
+
+
+class TeamFileError(InputError):
+    """A team file (``brainfit group``) is not valid TOML or does not follow the team format."""
 
 
 class OutputError(InputError):

@@ -244,6 +244,7 @@ class WeekModel:
         self.vars: list[CandidateVars] = [self._new_vars(c) for c in candidates(week)]
         for session in shared:  # one by one: each key is checked against those before it
             self.vars.append(self._shared_vars(session))
+        self.shared_keys = frozenset(session.key for session in shared)
         self.buffer_slots = _ceil(week.buffer, week.grid)
         self._workouts_apart()
         self._snacks_clear_of_workouts()

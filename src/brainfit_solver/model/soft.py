@@ -23,6 +23,7 @@ from ..rules.ruleset import (
     PreferredTimes,
     SessionBonus,
     Stability,
+    TeamAttendance,
     sign,
 )
 from .person import CandidateVars, WeekModel
@@ -75,12 +76,25 @@ def near_study(wm: WeekModel, rule: NearStudy) -> Raw:
 
 @SOFT_RULES.part("longer_sessions")
 def longer_sessions(wm: WeekModel, rule: LongerSessions) -> Raw:
-    """Grid steps beyond each variable-length session's minimum duration."""
-    return sum(
-        v.size - v.cand.slots[0]
-        for v in wm.select(rule.applies_to)
-        if v.cand.slots[0] != v.cand.slots[1]
-    )
+    """Grid steps each session runs beyond its kind's minimum duration (a shared session's
+    length is the team's, fixed, and may lie above that minimum)."""
+    grid, kinds = wm.week.grid, wm.week.rules.kinds
+    total: list[Raw] = []
+    for v in wm.select(rule.applies_to):
+        shortest = kinds[v.cand.kind].duration_min[0] // grid
+        most = v.cand.slots[1] - shortest
+        if most <= 0:
+            continue
+        if isinstance(v.size, int):  # a fixed length counts only when the session is there
+            total.append(most * v.present)
+        elif v.cand.key in wm.shared_keys:  # an absent shared session's size is not ours
+            extra = wm.model.new_int_var(0, most, f"{wm.prefix}{v.cand.key}.longer")
+            wm.model.add(extra <= v.size - shortest)
+            wm.model.add(extra <= most * v.present)
+            total.append(extra)
+        else:  # own candidates keep their shortest size when absent (``WeekModel``)
+            total.append(v.size - shortest)
+    return sum(total)
 
 
 @SOFT_RULES.part("session_bonus")
@@ -171,3 +185,9 @@ def add_soft_rules(wm: WeekModel) -> cp_model.LinearExprT:
         if rule.weight:
             objective.append(sign(rule) * rule.weight * raw)
     return sum(objective)
+
+
+@SOFT_RULES.part("team_attendance")
+def team_attendance(wm: WeekModel, rule: TeamAttendance) -> Raw:
+    """Shared team sessions (``WeekModel(..., shared=...)``) this person attends."""
+    return sum(v.present for v in wm.select(rule.applies_to) if v.cand.key in wm.shared_keys)

@@ -257,6 +257,15 @@ class Stability(_Rule):
     weight: int = Field(ge=0, le=10_000)
 
 
+class TeamAttendance(_Rule):
+    """Soft, team plans only (``brainfit group``): ``weight`` points per shared team session
+    the person attends (the attendance term of the team's objective). A person's own plan
+    holds no shared session, so it scores nothing there."""
+
+    kind: Literal["team_attendance"]
+    weight: int = Field(ge=0, le=10_000)
+
+
 HardRule = Annotated[MaxPerDay | NotOnConsecutiveDays | RestAfter, Field(discriminator="kind")]
 SoftRule = Annotated[
     NearStudy
@@ -265,7 +274,8 @@ SoftRule = Annotated[
     | PreferredTimes
     | DislikedTimes
     | ActiveDays
-    | Stability,
+    | Stability
+    | TeamAttendance,
     Field(discriminator="kind"),
 ]
 
@@ -336,6 +346,9 @@ KINDS: dict[str, RuleKind] = {
         hard=False,
         unit=("session of the previous plan kept at the same start", ""),
         lists_kinds=False,
+    ),
+    "team_attendance": RuleKind(
+        TeamAttendance, hard=False, unit=("shared team session attended", "")
     ),
 }
 

@@ -1,0 +1,93 @@
+"""`brainfit group`: a team file as one request to the team pipeline (``team_pipeline``),
+the files written into the output directory (all or none), the overview printed, and the
+exit code: 0 everyone planned, 6 some members left out (listed)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .common import (
+    EXIT_CODES,
+    err_console,
+    executor_choice,
+    reports_errors,
+    with_executor_options,
+)
+
+LEFT_OUT_EXIT = 6
+
+
+@click.command("group", epilog=EXIT_CODES)
+@click.argument("team_file", metavar="TEAM.toml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out-dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Existing directory for each member's .ics and report, team.ics (the coach's) and "
+    "team-report.json; all are written or none.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="A member whose calendar cannot be read or whose own week is impossible stops the "
+    "run (exit 2 or 3) instead of being left out (exit 6).",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(allow_dash=True),
+    help="Also write one JSON line per member and one for the team (for CI logs); - for "
+    "standard output.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Stop each member's search after this many seconds (the report gives the gap).",
+)
+@click.option("--quiet", is_flag=True, help="Print nothing but errors and the left-out members.")
+@with_executor_options
+@reports_errors
+def group_command(
+    team_file: Path,
+    out_dir: Path,
+    strict: bool,
+    json_path: str | None,
+    time_limit: float | None,
+    quiet: bool,
+    executor: str,
+    scheduler: str | None,
+) -> None:
+    """Plan a team's week from TEAM.toml: shared sessions at one time for the coach and the
+    members who attend, and every member's own sessions around them."""
+    from ..core.domain import SolverOptions
+    from ..outputs.files import Output, check_outputs, write_outputs
+    from ..outputs.team import overview, summary_lines
+    from ..team.file import load_team
+    from ..team.run import TeamRequest, run_team
+
+    choice = executor_choice(executor, scheduler)
+    team = load_team(team_file)
+    options = SolverOptions(time_limit_s=time_limit)
+    outcome = run_team(TeamRequest(team, strict=strict, options=options, executor_choice=choice))
+    targets = [(Output("--out-dir", str(out_dir / name)), data) for name, data in outcome.files]
+    if json_path:
+        targets.append((Output("--json", json_path), summary_lines(outcome.report)))
+    check_outputs([o for o, _ in targets], outcome.inputs_read)
+    write_outputs(targets, outcome.inputs_read, sys.stdout.buffer)
+    err = json_path == "-"
+    if not quiet:
+        Console(highlight=False, stderr=err).print(
+            overview(outcome.report, outcome.rows(), outcome.horizon)
+        )
+        click.echo(f"wrote {len(outcome.files)} files to {out_dir}", err=err)
+    if outcome.left_out:
+        for member in outcome.report.members:
+            if member.status == "left_out":
+                err_console().print(
+                    f"left out: {member.id} ({member.reason}; see {member.report})", markup=False
+                )
+        sys.exit(LEFT_OUT_EXIT)

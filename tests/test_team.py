@@ -332,6 +332,12 @@ def test_team_example_plans_to_its_stored_outputs(tmp_path: Path) -> None:
         verdict = api.check((EXAMPLE / "expected" / member["ics"]).read_bytes(), inputs)
         assert verdict.ok, (member["id"], verdict.violations)
         assert verdict.objective == member["objective"]
+    # And byte for byte, every file (regenerate with SOURCE_DATE_EPOCH=1795000000 brainfit
+    # group examples/team/team.toml --out-dir examples/team/expected after a deliberate change).
+    stored = {f.name: f.read_bytes() for f in sorted((EXAMPLE / "expected").iterdir())}
+    made = {f.name: f.read_bytes() for f in sorted((tmp_path / "out").iterdir())}
+    assert sorted(made) == sorted(stored)
+    assert [name for name in made if made[name] != stored[name]] == []
 
 
 # -- the honest bound ---------------------------------------------------------------------

@@ -11,9 +11,14 @@ text read by icalendar and recurring-ical-events, as a user's files are.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from click.testing import CliRunner
+
 from brainfit_solver.check import read_days_before
+from brainfit_solver.cli import main
 from brainfit_solver.rules import RuleSet
 from brainfit_solver.timegrid import Horizon
 
@@ -57,22 +62,6 @@ def test_two_brainfit_sessions_without_uid_before_the_week_are_both_read(rules: 
     ]
 
 
-def test_a_brainfit_session_repeating_daily_before_the_week_counts_on_each_day(
-    rules: RuleSet,
-) -> None:
-    """One UID, several occurrences in the same file: each is a session (a UID counts once
-    only across files, where a later file's copy is an older import of the same session)."""
-    daily = [
-        "UID:daily@example.com",
-        "DTSTART;" + berlin(at(-3, "07:00")),
-        "DTEND;" + berlin(at(-3, "07:20")),
-        "RRULE:FREQ=DAILY;COUNT=3",
-        "CATEGORIES:BrainFit,hiit",
-    ]
-    read = read_days_before([("cal.ics", calendar(daily))], W49, rules)
-    assert [e.start for e in read.events] == [at(-3, "07:00"), at(-2, "07:00"), at(-1, "07:00")]
-
-
 def test_sessions_without_uid_in_two_files_before_the_week_are_all_read(rules: RuleSet) -> None:
     """Without a UID nothing says two events are the same session, so the plan's and the
     calendar's both count (the first file's UIDs only shadow the same UIDs later)."""
@@ -83,4 +72,25 @@ def test_sessions_without_uid_in_two_files_before_the_week_are_all_read(rules: R
     assert [(e.kind, e.start) for e in read.events] == [
         ("zone2", at(-2, "08:00")),
         ("hiit", at(-1, "08:00")),
+    ]
+
+
+def test_plan_reads_both_uid_less_sessions_before_the_week_as_its_checker_does(
+    tmp_path: Path,
+) -> None:
+    """The planner and the checker read the days before separately and must agree (else
+    ``plan`` stops with an internal error): both count each UID-less session."""
+    friday = ["DTSTART;" + berlin(at(-3, "08:00")), "DTEND;" + berlin(at(-3, "08:20"))]
+    sunday = ["DTSTART;" + berlin(at(-1, "08:00")), "DTEND;" + berlin(at(-1, "08:20"))]
+    kind = ["CATEGORIES:BrainFit,hiit", "SUMMARY:HIIT — BrainFit"]
+    cal, profile, out = tmp_path / "cal.ics", tmp_path / "profile.toml", tmp_path / "out"
+    cal.write_bytes(calendar(friday + kind, sunday + kind))
+    profile.write_text('timezone = "Europe/Berlin"\n')
+    args = [cal, "--profile", profile, "--week", "2026-W49", "-o", f"{out}.ics"]
+    result = CliRunner().invoke(main, ["plan", *map(str, args), "--json", f"{out}.json"])
+    assert result.exit_code == 0, result.output
+    days_before = json.loads(Path(f"{out}.json").read_text())["weeks"][0]["days_before"]
+    assert days_before["sessions"] == [
+        {"kind": "hiit", "date": "2026-11-27"},
+        {"kind": "hiit", "date": "2026-11-29"},
     ]

@@ -148,18 +148,18 @@ def read_days_before(
     from the files: the plan being checked, then the previous plan, then the calendars, in
     that order of authority (a UID counts once, as the first file states it, so a session
     the previous plan moved or cancelled is not also counted where an older import in a
-    calendar still shows it). Every occurrence a file gives a UID counts (a daily series),
-    and every event without a UID counts (nothing can match it to another). A BrainFit event
-    is one with a UID ending in ``@brainfit-solver`` or CATEGORIES BrainFit; its kind is
-    X-BRAINFIT-KIND, else its other category, else the kind whose title starts its summary."""
+    calendar still shows it; an event without a UID always counts, as nothing matches it to
+    another). A BrainFit event is one with a UID ending in ``@brainfit-solver`` or
+    CATEGORIES BrainFit; its kind is X-BRAINFIT-KIND, else its other category, else the kind
+    whose title starts its summary."""
     start = dt.datetime.combine(
         horizon.monday - dt.timedelta(days=BEFORE_DAYS), dt.time(0), horizon.tz
     )
-    seen: dict[str, list[tuple[Component, dt.datetime]]] = {}
+    found: list[tuple[str, Component, dt.datetime]] = []
+    uids: set[str] = set()
     for source, data in sources:
         if b"brainfit" not in _unfolded(data).lower():
             continue
-        stated: dict[str, list[tuple[Component, dt.datetime]]] = {}
         for component in _between(data, source, start, horizon.start):
             # Names are case-insensitive; any default leaves a UID-less event unmatched.
             uid = str(component.get("uid", ""))  # pragma: no mutate
@@ -170,23 +170,20 @@ def read_days_before(
             if not isinstance(begin, dt.datetime):
                 continue
             begin = begin if begin.tzinfo else begin.replace(tzinfo=horizon.tz)
-            if start <= begin < horizon.start:
-                stated.setdefault(uid, []).append((component, begin))
-        for uid, occurrences in stated.items():
-            if not uid or uid not in seen:
-                seen.setdefault(uid, []).extend(occurrences)
+            if start <= begin < horizon.start and (not uid or uid not in uids):
+                uids.add(uid)
+                found.append((uid, component, begin))
     events = []
-    for uid, found in seen.items():
-        for component, begin in found:
-            # Names are case-insensitive and no default reads as CANCELLED.
-            if str(component.get("status", "")).upper() == "CANCELLED":  # pragma: no mutate
-                continue
-            kind = _kind_of(component, rules)
-            if kind is not None:
-                end = component.decoded("dtend", begin)  # pragma: no mutate (case-insensitive)
-                summary = str(component.get("summary", ""))
-                events.append(PlannedEvent(uid, kind, begin, end, summary))
-    return DaysBefore(bool(seen), tuple(sorted(events, key=lambda e: (e.start, e.kind, e.uid))))
+    for uid, component, begin in found:
+        # Names are case-insensitive and no default reads as CANCELLED.
+        if str(component.get("status", "")).upper() == "CANCELLED":  # pragma: no mutate
+            continue
+        kind = _kind_of(component, rules)
+        if kind is not None:
+            end = component.decoded("dtend", begin)  # pragma: no mutate (case-insensitive)
+            summary = str(component.get("summary", ""))
+            events.append(PlannedEvent(uid, kind, begin, end, summary))
+    return DaysBefore(bool(found), tuple(sorted(events, key=lambda e: (e.start, e.kind, e.uid))))
 
 
 def _between(data: bytes, source: str, start: dt.datetime, end: dt.datetime) -> list[Component]:

@@ -15,10 +15,12 @@ import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from click.testing import CliRunner
 
-from brainfit_solver.check import read_days_before
+from brainfit_solver.check import PlannedEvent, read_days_before, read_plan
 from brainfit_solver.cli import main
+from brainfit_solver.errors import CalendarError
 from brainfit_solver.rules import RuleSet
 from brainfit_solver.timegrid import Horizon
 
@@ -44,6 +46,177 @@ def at(day: int, clock: str) -> dt.datetime:
 
 def berlin(when: dt.datetime) -> str:
     return f"TZID=Europe/Berlin:{when:%Y%m%dT%H%M%S}"
+
+
+def session(uid: str, start: dt.datetime, minutes: int, kind: str, *lines: str) -> list[str]:
+    """A BrainFit session as ``brainfit plan`` writes it (UID, zoned times, kind, title)."""
+    return [
+        f"UID:{uid}",
+        "DTSTART;" + berlin(start),
+        "DTEND;" + berlin(start + dt.timedelta(minutes=minutes)),
+        f"X-BRAINFIT-KIND:{kind}",
+        f"CATEGORIES:BrainFit,{kind}",
+        f"SUMMARY:{kind} session",
+        *lines,
+    ]
+
+
+def planned(uid: str, kind: str, start: dt.datetime, minutes: int) -> PlannedEvent:
+    return PlannedEvent(uid, kind, start, start + dt.timedelta(minutes=minutes), f"{kind} session")
+
+
+# -- read_plan ---------------------------------------------------------------------------------
+
+
+def test_each_session_is_read_with_its_uid_kind_times_and_title(rules: RuleSet) -> None:
+    data = calendar(
+        session("a@brainfit-solver", at(1, "07:00"), 75, "zone2"),
+        ["UID:talk@example.com", "DTSTART;" + berlin(at(1, "10:00")), "SUMMARY:A talk"],
+    )
+    assert read_plan(data) == [planned("a@brainfit-solver", "zone2", at(1, "07:00"), 75)]
+
+
+def test_property_and_parameter_names_in_lower_case_are_read_as_rfc_5545_allows() -> None:
+    """RFC 5545 §3.1: names are case-insensitive; a client may write them in lower case."""
+    lower = [
+        "uid:a@brainfit-solver",
+        "dtstart;tzid=Europe/Berlin:20261202T180000",
+        "dtend;tzid=Europe/Berlin:20261202T182500",
+        "x-brainfit-kind:hiit",
+        "categories:BrainFit,hiit",
+        "summary:hiit session",
+        "status:CONFIRMED",
+    ]
+    data = calendar(lower).replace(b"BEGIN:VEVENT", b"begin:vevent")
+    assert read_plan(data) == [planned("a@brainfit-solver", "hiit", at(2, "18:00"), 25)]
+
+
+@pytest.mark.parametrize("status", ["STATUS:CANCELLED", "status:Cancelled"])
+def test_a_cancelled_session_is_not_counted_and_the_sessions_after_it_are(status: str) -> None:
+    data = calendar(
+        session("c@brainfit-solver", at(0, "07:00"), 25, "hiit", status),
+        session("t@brainfit-solver", at(1, "07:00"), 25, "hiit", "STATUS:TENTATIVE"),
+        session("k@brainfit-solver", at(2, "07:00"), 25, "hiit"),
+    )
+    assert [e.uid for e in read_plan(data)] == ["t@brainfit-solver", "k@brainfit-solver"]
+
+
+def test_a_sessions_kind_is_its_brainfit_kind_property_else_its_other_category() -> None:
+    both = session("p@brainfit-solver", at(0, "07:00"), 25, "hiit")
+    both[4] = "CATEGORIES:BrainFit,zone2"  # a client edited the category, not the property
+    category_only = [
+        line for line in session("c", at(1, "07:00"), 75, "zone2") if "KIND" not in line
+    ]
+    category_only[3] = "CATEGORIES:zone2,BrainFit"  # in any order
+    kinds = [e.kind for e in read_plan(calendar(both, category_only))]
+    assert kinds == ["hiit", "zone2"]
+
+
+def test_categories_on_separate_lines_are_all_read() -> None:
+    """RFC 5545 lets CATEGORIES occur more than once; icalendar then gives a list."""
+    split = [line for line in session("a", at(0, "07:00"), 25, "hiit") if "KIND" not in line]
+    split[3:4] = ["CATEGORIES:BrainFit", "CATEGORIES:hiit"]
+    assert [e.kind for e in read_plan(calendar(split))] == ["hiit"]
+
+
+def test_sessions_are_listed_by_start_then_kind_whatever_their_order_in_the_file() -> None:
+    data = calendar(
+        session("w@brainfit-solver", at(2, "07:00"), 75, "zone2"),
+        session("s@brainfit-solver", at(0, "09:55"), 5, "snack"),
+        session("h@brainfit-solver", at(0, "09:55"), 25, "hiit"),
+    )
+    assert [(e.kind, e.start) for e in read_plan(data)] == [
+        ("hiit", at(0, "09:55")),
+        ("snack", at(0, "09:55")),
+        ("zone2", at(2, "07:00")),
+    ]
+
+
+def test_an_unreadable_plan_is_refused_in_one_paragraph_naming_the_file_and_the_fix(
+    tmp_path: Path,
+) -> None:
+    plan = tmp_path / "w49.ics"
+    plan.write_bytes(b"not a calendar\r\n")
+    result = CliRunner().invoke(main, ["check", str(plan)])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: {plan}: the plan is not a readable iCalendar file (Content line could not be"
+        " parsed into parts: 'not a calendar': Invalid content line). Check the .ics file that"
+        " brainfit plan wrote, as it wrote it.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "start", ["DTSTART:20261201T080000", "DTSTART;VALUE=DATE:20261201"], ids=["floating", "date"]
+)
+def test_a_session_without_a_zoned_start_is_refused_naming_the_event_and_the_fix(
+    start: str,
+) -> None:
+    unzoned = session("a@brainfit-solver", at(1, "08:00"), 25, "hiit")
+    unzoned[1:3] = [start]
+    with pytest.raises(CalendarError) as error:
+        read_plan(calendar(unzoned), source="w49.ics")
+    assert str(error.value) == (
+        "w49.ics, event a@brainfit-solver: its start is a date or a floating time, not a time"
+        " in a zone. Give a BrainFit session a DTSTART with a TZID or in UTC, as brainfit plan"
+        " does."
+    )
+
+
+def test_a_weekly_repeating_session_is_read_in_each_week_but_its_exdates() -> None:
+    """A ``--repeat`` template: each session repeats weekly; a user may delete one week's."""
+    weekly = session(
+        "r@brainfit-solver",
+        at(0, "07:00"),
+        25,
+        "hiit",
+        "RRULE:FREQ=WEEKLY;COUNT=4",
+        "EXDATE;" + berlin(at(7, "07:00")),
+    )
+    single = session("s@brainfit-solver", at(3, "18:00"), 75, "zone2")
+    found = read_plan(calendar(weekly, single))
+    assert [(e.uid, e.kind, e.start, e.end - e.start) for e in found] == [
+        ("r@brainfit-solver", "hiit", at(0, "07:00"), dt.timedelta(minutes=25)),
+        ("s@brainfit-solver", "zone2", at(3, "18:00"), dt.timedelta(minutes=75)),
+        ("r@brainfit-solver", "hiit", at(14, "07:00"), dt.timedelta(minutes=25)),
+        ("r@brainfit-solver", "hiit", at(21, "07:00"), dt.timedelta(minutes=25)),
+    ]
+
+
+def test_a_session_with_extra_dates_is_read_on_each() -> None:
+    extra = session(
+        "r@brainfit-solver", at(0, "07:00"), 25, "hiit", "RDATE;" + berlin(at(9, "08:00"))
+    )
+    assert [e.start for e in read_plan(calendar(extra))] == [at(0, "07:00"), at(9, "08:00")]
+
+
+def test_an_endless_weekly_session_is_read_over_53_weeks_from_its_first() -> None:
+    """A merged file may hold a series without end: it is read over a plan's longest span."""
+    endless = session("r@brainfit-solver", at(0, "07:00"), 25, "hiit", "RRULE:FREQ=WEEKLY")
+    found = read_plan(calendar(endless))
+    assert len(found) == 53
+    assert (found[0].start, found[-1].start) == (at(0, "07:00"), at(52 * 7, "07:00"))
+
+
+def test_single_sessions_are_read_whatever_their_dates() -> None:
+    """Only repeating sessions are bounded; sessions a year and more apart are all read."""
+    data = calendar(
+        session("a@brainfit-solver", at(0, "07:00"), 25, "hiit"),
+        session("b@brainfit-solver", at(60 * 7, "07:00"), 25, "hiit"),
+    )
+    assert [e.uid for e in read_plan(data)] == ["a@brainfit-solver", "b@brainfit-solver"]
+
+
+def test_a_repeating_session_that_cannot_be_expanded_is_refused_naming_the_file_and_the_fix() -> (
+    None
+):
+    broken = session("r@brainfit-solver", at(0, "07:00"), 25, "hiit", "RRULE:FREQ=NEVER")
+    with pytest.raises(CalendarError) as error:
+        read_plan(calendar(broken), source="w49.ics")
+    assert str(error.value) == (
+        "w49.ics: cannot expand the plan's repeating events (UNTIL parameter is missing:"
+        " FREQ=NEVER). Correct the RRULE, RDATE or EXDATE of its repeating sessions."
+    )
 
 
 # -- read_days_before --------------------------------------------------------------------------
@@ -94,3 +267,70 @@ def test_plan_reads_both_uid_less_sessions_before_the_week_as_its_checker_does(
         {"kind": "hiit", "date": "2026-11-27"},
         {"kind": "hiit", "date": "2026-11-29"},
     ]
+
+
+def test_a_session_before_the_week_keeps_its_title_and_an_untitled_one_reads_empty(
+    rules: RuleSet,
+) -> None:
+    """The public ``CheckReport.before`` gives each earlier session's title as the file has it."""
+    titled = session("t@brainfit-solver", at(-2, "07:00"), 25, "hiit")
+    untitled = [
+        line
+        for line in session("u@brainfit-solver", at(-1, "07:00"), 25, "zone2")
+        if not line.startswith("SUMMARY")
+    ]
+    read = read_days_before([("cal.ics", calendar(titled, untitled))], W49, rules)
+    assert [(e.uid, e.summary) for e in read.events] == [
+        ("t@brainfit-solver", "hiit session"),
+        ("u@brainfit-solver", ""),
+    ]
+
+
+UNEXPANDABLE = ["RRULE:FREQ=NEVER"]
+"""A repeating rule recurring-ical-events refuses: an event holding it stops the reading of the
+file when it is parsed, so reading past it shows the event was never parsed."""
+
+
+def test_events_that_do_not_mention_brainfit_are_never_parsed_for_the_days_before(
+    rules: RuleSet,
+) -> None:
+    """The pre-filter that reads a ten-year calendar in a second: only the VEVENTs whose text
+    mentions BrainFit are parsed, not an event next to one, nor one before a to-do that
+    mentions it."""
+    lecture = ["UID:l@example.com", "DTSTART;" + berlin(at(-2, "10:00")), *UNEXPANDABLE]
+    seminar = ["UID:s@example.com", "DTSTART;" + berlin(at(-1, "10:00")), *UNEXPANDABLE]
+    data = calendar(lecture, session("a@brainfit-solver", at(-1, "07:00"), 25, "hiit"), seminar)
+    todo = b"BEGIN:VTODO\r\nUID:t@example.com\r\nSUMMARY:Buy BrainFit shoes\r\nEND:VTODO\r\n"
+    data = data.replace(b"END:VCALENDAR", todo + b"END:VCALENDAR")
+    read = read_days_before([("cal.ics", data)], W49, rules)
+    assert [e.uid for e in read.events] == ["a@brainfit-solver"]
+    with pytest.raises(CalendarError):  # the premise: parsed, such an event stops the reading
+        read_days_before([("cal.ics", data.replace(b"UID:l@", b"UID:l-brainfit@"))], W49, rules)
+
+
+def test_a_time_zone_defined_after_the_events_is_applied_to_the_days_before(
+    rules: RuleSet,
+) -> None:
+    """Exports put VTIMEZONE anywhere in the file; the pre-filter keeps every one of them."""
+    zone = [
+        "BEGIN:VTIMEZONE",
+        "TZID:Campus Time (checker test)",
+        "BEGIN:STANDARD",
+        "DTSTART:19700101T000000",
+        "TZOFFSETFROM:+0530",
+        "TZOFFSETTO:+0530",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ]
+    campus = [
+        "UID:a@brainfit-solver",
+        "DTSTART;TZID=Campus Time (checker test):20261129T080000",
+        "DTEND;TZID=Campus Time (checker test):20261129T082500",
+        "CATEGORIES:BrainFit,hiit",
+    ]
+    data = calendar(campus).replace(
+        b"END:VCALENDAR", "\r\n".join([*zone, "END:VCALENDAR"]).encode()
+    )
+    read = read_days_before([("cal.ics", data)], W49, rules)
+    utc = dt.datetime(2026, 11, 29, 2, 30, tzinfo=dt.UTC)
+    assert [(e.start, e.end - e.start) for e in read.events] == [(utc, dt.timedelta(minutes=25))]

@@ -101,7 +101,9 @@ def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
         cal = Calendar.from_ical(data)
     except ValueError as exc:
         raise CalendarError(
-            f"the plan is not a readable iCalendar file ({exc})", file=source
+            f"the plan is not a readable iCalendar file ({exc})",
+            file=source,
+            fix="Check the .ics file that brainfit plan wrote, as it wrote it",
         ) from exc
     events = []
     for component in _sessions(cal, source):
@@ -119,7 +121,12 @@ def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
 def _zoned(component: Component, source: str) -> dt.datetime:
     start = component.decoded("dtstart")
     if not isinstance(start, dt.datetime) or start.tzinfo is None:
-        raise CalendarError(f"event {component.get('uid')} has no zoned start time", file=source)
+        raise CalendarError(
+            "its start is a date or a floating time, not a time in a zone",
+            file=source,
+            where=f"event {component.get('uid')}",
+            fix="Give a BrainFit session a DTSTART with a TZID or in UTC, as brainfit plan does",
+        )
     return start
 
 
@@ -137,7 +144,9 @@ def _sessions(cal: Calendar, source: str) -> list[Component]:
         return list(recurring_ical_events.of(only).between(first, first + PLAN_SPAN))
     except Exception as exc:  # third-party code on user data: never let it escape raw
         raise CalendarError(
-            f"cannot expand the plan's repeating events ({exc})", file=source
+            f"cannot expand the plan's repeating events ({exc})",
+            file=source,
+            fix="Correct the RRULE, RDATE or EXDATE of its repeating sessions",
         ) from exc
 
 

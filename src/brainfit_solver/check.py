@@ -232,8 +232,8 @@ def _mentioning_brainfit(data: bytes) -> bytes:
     kept: dict[int, bytes] = {}
     mention = first
     while (mention := low.find(b"brainfit", mention + 1)) >= 0:
-        begin = low.rfind(b"begin:vevent", 0, mention)
-        if begin >= 0 and low.rfind(b"end:vevent", begin, mention) < 0:
+        begin = low.rfind(b"begin:vevent", first, mention)
+        if b"end:vevent" not in low[begin:mention]:
             kept.setdefault(begin, block(begin, b"vevent")[0])
     zones, at = [], first
     while (at := low.find(b"begin:vtimezone", at)) >= 0:

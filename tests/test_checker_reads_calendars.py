@@ -1,0 +1,82 @@
+"""The independent checker's own reading of the user's calendars (``check_calendars``, issue
+8): what blocks time, read straight from the files with icalendar and recurring-ical-events.
+
+The sample calendars are read by both the planner and the checker and compared
+(test_checker_independence.py); the tests here pin what that comparison cannot, because the
+samples and the profiles there never exercise it. Written against mutmut's survivors
+(``benchmarks/mutation.sh``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from brainfit_solver.check_calendars import CalendarBytes, read_busy
+from brainfit_solver.profile import Profile
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def at(day: int, clock: str) -> dt.datetime:
+    """Day 0 is Monday 30 November 2026, in Berlin."""
+    hour, minute = map(int, clock.split(":"))
+    when = dt.date(2026, 11, 30) + dt.timedelta(days=day)
+    return dt.datetime.combine(when, dt.time(hour, minute), BERLIN)
+
+
+def event(uid: str, start: dt.datetime, minutes: int, summary: str, *lines: str) -> list[str]:
+    end = start + dt.timedelta(minutes=minutes)
+    return [
+        f"UID:{uid}",
+        f"DTSTART;TZID=Europe/Berlin:{start:%Y%m%dT%H%M%S}",
+        f"DTEND;TZID=Europe/Berlin:{end:%Y%m%dT%H%M%S}",
+        f"SUMMARY:{summary}",
+        *lines,
+    ]
+
+
+def calendar(*events: list[str]) -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    for body in events:
+        lines += ["BEGIN:VEVENT", *body, "END:VEVENT"]
+    return ("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n").encode()
+
+
+def busy(data: bytes, profile: Profile) -> list[tuple[dt.datetime, dt.datetime, str]]:
+    """The checker's busy blocks over the week of 30 November 2026."""
+    read = read_busy([CalendarBytes("cal.ics", data)], profile, at(0, "00:00"), at(7, "00:00"))
+    return [(b.start, b.end, b.summary) for b in read.blocks]
+
+
+def test_an_invitation_the_user_declined_blocks_no_time_however_the_address_is_written() -> None:
+    """Addresses compare without ``mailto:`` and case (RFC 5545 CAL-ADDRESS is a URI; mail
+    addresses are matched case-insensitively), and so does PARTSTAT."""
+    profile = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "busy": {"declined_addresses": ["mailto:Alex@Example.org"]}}
+    )
+    data = calendar(
+        event(
+            "a",
+            at(0, "10:00"),
+            60,
+            "Declined",
+            "ATTENDEE;PARTSTAT=DECLINED:MAILTO:alex@example.ORG",
+        ),
+        event(
+            "b",
+            at(1, "10:00"),
+            60,
+            "Declined, no scheme",
+            "ATTENDEE;PARTSTAT=declined:alex@example.org",
+        ),
+        event(
+            "c",
+            at(2, "10:00"),
+            60,
+            "Someone else declined",
+            "ATTENDEE;PARTSTAT=DECLINED:mailto:sam@example.org",
+            "ATTENDEE;PARTSTAT=ACCEPTED:mailto:alex@example.org",
+        ),
+    )
+    assert busy(data, profile) == [(at(2, "10:00"), at(2, "11:00"), "Someone else declined")]

@@ -91,6 +91,29 @@ def test_property_and_parameter_names_in_lower_case_are_read_as_rfc_5545_allows(
     assert read_plan(data) == [planned("a@brainfit-solver", "hiit", at(2, "18:00"), 25)]
 
 
+def test_a_session_whose_length_is_a_duration_instead_of_an_end_is_read_to_its_end() -> None:
+    """RFC 5545 §3.6.1: DTEND or DURATION. A client that re-exports the plan may write the
+    second; the checker read only DTEND and failed with KeyError 'dtend' (an internal error)."""
+    written = session("d@brainfit-solver", at(1, "07:00"), 75, "zone2")
+    written[2] = "DURATION:PT1H15M"
+    one_hour = session("e@brainfit-solver", at(2, "07:00"), 60, "zone2")
+    one_hour[2] = "DURATION:PT1H"
+    assert read_plan(calendar(written, one_hour)) == [
+        planned("d@brainfit-solver", "zone2", at(1, "07:00"), 75),
+        planned("e@brainfit-solver", "zone2", at(2, "07:00"), 60),
+    ]
+
+
+def test_a_session_with_both_an_end_and_a_duration_is_refused_naming_the_event() -> None:
+    both = session("b@brainfit-solver", at(1, "07:00"), 75, "zone2", "DURATION:PT1H15M")
+    with pytest.raises(CalendarError) as error:
+        read_plan(calendar(both), source="w49.ics")
+    assert str(error.value) == (
+        "w49.ics, event b@brainfit-solver: it has both DTEND and DURATION (RFC 5545 allows"
+        " one). Keep the one that gives the session's end."
+    )
+
+
 @pytest.mark.parametrize("status", ["STATUS:CANCELLED", "status:Cancelled"])
 def test_a_cancelled_session_is_not_counted_and_the_sessions_after_it_are(status: str) -> None:
     data = calendar(

@@ -21,6 +21,7 @@ from typing import Any
 import recurring_ical_events
 import x_wr_timezone
 from icalendar import Calendar, Component
+from icalendar.error import InvalidCalendar
 
 from .check_calendars import Block, BusyTime, mend
 from .domain import Session
@@ -111,7 +112,7 @@ def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
         if _cancelled(component):
             continue
         kind = str(component.get(KIND_PROPERTY) or next(c for c in categories if c != CATEGORY))
-        start, end = _zoned(component, source), component.decoded("dtend")
+        start, end = _zoned(component, source), _end(component, source)
         events.append(
             PlannedEvent(str(component.get("uid")), kind, start, end, str(component.get("summary")))
         )
@@ -128,6 +129,20 @@ def _zoned(component: Component, source: str) -> dt.datetime:
             fix="Give a BrainFit session a DTSTART with a TZID or in UTC, as brainfit plan does",
         )
     return start
+
+
+def _end(component: Component, source: str) -> dt.datetime:
+    """DTEND, or DTSTART plus DURATION (RFC 5545 §3.6.1: either may give the end)."""
+    try:
+        end: dt.datetime = component.end  # type: ignore[attr-defined]  # a VEVENT: an Event
+    except InvalidCalendar as exc:
+        raise CalendarError(
+            "it has both DTEND and DURATION (RFC 5545 allows one)",
+            file=source,
+            where=f"event {component.get('uid')}",
+            fix="Keep the one that gives the session's end",
+        ) from exc
+    return end
 
 
 def _sessions(cal: Calendar, source: str) -> list[Component]:

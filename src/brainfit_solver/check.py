@@ -193,7 +193,8 @@ def read_days_before(
             if not isinstance(begin, dt.datetime):
                 continue
             begin = begin if begin.tzinfo else begin.replace(tzinfo=horizon.tz)
-            if start <= begin < horizon.start and (not uid or uid not in uids):
+            # between() gives what overlaps the days before: not what began earlier.
+            if begin >= start and (not uid or uid not in uids):
                 uids.add(uid)
                 found.append((uid, component, begin))
     events = []
@@ -202,7 +203,7 @@ def read_days_before(
             continue
         kind = _kind_of(component, rules)
         if kind is not None:
-            end = component.decoded("dtend", begin)
+            end = component.decoded("dtend")  # recurring_ical_events gives each one an end
             summary = str(component.get("summary", ""))
             events.append(PlannedEvent(uid, kind, begin, end, summary))
     return DaysBefore(bool(found), tuple(sorted(events, key=lambda e: (e.start, e.kind, e.uid))))

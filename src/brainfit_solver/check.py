@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -231,30 +232,28 @@ def _unfolded(data: bytes) -> bytes:
     return data
 
 
+_MENTION = re.compile(rb"brainfit")
+_ZONE = re.compile(rb"begin:vtimezone")
+
+
 def _mentioning_brainfit(data: bytes) -> bytes:
-    """The calendar with its header, its VTIMEZONEs and only the VEVENTs whose unfolded
-    text mentions BrainFit (a UID ending in @brainfit-solver, the category, the kind)."""
-    data = _unfolded(data)
+    """The calendar with its header, its VTIMEZONEs and only the VEVENTs whose text mentions
+    BrainFit (a UID ending in @brainfit-solver, the category, the kind). ``data`` is as
+    ``mend`` gives it: one VCALENDAR, its lines unfolded, each ending in CRLF."""
     low = data.lower()
     first = low.find(b"begin:vevent")
     if first < 0:
         return data
 
-    def block(begin: int, name: bytes) -> tuple[bytes, int]:
-        end = low.find(b"\n", low.find(b"end:" + name, begin))
-        end = len(data) if end < 0 else end + 1
-        return data[begin:end], end
+    def block(begin: int, name: bytes) -> bytes:
+        return data[begin : low.find(b"\n", low.find(b"end:" + name, begin)) + 1]
 
     kept: dict[int, bytes] = {}
-    mention = first
-    while (mention := low.find(b"brainfit", mention + 1)) >= 0:
-        begin = low.rfind(b"begin:vevent", first, mention)
-        if b"end:vevent" not in low[begin:mention]:
-            kept.setdefault(begin, block(begin, b"vevent")[0])
-    zones, at = [], first
-    while (at := low.find(b"begin:vtimezone", at)) >= 0:
-        zone, at = block(at, b"vtimezone")
-        zones.append(zone)
+    for mention in _MENTION.finditer(low, first):
+        begin = low.rfind(b"begin:vevent", first, mention.start())
+        if b"end:vevent" not in low[begin : mention.start()]:
+            kept.setdefault(begin, block(begin, b"vevent"))
+    zones = [block(zone.start(), b"vtimezone") for zone in _ZONE.finditer(low, first)]
     return b"".join([data[:first], *zones, *kept.values(), b"END:VCALENDAR\r\n"])
 
 

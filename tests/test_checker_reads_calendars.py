@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from brainfit_solver.check_calendars import CalendarBytes, read_busy
+from brainfit_solver.errors import CalendarError
 from brainfit_solver.profile import Profile
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -80,3 +83,23 @@ def test_an_invitation_the_user_declined_blocks_no_time_however_the_address_is_w
         ),
     )
     assert busy(data, profile) == [(at(2, "10:00"), at(2, "11:00"), "Someone else declined")]
+
+
+def test_a_travel_time_written_as_plain_text_is_busy_before_its_event() -> None:
+    """Apple writes ``VALUE=DURATION``; a file edited or converted elsewhere may drop it, and
+    icalendar then gives the X- property as text, which the checker reads as a duration."""
+    data = calendar(event("d", at(2, "10:00"), 60, "Dentist", "X-APPLE-TRAVEL-DURATION:PT45M"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(2, "09:15"), at(2, "10:00"), "Travel to Dentist"),
+        (at(2, "10:00"), at(2, "11:00"), "Dentist"),
+    ]
+
+
+def test_a_travel_time_that_is_not_a_duration_is_refused_naming_file_event_and_fix() -> None:
+    data = calendar(event("d", at(2, "10:00"), 60, "Dentist", "X-APPLE-TRAVEL-DURATION:soon"))
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value) == (
+        "cal.ics: event 'Dentist' has a travel time that is not a duration ('soon'). Write"
+        " X-APPLE-TRAVEL-DURATION as a duration such as PT30M."
+    )

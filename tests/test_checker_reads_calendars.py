@@ -103,3 +103,14 @@ def test_a_travel_time_that_is_not_a_duration_is_refused_naming_file_event_and_f
         "cal.ics: event 'Dentist' has a travel time that is not a duration ('soon'). Write"
         " X-APPLE-TRAVEL-DURATION as a duration such as PT30M."
     )
+
+
+def test_a_travel_time_given_as_a_date_time_is_refused_not_ignored() -> None:
+    """A value icalendar reads, but as something other than a duration, is no travel time."""
+    line = "X-APPLE-TRAVEL-DURATION;VALUE=DATE-TIME:20261202T093000"
+    data = calendar(event("d", at(2, "10:00"), 60, "Dentist", line))
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value).startswith(
+        "cal.ics: event 'Dentist' has a travel time that is not a duration ("
+    )

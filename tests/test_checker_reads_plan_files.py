@@ -186,6 +186,13 @@ def test_a_session_without_a_zoned_start_is_refused_naming_the_event_and_the_fix
     )
 
 
+def test_a_plan_read_without_a_file_name_is_called_the_plan_in_its_errors() -> None:
+    """``read_plan(data)`` from the Python API: the message still says what was read."""
+    with pytest.raises(CalendarError) as error:
+        read_plan(b"not a calendar\r\n")
+    assert str(error.value).startswith("plan: the plan is not a readable iCalendar file (")
+
+
 def test_a_weekly_repeating_session_is_read_in_each_week_but_its_exdates() -> None:
     """A ``--repeat`` template: each session repeats weekly; a user may delete one week's."""
     weekly = session(

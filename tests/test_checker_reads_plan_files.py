@@ -193,6 +193,39 @@ def test_a_plan_read_without_a_file_name_is_called_the_plan_in_its_errors() -> N
     assert str(error.value).startswith("plan: the plan is not a readable iCalendar file (")
 
 
+def test_a_plan_icalendar_cannot_parse_for_a_type_error_is_refused_not_a_crash() -> None:
+    """icalendar raises TypeError, not ValueError, for CATEGORIES of a non-text type: that
+    escaped ``read_plan`` as an internal error."""
+    odd = session("a@brainfit-solver", at(0, "07:00"), 25, "hiit", "CATEGORIES;VALUE=INTEGER:3")
+    with pytest.raises(CalendarError) as error:
+        read_plan(calendar(odd), source="w49.ics")
+    assert str(error.value).startswith("w49.ics: the plan is not a readable iCalendar file (")
+
+
+def test_categories_typed_as_text_are_no_crash() -> None:
+    """``CATEGORIES;VALUE=TEXT`` (the property's own type) comes from icalendar 7.3 as the text
+    of a Python list, not as categories: the event is no session, and the reading goes on."""
+    typed = [line for line in session("a", at(0, "07:00"), 25, "hiit") if "KIND" not in line]
+    typed[3] = "CATEGORIES;VALUE=TEXT:BrainFit,hiit"
+    plain = session("b@brainfit-solver", at(1, "07:00"), 25, "hiit")
+    assert [e.uid for e in read_plan(calendar(typed, plain))] == ["b@brainfit-solver"]
+
+
+def test_a_to_do_filed_under_brainfit_is_not_a_session() -> None:
+    todo = b"BEGIN:VTODO\r\nUID:t\r\nCATEGORIES:BrainFit,hiit\r\nSUMMARY:Buy shoes\r\nEND:VTODO\r\n"
+    data = calendar(session("a@brainfit-solver", at(0, "07:00"), 25, "hiit"))
+    data = data.replace(b"END:VCALENDAR", todo + b"END:VCALENDAR")
+    assert [e.uid for e in read_plan(data)] == ["a@brainfit-solver"]
+
+
+def test_a_repeating_session_without_a_zoned_start_is_refused_naming_the_file() -> None:
+    floating = session("r@brainfit-solver", at(0, "07:00"), 25, "hiit", "RRULE:FREQ=WEEKLY")
+    floating[1:3] = ["DTSTART:20261130T070000"]
+    with pytest.raises(CalendarError) as error:
+        read_plan(calendar(floating), source="w49.ics")
+    assert str(error.value).startswith("w49.ics, event r@brainfit-solver: its start is a date")
+
+
 def test_a_weekly_repeating_session_is_read_in_each_week_but_its_exdates() -> None:
     """A ``--repeat`` template: each session repeats weekly; a user may delete one week's."""
     weekly = session(

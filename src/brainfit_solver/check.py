@@ -101,7 +101,7 @@ def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
     user's own) are ignored, and never expanded."""
     try:
         cal = Calendar.from_ical(data)
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:  # icalendar's parser raises both
         raise CalendarError(
             f"the plan is not a readable iCalendar file ({exc})",
             file=source,

@@ -246,6 +246,36 @@ def test_a_weekly_repeating_session_is_read_in_each_week_but_its_exdates() -> No
     ]
 
 
+def test_a_merged_file_gives_only_its_repeating_sessions_in_the_zone_it_defines() -> None:
+    """``--merge`` with ``--repeat``: the user's own repeating lecture is never expanded or
+    read; the sessions keep the zone the file's VTIMEZONE defines."""
+    zone = (
+        "BEGIN:VTIMEZONE",
+        "TZID:Campus Time (sessions)",
+        "BEGIN:STANDARD",
+        "DTSTART:19700101T000000",
+        "TZOFFSETFROM:+0530",
+        "TZOFFSETTO:+0530",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    )
+    repeating = session(
+        "r@brainfit-solver", at(0, "07:00"), 25, "hiit", "RRULE:FREQ=WEEKLY;COUNT=2"
+    )
+    repeating[1:3] = [
+        "DTSTART;TZID=Campus Time (sessions):20261130T080000",
+        "DTEND;TZID=Campus Time (sessions):20261130T082500",
+    ]
+    lecture = ["UID:l@example.com", "DTSTART;" + berlin(at(0, "10:00")), "RRULE:FREQ=WEEKLY"]
+    found = read_plan(calendar(repeating, lecture, header=zone))
+    campus = dt.timezone(dt.timedelta(hours=5, minutes=30))
+    first = dt.datetime(2026, 11, 30, 8, 0, tzinfo=campus)
+    assert [(e.uid, e.start) for e in found] == [
+        ("r@brainfit-solver", first),
+        ("r@brainfit-solver", first + dt.timedelta(weeks=1)),
+    ]
+
+
 def test_a_session_with_extra_dates_is_read_on_each() -> None:
     extra = session(
         "r@brainfit-solver", at(0, "07:00"), 25, "hiit", "RDATE;" + berlin(at(9, "08:00"))

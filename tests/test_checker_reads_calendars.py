@@ -114,3 +114,12 @@ def test_a_travel_time_given_as_a_date_time_is_refused_not_ignored() -> None:
     assert str(error.value).startswith(
         "cal.ics: event 'Dentist' has a travel time that is not a duration ("
     )
+
+
+def test_an_event_whose_categories_are_typed_as_text_is_busy_and_no_crash() -> None:
+    """``CATEGORIES;VALUE=TEXT`` comes from icalendar 7.3 as text, not a category list: the
+    event blocks time as any other (its categories are not read)."""
+    data = calendar(event("w", at(1, "09:00"), 60, "Seminar", "CATEGORIES;VALUE=TEXT:Work"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "09:00"), at(1, "10:00"), "Seminar")
+    ]

@@ -123,3 +123,32 @@ def test_an_event_whose_categories_are_typed_as_text_is_busy_and_no_crash() -> N
     assert busy(data, Profile(timezone="Europe/Berlin")) == [
         (at(1, "09:00"), at(1, "10:00"), "Seminar")
     ]
+
+
+def test_an_all_day_event_blocks_time_only_when_marked_busy() -> None:
+    """With ``busy.all_day`` off (the default), an all-day event is free (a birthday, a
+    holiday reminder) unless it says it is busy: TRANSP:OPAQUE, or Outlook's BUSY or OOF."""
+
+    def all_day(uid: str, day: int, *lines: str) -> list[str]:
+        date = dt.date(2026, 11, 30) + dt.timedelta(days=day)
+        following = date + dt.timedelta(days=1)
+        return [
+            f"UID:{uid}",
+            f"DTSTART;VALUE=DATE:{date:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{following:%Y%m%d}",
+            f"SUMMARY:{uid}",
+            *lines,
+        ]
+
+    data = calendar(
+        all_day("Birthday", 0),
+        all_day("Conference", 1, "TRANSP:OPAQUE"),
+        all_day("Outlook busy", 2, "X-MICROSOFT-CDO-BUSYSTATUS:BUSY"),
+        all_day("Out of office", 3, "X-MICROSOFT-CDO-BUSYSTATUS:OOF"),
+        all_day("Outlook free", 4, "X-MICROSOFT-CDO-BUSYSTATUS:FREE"),
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "00:00"), at(2, "00:00"), "Conference"),
+        (at(2, "00:00"), at(3, "00:00"), "Outlook busy"),
+        (at(3, "00:00"), at(4, "00:00"), "Out of office"),
+    ]

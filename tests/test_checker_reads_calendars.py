@@ -152,3 +152,18 @@ def test_an_all_day_event_blocks_time_only_when_marked_busy() -> None:
         (at(2, "00:00"), at(3, "00:00"), "Outlook busy"),
         (at(3, "00:00"), at(4, "00:00"), "Out of office"),
     ]
+
+
+def test_a_timed_event_outlook_marks_free_blocks_no_time_unless_it_is_study() -> None:
+    profile = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "study": {"summary_pattern": "Lecture"}}
+    )
+    data = calendar(
+        event("f", at(0, "10:00"), 60, "Lunch maybe", "X-MICROSOFT-CDO-BUSYSTATUS:FREE"),
+        event("l", at(1, "10:00"), 60, "Lecture", "X-MICROSOFT-CDO-BUSYSTATUS:FREE"),
+        event("b", at(2, "10:00"), 60, "Meeting", "X-MICROSOFT-CDO-BUSYSTATUS:BUSY"),
+    )
+    assert busy(data, profile) == [
+        (at(1, "10:00"), at(1, "11:00"), "Lecture"),
+        (at(2, "10:00"), at(2, "11:00"), "Meeting"),
+    ]

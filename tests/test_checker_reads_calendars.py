@@ -167,3 +167,52 @@ def test_a_timed_event_outlook_marks_free_blocks_no_time_unless_it_is_study() ->
         (at(1, "10:00"), at(1, "11:00"), "Lecture"),
         (at(2, "10:00"), at(2, "11:00"), "Meeting"),
     ]
+
+
+def test_the_same_block_in_two_calendars_is_one_block_study_if_either_copy_is() -> None:
+    dentist = event("d", at(0, "10:00"), 60, "Dentist")  # no study title
+    both = [CalendarBytes("a.ics", calendar(dentist)), CalendarBytes("b.ics", calendar(dentist))]
+    then_study = [both[0], CalendarBytes("s.ics", calendar(dentist), study=True)]
+    study_first = [then_study[1], both[0]]
+    profile = Profile(timezone="Europe/Berlin")
+    week = (at(0, "00:00"), at(7, "00:00"))
+    read = [
+        read_busy(calendars, profile, *week).blocks for calendars in (both, then_study, study_first)
+    ]
+    assert [[(b.source, b.study) for b in blocks] for blocks in read] == [
+        [("a.ics", False)],  # the first calendar's copy is kept
+        [("s.ics", True)],
+        [("s.ics", True)],
+    ]
+
+
+def test_a_calendar_that_is_not_utf8_is_refused_naming_the_file_and_the_fix() -> None:
+    data = calendar(event("l", at(0, "10:00"), 60, "Lecture")).replace(
+        b"Lecture", b"Vorlesung \xe4"
+    )
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert (
+        str(error.value) == "cal.ics: the calendar is not UTF-8 text. Save or export it as UTF-8."
+    )
+
+
+def test_a_calendar_named_in_the_study_calendars_holds_study_blocks_whatever_the_case() -> None:
+    named = calendar(event("l", at(0, "10:00"), 60, "Anything")).replace(
+        b"PRODID:-//test//EN", b"PRODID:-//test//EN\r\nX-WR-CALNAME:Uni Timetable"
+    )
+    other = named.replace(b"Uni Timetable", b"Family")
+    profile = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "study": {"calendars": ["uni timetable"]}}
+    )
+    week = (at(0, "00:00"), at(7, "00:00"))
+    for data, study in ((named, True), (other, False)):
+        blocks = read_busy([CalendarBytes("cal.ics", data)], profile, *week).blocks
+        assert [b.study for b in blocks] == [study]
+
+
+def test_a_repeating_event_that_cannot_be_expanded_is_refused_naming_the_file() -> None:
+    data = calendar(event("l", at(0, "10:00"), 60, "Lecture", "RRULE:FREQ=NEVER"))
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value).startswith("cal.ics: cannot expand the recurring events (")

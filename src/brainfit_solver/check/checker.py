@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 import recurring_ical_events
 import x_wr_timezone
 from icalendar import Calendar, Component
+from icalendar.error import InvalidCalendar
 
 from ..core.domain import Session
 from ..core.errors import CalendarError
@@ -101,17 +103,19 @@ def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
     user's own) are ignored, and never expanded."""
     try:
         cal = Calendar.from_ical(data)
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:  # icalendar's parser raises both
         raise CalendarError(
-            f"the plan is not a readable iCalendar file ({exc})", file=source
+            f"the plan is not a readable iCalendar file ({exc})",
+            file=source,
+            fix="Check the .ics file that brainfit plan wrote, as it wrote it",
         ) from exc
     events = []
     for component in _sessions(cal, source):
         categories = _categories(component)
-        if str(component.get("status", "")).upper() == "CANCELLED":
+        if _cancelled(component):
             continue
         kind = str(component.get(KIND_PROPERTY) or next(c for c in categories if c != CATEGORY))
-        start, end = _zoned(component, source), component.decoded("dtend")
+        start, end = _zoned(component, source), _end(component, source)
         uid, summary = str(component.get("uid")), str(component.get("summary"))
         events.append(PlannedEvent(uid, kind, start, end, summary, "ATTENDEE" in component))
     return sorted(events, key=lambda e: (e.start, e.kind))
@@ -120,8 +124,27 @@ def read_plan(data: bytes, *, source: str = "plan") -> list[PlannedEvent]:
 def _zoned(component: Component, source: str) -> dt.datetime:
     start = component.decoded("dtstart")
     if not isinstance(start, dt.datetime) or start.tzinfo is None:
-        raise CalendarError(f"event {component.get('uid')} has no zoned start time", file=source)
+        raise CalendarError(
+            "its start is a date or a floating time, not a time in a zone",
+            file=source,
+            where=f"event {component.get('uid')}",
+            fix="Give a BrainFit session a DTSTART with a TZID or in UTC, as brainfit plan does",
+        )
     return start
+
+
+def _end(component: Component, source: str) -> dt.datetime:
+    """DTEND, or DTSTART plus DURATION (RFC 5545 §3.6.1: either may give the end)."""
+    try:
+        end: dt.datetime = component.end  # type: ignore[attr-defined]  # a VEVENT: an Event
+    except InvalidCalendar as exc:
+        raise CalendarError(
+            "it has both DTEND and DURATION (RFC 5545 allows one)",
+            file=source,
+            where=f"event {component.get('uid')}",
+            fix="Keep the one that gives the session's end",
+        ) from exc
+    return end
 
 
 def _sessions(cal: Calendar, source: str) -> list[Component]:
@@ -138,7 +161,9 @@ def _sessions(cal: Calendar, source: str) -> list[Component]:
         return list(recurring_ical_events.of(only).between(first, first + PLAN_SPAN))
     except Exception as exc:  # third-party code on user data: never let it escape raw
         raise CalendarError(
-            f"cannot expand the plan's repeating events ({exc})", file=source
+            f"cannot expand the plan's repeating events ({exc})",
+            file=source,
+            fix="Correct the RRULE, RDATE or EXDATE of its repeating sessions",
         ) from exc
 
 
@@ -149,39 +174,41 @@ def read_days_before(
     from the files: the plan being checked, then the previous plan, then the calendars, in
     that order of authority (a UID counts once, as the first file states it, so a session
     the previous plan moved or cancelled is not also counted where an older import in a
-    calendar still shows it). A BrainFit event is one with a UID ending in
-    ``@brainfit-solver`` or CATEGORIES BrainFit; its kind is X-BRAINFIT-KIND, else its
-    other category, else the kind whose title starts its summary."""
+    calendar still shows it; an event without a UID always counts, as nothing matches it to
+    another). A BrainFit event is one with a UID ending in ``@brainfit-solver`` or
+    CATEGORIES BrainFit; its kind is X-BRAINFIT-KIND, else its other category, else the kind
+    whose title starts its summary."""
     start = dt.datetime.combine(
         horizon.monday - dt.timedelta(days=BEFORE_DAYS), dt.time(0), horizon.tz
     )
-    seen: dict[str, tuple[Component, dt.datetime]] = {}
+    found: list[tuple[str, Component, dt.datetime]] = []
+    uids: set[str] = set()
     for source, data in sources:
         if b"brainfit" not in _unfolded(data).lower():
             continue
         for component in _between(data, source, start, horizon.start):
-            # Names are case-insensitive; any default leaves a UID-less event unmatched.
-            uid = str(component.get("uid", ""))  # pragma: no mutate
+            uid = str(component.get("uid", ""))
             categories = [c.casefold() for c in _categories(component)]
             if not (uid.endswith("@brainfit-solver") or "brainfit" in categories):
                 continue
-            begin = component.decoded("dtstart")  # pragma: no mutate (case-insensitive name)
+            begin = component.decoded("dtstart")
             if not isinstance(begin, dt.datetime):
                 continue
             begin = begin if begin.tzinfo else begin.replace(tzinfo=horizon.tz)
-            if start <= begin < horizon.start:
-                seen.setdefault(uid, (component, begin))
+            # between() gives what overlaps the days before: not what began earlier.
+            if begin >= start and (not uid or uid not in uids):
+                uids.add(uid)
+                found.append((uid, component, begin))
     events = []
-    for uid, (component, begin) in seen.items():
-        # Names are case-insensitive and no default reads as CANCELLED.
-        if str(component.get("status", "")).upper() == "CANCELLED":  # pragma: no mutate
+    for uid, component, begin in found:
+        if _cancelled(component):
             continue
         kind = _kind_of(component, rules)
         if kind is not None:
-            end = component.decoded("dtend", begin)  # pragma: no mutate (case-insensitive)
+            end = component.decoded("dtend")  # recurring_ical_events gives each one an end
             summary = str(component.get("summary", ""))
             events.append(PlannedEvent(uid, kind, begin, end, summary))
-    return DaysBefore(bool(seen), tuple(sorted(events, key=lambda e: (e.start, e.kind, e.uid))))
+    return DaysBefore(bool(found), tuple(sorted(events, key=lambda e: (e.start, e.kind, e.uid))))
 
 
 def _between(data: bytes, source: str, start: dt.datetime, end: dt.datetime) -> list[Component]:
@@ -206,31 +233,34 @@ def _unfolded(data: bytes) -> bytes:
     return data
 
 
+_MENTION = re.compile(rb"brainfit")
+_ZONE = re.compile(rb"begin:vtimezone")
+
+
 def _mentioning_brainfit(data: bytes) -> bytes:
-    """The calendar with its header, its VTIMEZONEs and only the VEVENTs whose unfolded
-    text mentions BrainFit (a UID ending in @brainfit-solver, the category, the kind)."""
-    data = _unfolded(data)
-    low = data.lower()  # pragma: no mutate (upper() keeps the whole file: slower, same result)
+    """The calendar with its header, its VTIMEZONEs and only the VEVENTs whose text mentions
+    BrainFit (a UID ending in @brainfit-solver, the category, the kind). ``data`` is as
+    ``mend`` gives it: one VCALENDAR, its lines unfolded, each ending in CRLF."""
+    low = data.lower()
     first = low.find(b"begin:vevent")
     if first < 0:
         return data
 
-    def block(begin: int, name: bytes) -> tuple[bytes, int]:
-        end = low.find(b"\n", low.find(b"end:" + name, begin))
-        end = len(data) if end < 0 else end + 1
-        return data[begin:end], end
+    def block(begin: int, name: bytes) -> bytes:
+        return data[begin : low.find(b"\n", low.find(b"end:" + name, begin)) + 1]
 
     kept: dict[int, bytes] = {}
-    mention = first
-    while (mention := low.find(b"brainfit", mention + 1)) >= 0:
-        begin = low.rfind(b"begin:vevent", 0, mention)
-        if begin >= 0 and low.rfind(b"end:vevent", begin, mention) < 0:
-            kept.setdefault(begin, block(begin, b"vevent")[0])
-    zones, at = [], first
-    while (at := low.find(b"begin:vtimezone", at)) >= 0:
-        zone, at = block(at, b"vtimezone")
-        zones.append(zone)
+    for mention in _MENTION.finditer(low, first):
+        begin = low.rfind(b"begin:vevent", first, mention.start())
+        if b"end:vevent" not in low[begin : mention.start()]:
+            kept.setdefault(begin, block(begin, b"vevent"))
+    zones = [block(zone.start(), b"vtimezone") for zone in _ZONE.finditer(low, first)]
     return b"".join([data[:first], *zones, *kept.values(), b"END:VCALENDAR\r\n"])
+
+
+def _cancelled(component: Component) -> bool:
+    """STATUS:CANCELLED, in any case (RFC 5545: enumerated values are case-insensitive)."""
+    return str(component.get("status")).upper() == "CANCELLED"
 
 
 def _categories(component: Component) -> list[str]:
@@ -239,13 +269,12 @@ def _categories(component: Component) -> list[str]:
 
 
 def _kind_of(component: Component, rules: RuleSet) -> str | None:
-    # No default value is a kind's id, and no default summary starts with a kind's title.
-    given = str(component.get(KIND_PROPERTY, ""))  # pragma: no mutate
+    given = str(component.get(KIND_PROPERTY, ""))
     named = [given.strip(), *_categories(component)]
     kind = next((k for k in named if k in rules.kinds), None)
     if kind is not None:
         return kind
-    summary = str(component.get("summary", ""))  # pragma: no mutate
+    summary = str(component.get("summary", ""))
     return next((k for k, v in rules.kinds.items() if summary.startswith(f"{v.title} —")), None)
 
 

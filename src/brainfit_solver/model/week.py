@@ -151,12 +151,17 @@ def with_days_before(week: Week, found: Iterable[EarlierEvent]) -> Week:
 
     ``found`` comes in order of authority and goes before what the week already holds (the
     previous plan before the calendars: a session it moved or cancelled is not also counted
-    where an older import in a calendar still shows it); a UID counts once, first seen."""
+    where an older import in a calendar still shows it); a UID counts once, first seen, and
+    an event without a UID always counts (nothing matches it to another)."""
     first = week.horizon.monday
     seen: dict[str, EarlierEvent] = {}
+    unnamed: list[EarlierEvent] = []
     for event in (*found, *week.before):
         date = event.start.astimezone(week.horizon.tz).date()
         if first - dt.timedelta(days=BEFORE_DAYS) <= date < first:
-            seen.setdefault(event.uid, event)
-    ordered = sorted(seen.values(), key=lambda e: (e.start, e.uid))
+            if event.uid:
+                seen.setdefault(event.uid, event)
+            else:
+                unnamed.append(event)
+    ordered = sorted([*seen.values(), *unnamed], key=lambda e: (e.start, e.uid))
     return dataclasses.replace(week, before=tuple(ordered))

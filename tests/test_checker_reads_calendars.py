@@ -1,0 +1,218 @@
+"""The independent checker's own reading of the user's calendars (``check_calendars``, issue
+8): what blocks time, read straight from the files with icalendar and recurring-ical-events.
+
+The sample calendars are read by both the planner and the checker and compared
+(test_checker_independence.py); the tests here pin what that comparison cannot, because the
+samples and the profiles there never exercise it. Written against mutmut's survivors
+(``benchmarks/mutation.sh``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from brainfit_solver.check.calendars import CalendarBytes, read_busy
+from brainfit_solver.core.errors import CalendarError
+from brainfit_solver.rules.profile import Profile
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def at(day: int, clock: str) -> dt.datetime:
+    """Day 0 is Monday 30 November 2026, in Berlin."""
+    hour, minute = map(int, clock.split(":"))
+    when = dt.date(2026, 11, 30) + dt.timedelta(days=day)
+    return dt.datetime.combine(when, dt.time(hour, minute), BERLIN)
+
+
+def event(uid: str, start: dt.datetime, minutes: int, summary: str, *lines: str) -> list[str]:
+    end = start + dt.timedelta(minutes=minutes)
+    return [
+        f"UID:{uid}",
+        f"DTSTART;TZID=Europe/Berlin:{start:%Y%m%dT%H%M%S}",
+        f"DTEND;TZID=Europe/Berlin:{end:%Y%m%dT%H%M%S}",
+        f"SUMMARY:{summary}",
+        *lines,
+    ]
+
+
+def calendar(*events: list[str]) -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    for body in events:
+        lines += ["BEGIN:VEVENT", *body, "END:VEVENT"]
+    return ("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n").encode()
+
+
+def busy(data: bytes, profile: Profile) -> list[tuple[dt.datetime, dt.datetime, str]]:
+    """The checker's busy blocks over the week of 30 November 2026."""
+    read = read_busy([CalendarBytes("cal.ics", data)], profile, at(0, "00:00"), at(7, "00:00"))
+    return [(b.start, b.end, b.summary) for b in read.blocks]
+
+
+def test_an_invitation_the_user_declined_blocks_no_time_however_the_address_is_written() -> None:
+    """Addresses compare without ``mailto:`` and case (RFC 5545 CAL-ADDRESS is a URI; mail
+    addresses are matched case-insensitively), and so does PARTSTAT."""
+    profile = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "busy": {"declined_addresses": ["mailto:Alex@Example.org"]}}
+    )
+    data = calendar(
+        event(
+            "a",
+            at(0, "10:00"),
+            60,
+            "Declined",
+            "ATTENDEE;PARTSTAT=DECLINED:MAILTO:alex@example.ORG",
+        ),
+        event(
+            "b",
+            at(1, "10:00"),
+            60,
+            "Declined, no scheme",
+            "ATTENDEE;PARTSTAT=declined:alex@example.org",
+        ),
+        event(
+            "c",
+            at(2, "10:00"),
+            60,
+            "Someone else declined",
+            "ATTENDEE;PARTSTAT=DECLINED:mailto:sam@example.org",
+            "ATTENDEE;PARTSTAT=ACCEPTED:mailto:alex@example.org",
+        ),
+    )
+    assert busy(data, profile) == [(at(2, "10:00"), at(2, "11:00"), "Someone else declined")]
+
+
+def test_a_travel_time_written_as_plain_text_is_busy_before_its_event() -> None:
+    """Apple writes ``VALUE=DURATION``; a file edited or converted elsewhere may drop it, and
+    icalendar then gives the X- property as text, which the checker reads as a duration."""
+    data = calendar(event("d", at(2, "10:00"), 60, "Dentist", "X-APPLE-TRAVEL-DURATION:PT45M"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(2, "09:15"), at(2, "10:00"), "Travel to Dentist"),
+        (at(2, "10:00"), at(2, "11:00"), "Dentist"),
+    ]
+
+
+def test_a_travel_time_that_is_not_a_duration_is_refused_naming_file_event_and_fix() -> None:
+    data = calendar(event("d", at(2, "10:00"), 60, "Dentist", "X-APPLE-TRAVEL-DURATION:soon"))
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value) == (
+        "cal.ics: event 'Dentist' has a travel time that is not a duration ('soon'). Write"
+        " X-APPLE-TRAVEL-DURATION as a duration such as PT30M."
+    )
+
+
+def test_a_travel_time_given_as_a_date_time_is_refused_not_ignored() -> None:
+    """A value icalendar reads, but as something other than a duration, is no travel time."""
+    line = "X-APPLE-TRAVEL-DURATION;VALUE=DATE-TIME:20261202T093000"
+    data = calendar(event("d", at(2, "10:00"), 60, "Dentist", line))
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value).startswith(
+        "cal.ics: event 'Dentist' has a travel time that is not a duration ("
+    )
+
+
+def test_an_event_whose_categories_are_typed_as_text_is_busy_and_no_crash() -> None:
+    """``CATEGORIES;VALUE=TEXT`` comes from icalendar 7.3 as text, not a category list: the
+    event blocks time as any other (its categories are not read)."""
+    data = calendar(event("w", at(1, "09:00"), 60, "Seminar", "CATEGORIES;VALUE=TEXT:Work"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "09:00"), at(1, "10:00"), "Seminar")
+    ]
+
+
+def test_an_all_day_event_blocks_time_only_when_marked_busy() -> None:
+    """With ``busy.all_day`` off (the default), an all-day event is free (a birthday, a
+    holiday reminder) unless it says it is busy: TRANSP:OPAQUE, or Outlook's BUSY or OOF."""
+
+    def all_day(uid: str, day: int, *lines: str) -> list[str]:
+        date = dt.date(2026, 11, 30) + dt.timedelta(days=day)
+        following = date + dt.timedelta(days=1)
+        return [
+            f"UID:{uid}",
+            f"DTSTART;VALUE=DATE:{date:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{following:%Y%m%d}",
+            f"SUMMARY:{uid}",
+            *lines,
+        ]
+
+    data = calendar(
+        all_day("Birthday", 0),
+        all_day("Conference", 1, "TRANSP:OPAQUE"),
+        all_day("Outlook busy", 2, "X-MICROSOFT-CDO-BUSYSTATUS:BUSY"),
+        all_day("Out of office", 3, "X-MICROSOFT-CDO-BUSYSTATUS:OOF"),
+        all_day("Outlook free", 4, "X-MICROSOFT-CDO-BUSYSTATUS:FREE"),
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "00:00"), at(2, "00:00"), "Conference"),
+        (at(2, "00:00"), at(3, "00:00"), "Outlook busy"),
+        (at(3, "00:00"), at(4, "00:00"), "Out of office"),
+    ]
+
+
+def test_a_timed_event_outlook_marks_free_blocks_no_time_unless_it_is_study() -> None:
+    profile = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "study": {"summary_pattern": "Lecture"}}
+    )
+    data = calendar(
+        event("f", at(0, "10:00"), 60, "Lunch maybe", "X-MICROSOFT-CDO-BUSYSTATUS:FREE"),
+        event("l", at(1, "10:00"), 60, "Lecture", "X-MICROSOFT-CDO-BUSYSTATUS:FREE"),
+        event("b", at(2, "10:00"), 60, "Meeting", "X-MICROSOFT-CDO-BUSYSTATUS:BUSY"),
+    )
+    assert busy(data, profile) == [
+        (at(1, "10:00"), at(1, "11:00"), "Lecture"),
+        (at(2, "10:00"), at(2, "11:00"), "Meeting"),
+    ]
+
+
+def test_the_same_block_in_two_calendars_is_one_block_study_if_either_copy_is() -> None:
+    dentist = event("d", at(0, "10:00"), 60, "Dentist")  # no study title
+    both = [CalendarBytes("a.ics", calendar(dentist)), CalendarBytes("b.ics", calendar(dentist))]
+    then_study = [both[0], CalendarBytes("s.ics", calendar(dentist), study=True)]
+    study_first = [then_study[1], both[0]]
+    profile = Profile(timezone="Europe/Berlin")
+    week = (at(0, "00:00"), at(7, "00:00"))
+    read = [
+        read_busy(calendars, profile, *week).blocks for calendars in (both, then_study, study_first)
+    ]
+    assert [[(b.source, b.study) for b in blocks] for blocks in read] == [
+        [("a.ics", False)],  # the first calendar's copy is kept
+        [("s.ics", True)],
+        [("s.ics", True)],
+    ]
+
+
+def test_a_calendar_that_is_not_utf8_is_refused_naming_the_file_and_the_fix() -> None:
+    data = calendar(event("l", at(0, "10:00"), 60, "Lecture")).replace(
+        b"Lecture", b"Vorlesung \xe4"
+    )
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert (
+        str(error.value) == "cal.ics: the calendar is not UTF-8 text. Save or export it as UTF-8."
+    )
+
+
+def test_a_calendar_named_in_the_study_calendars_holds_study_blocks_whatever_the_case() -> None:
+    named = calendar(event("l", at(0, "10:00"), 60, "Anything")).replace(
+        b"PRODID:-//test//EN", b"PRODID:-//test//EN\r\nX-WR-CALNAME:Uni Timetable"
+    )
+    other = named.replace(b"Uni Timetable", b"Family")
+    profile = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "study": {"calendars": ["uni timetable"]}}
+    )
+    week = (at(0, "00:00"), at(7, "00:00"))
+    for data, study in ((named, True), (other, False)):
+        blocks = read_busy([CalendarBytes("cal.ics", data)], profile, *week).blocks
+        assert [b.study for b in blocks] == [study]
+
+
+def test_a_repeating_event_that_cannot_be_expanded_is_refused_naming_the_file() -> None:
+    data = calendar(event("l", at(0, "10:00"), 60, "Lecture", "RRULE:FREQ=NEVER"))
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value).startswith("cal.ics: cannot expand the recurring events (")

@@ -245,3 +245,26 @@ def test_an_ordinary_calendar_as_previous_gives_the_no_sessions_warning(
     assert f"warning: {said}".startswith(warning)
     quiet = CliRunner().invoke(main, [*args, "--quiet"])
     assert quiet.exit_code == 0 and warning in quiet.stderr
+
+
+def with_durations(ics: bytes) -> bytes:
+    """The plan as a client that writes each event's length as DURATION instead of DTEND."""
+    cal = Calendar.from_ical(ics)
+    for event in cal.walk("VEVENT"):
+        length = event.decoded("DTEND") - event.decoded("DTSTART")
+        del event["DTEND"]
+        event.add("DURATION", length)
+    return cal.to_ical()
+
+
+def test_a_previous_plan_with_durations_instead_of_ends_keeps_its_sessions(
+    tmp_path: Path,
+) -> None:
+    """RFC 5545 §3.6.1 lets an event give its end as DTEND or as DURATION; a previous plan
+    saved by a client that writes DURATION is re-planned like the original, not an internal
+    error."""
+    old = first_plan(tmp_path).ics
+    durations = with_durations(old)
+    assert b"DURATION:" in durations and b"DTEND" not in durations
+    again = replan(tmp_path, durations, LECTURES)
+    assert again.changes.kept == len(by_uid(old)) and again.changes.new == 0

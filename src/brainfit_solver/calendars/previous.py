@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 
 from icalendar import Calendar, Component, Event
+from icalendar.error import InvalidCalendar
 
 from ..core.domain import EarlierEvent
 from ..core.errors import CalendarError, ProfileError
@@ -150,9 +151,20 @@ def read_previous(data: bytes, *, source: str = "previous plan") -> PreviousPlan
                 file=source,
                 fix="Plan the weeks with --weeks instead of --repeat, then re-plan that file",
             )
-        start, end = component.decoded("dtstart"), component.decoded("dtend")
+        start = component.decoded("dtstart")
+        try:  # DTEND, or DTSTART plus DURATION (RFC 5545 §3.6.1: either may give the end)
+            end = component.end
+        except InvalidCalendar as exc:
+            raise CalendarError(
+                f"event {component.get('uid')} has both DTEND and DURATION (RFC 5545 allows "
+                "one) or neither",
+                file=source,
+                fix="Keep the one that gives the session's end",
+            ) from exc
         if not isinstance(start, dt.datetime) or start.tzinfo is None:
             raise CalendarError(f"event {component.get('uid')} has no zoned start", file=source)
+        if not isinstance(end, dt.datetime):
+            raise CalendarError(f"event {component.get('uid')} has no zoned end", file=source)
         stamp = component.get("dtstamp")
         if stamp is not None and isinstance(stamp.dt, dt.datetime):
             stamps.append(stamp.dt.astimezone(UTC))

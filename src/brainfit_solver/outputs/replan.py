@@ -84,12 +84,21 @@ def _fingerprint(event: Component) -> tuple[object, ...]:
         instant = value.astimezone(UTC) if isinstance(value, dt.datetime) else value
         return (instant, zone)
 
+    def end() -> tuple[object, ...]:
+        """The end a person sees, whether the file gives it as DTEND or as DURATION (RFC 5545
+        §3.6.1): a client that rewrote one as the other changed nothing."""
+        if "dtend" in event or "duration" not in event or "dtstart" not in event:
+            return moment("dtend")
+        value = event.decoded("dtstart") + event.decoded("duration")
+        zone = str(event["dtstart"].params.get("TZID", "")) or str(getattr(value, "tzinfo", ""))
+        return (value.astimezone(UTC) if isinstance(value, dt.datetime) else value, zone)
+
     def text(name: str) -> str:
         return str(event.get(name, ""))
 
     return (
         moment("dtstart"),
-        moment("dtend"),
+        end(),
         text("summary"),
         text("description"),
         text("location"),

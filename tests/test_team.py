@@ -154,7 +154,7 @@ def test_shared_session_at_one_time_for_all_attendees_and_checked(tmp_path: Path
     code, output = group(folder, tmp_path / "out")
     assert code == 0, output
     report = TeamReport.model_validate_json((tmp_path / "out/team-report.json").read_bytes())
-    (hiit,) = report.shared
+    (hiit,) = report.weeks[0].shared
     assert hiit.attendees == ["a", "b", "c"]
     assert report.objective <= report.bound
     for k, member_id in enumerate(members):
@@ -169,7 +169,7 @@ def test_shared_session_at_one_time_for_all_attendees_and_checked(tmp_path: Path
         verdict = api.check(data, inputs)
         assert verdict.ok, verdict.violations
         own = json.loads((tmp_path / "out" / f"{member_id}.json").read_bytes())
-        assert verdict.objective == own["objective"]
+        assert verdict.objective == own["weeks"][0]["objective"]
         assert verdict.raw["team_attendance"] == 1
         # The coach's file holds the same group event (one UID) with every attendee.
     coach = (tmp_path / "out/team.ics").read_bytes().decode()
@@ -215,7 +215,7 @@ def test_unreadable_calendar_and_impossible_week_leave_members_out_exit_6(tmp_pa
     assert report["left_out"] == ["broken", "packed"]
     assert (tmp_path / "out/ok.ics").exists() and not (tmp_path / "out/packed.ics").exists()
     packed = json.loads((tmp_path / "out/packed.json").read_bytes())
-    assert "cannot all hold" in packed["reason"]
+    assert "cannot all hold" in packed["weeks"][0]["reason"]
     # --strict: fatal, nothing written
     code, output = group(folder, tmp_path / "strict", "--strict")
     assert code == 2, output

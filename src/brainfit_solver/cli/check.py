@@ -86,7 +86,7 @@ def check(
     if team_file is not None and member_id is not None:
         from ..team.file import load_team, member_inputs
 
-        inputs = member_inputs(load_team(team_file), member_id, week)
+        inputs = member_inputs(load_team(team_file), member_id, week, spanned)
     else:
         inputs = load_inputs(calendars, profile, rules, week, tz, study, weights, weeks=spanned)
     warn_about_calendars(inputs)

@@ -1,4 +1,4 @@
-"""`brainfit group`: a team file as one request to the team pipeline (``team_pipeline``),
+"""`brainfit group`: a team file as one request to the team pipeline (``team.run``),
 the files written into the output directory (all or none), the overview printed, and the
 exit code: 0 everyone planned, 6 some members left out (listed)."""
 
@@ -31,6 +31,18 @@ LEFT_OUT_EXIT = 6
     "team-report.json; all are written or none.",
 )
 @click.option(
+    "--weeks",
+    type=int,
+    help="Plan this many consecutive weeks (default: the team file's weeks, else 1), week by "
+    "week: each week's plan is optimal at most given the weeks before it.",
+)
+@click.option(
+    "--week",
+    metavar="YYYY-Www",
+    help="The first week to plan, e.g. 2026-W49 (default: the team file's week, else the next "
+    "full week).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="A member whose calendar cannot be read or whose own week is impossible stops the "
@@ -54,6 +66,8 @@ LEFT_OUT_EXIT = 6
 def group_command(
     team_file: Path,
     out_dir: Path,
+    weeks: int | None,
+    week: str | None,
     strict: bool,
     json_path: str | None,
     time_limit: float | None,
@@ -61,8 +75,8 @@ def group_command(
     executor: str,
     scheduler: str | None,
 ) -> None:
-    """Plan a team's week from TEAM.toml: shared sessions at one time for the coach and the
-    members who attend, and every member's own sessions around them."""
+    """Plan a team's week (or weeks) from TEAM.toml: shared sessions at one time for the
+    coach and the members who attend, and every member's own sessions around them."""
     from ..core.domain import SolverOptions
     from ..outputs.files import Output, check_outputs, write_outputs
     from ..outputs.team import overview, summary_lines
@@ -72,7 +86,16 @@ def group_command(
     choice = executor_choice(executor, scheduler)
     team = load_team(team_file)
     options = SolverOptions(time_limit_s=time_limit)
-    outcome = run_team(TeamRequest(team, strict=strict, options=options, executor_choice=choice))
+    outcome = run_team(
+        TeamRequest(
+            team,
+            strict=strict,
+            options=options,
+            executor_choice=choice,
+            weeks=weeks,
+            week=week,
+        )
+    )
     targets = [(Output("--out-dir", str(out_dir / name)), data) for name, data in outcome.files]
     if json_path:
         targets.append((Output("--json", json_path), summary_lines(outcome.report)))
@@ -80,9 +103,18 @@ def group_command(
     write_outputs(targets, outcome.inputs_read, sys.stdout.buffer)
     err = json_path == "-"
     if not quiet:
-        Console(highlight=False, stderr=err).print(
-            overview(outcome.report, outcome.rows(), outcome.horizon)
-        )
+        console = Console(highlight=False, stderr=err)
+        for k, planned in enumerate(outcome.weeks):
+            console.print(
+                overview(outcome.report, outcome.report.weeks[k], outcome.rows(k), planned.horizon)
+            )
+        if len(outcome.weeks) > 1:
+            verdict = "proven optimal" if outcome.report.status == "OPTIMAL" else "best found"
+            click.echo(
+                f"{len(outcome.weeks)} weeks, each planned given the weeks before: {verdict} "
+                f"week by week, objective {outcome.report.objective}",
+                err=err,
+            )
         click.echo(f"wrote {len(outcome.files)} files to {out_dir}", err=err)
     if outcome.left_out:
         for member in outcome.report.members:

@@ -41,7 +41,8 @@ from .ics import (
 )
 from .vtimezone import vtimezone
 
-TEAM_SCHEMA_VERSION = 1
+TEAM_SCHEMA_VERSION = 2
+"""2: several weeks (``weeks = N``, ``--weeks N``): the reports hold one entry per week."""
 
 
 @dataclass(frozen=True)
@@ -117,10 +118,8 @@ def shared_event(
 
 
 def member_file(
-    own: Sequence[Session],
-    shared: Sequence[SharedPlaced],
+    weeks: Sequence[tuple[Horizon, Sequence[Session], Sequence[SharedPlaced]]],
     rules: RuleSet,
-    horizon: Horizon,
     *,
     team: str,
     member: Person,
@@ -128,42 +127,48 @@ def member_file(
     people: dict[str, Person],
     stamp: dt.datetime,
 ) -> bytes:
-    """A member's week: their own sessions, then the shared ones they attend."""
+    """A member's weeks in one file: each week's own sessions, then the shared ones they
+    attend that week (``weeks``: each week's horizon, own sessions and shared sessions)."""
     placed = [
         Placed(s, horizon, uid)
+        for horizon, own, _ in weeks
         for uid, s in identified(tuple(own), f"{team}\x1f{member.id}", horizon.label)
     ]
     events = [
         shared_event(s, rules, horizon, team=team, coach=coach, people=people, stamp=stamp)
+        for horizon, _, shared in weeks
         for s in shared
         if member.id in s.attendees
     ]
-    return plan_file(placed, rules, first=horizon, last=horizon, stamp=stamp, extra=events)
+    return plan_file(placed, rules, first=weeks[0][0], last=weeks[-1][0], stamp=stamp, extra=events)
 
 
 def coach_file(
-    shared: Sequence[SharedPlaced],
+    weeks: Sequence[tuple[Horizon, Sequence[SharedPlaced]]],
     rules: RuleSet,
-    horizon: Horizon,
     *,
     team: str,
     coach: Person,
     people: dict[str, Person],
     stamp: dt.datetime,
 ) -> bytes:
-    """The coach's calendar: the shared sessions and who attends, nothing else."""
+    """The coach's calendar over the weeks: the shared sessions and who attends, nothing
+    else."""
+    first, last = weeks[0][0], weeks[-1][0]
+    label = first.label if first == last else f"{first.label} to {last.label}"
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{team} {horizon.label}")
-    cal.add("x-wr-timezone", horizon.tz_name)
-    cal.add_component(vtimezone(horizon.tz_name, horizon.monday, horizon.end.date()))
-    for s in shared:
-        cal.add_component(
-            shared_event(s, rules, horizon, team=team, coach=coach, people=people, stamp=stamp)
-        )
+    cal.add("x-wr-calname", f"{team} {label}")
+    cal.add("x-wr-timezone", first.tz_name)
+    cal.add_component(vtimezone(first.tz_name, first.monday, last.end.date()))
+    for horizon, shared in weeks:
+        for s in shared:
+            cal.add_component(
+                shared_event(s, rules, horizon, team=team, coach=coach, people=people, stamp=stamp)
+            )
     return bytes(cal.to_ical())
 
 
@@ -189,16 +194,10 @@ class SessionOut(_Out):
     shared: str | None = Field(description="The shared session's id, or null for the member's own.")
 
 
-class MemberReport(_Out):
-    """One member's report (``<stem>.json``)."""
+class MemberWeekReport(_Out):
+    """One week of a member's report."""
 
-    schema_version: int = TEAM_SCHEMA_VERSION
-    tool_version: str = __version__
-    team: str
     week: str
-    timezone: str
-    member: str
-    name: str
     status: Literal["OPTIMAL", "FEASIBLE", "LEFT_OUT"]
     objective: int | None
     terms: list[TermOut]
@@ -206,6 +205,18 @@ class MemberReport(_Out):
     attended: list[str]
     reason: str | None = Field(description="Why the member was left out, with the explanation.")
     fixes: list[str] = Field(default_factory=list)
+
+
+class MemberReport(_Out):
+    """One member's report (``<stem>.json``): one entry per planned week."""
+
+    schema_version: int = TEAM_SCHEMA_VERSION
+    tool_version: str = __version__
+    team: str
+    timezone: str
+    member: str
+    name: str
+    weeks: list[MemberWeekReport]
 
 
 class SharedOut(_Out):
@@ -228,11 +239,30 @@ class MemberOut(_Out):
         description="Why left out, in general words (the explanation is in the member's own "
         "report only)."
     )
-    objective: int | None
+    objective: int | None = Field(description="Sum over the weeks the member was planned.")
     attendance_points: int | None
-    attended: list[str]
+    attended: dict[str, list[str]] = Field(
+        description="Week -> the shared sessions the member attends that week."
+    )
     ics: str | None = Field(description="The member's .ics file in the output directory.")
     report: str
+
+
+class TeamWeekOut(_Out):
+    """One week of the team plan, solved given the weeks before it."""
+
+    week: str
+    status: Literal["OPTIMAL", "FEASIBLE"] = Field(
+        description="OPTIMAL: proven optimal for this week, given the weeks before it."
+    )
+    objective: int = Field(description="Sum of the planned members' objectives this week.")
+    bound: int = Field(
+        description="Upper bound for this week given the weeks before: each member's best "
+        "week with their own shared times."
+    )
+    gap: float
+    solves: int
+    shared: list[SharedOut]
 
 
 class TeamReport(_Out):
@@ -241,19 +271,20 @@ class TeamReport(_Out):
     schema_version: int = TEAM_SCHEMA_VERSION
     tool_version: str = __version__
     team: str
-    week: str
+    week: str = Field(description="The first week planned.")
     timezone: str
     status: Literal["OPTIMAL", "FEASIBLE"] = Field(
-        description="OPTIMAL: proven optimal (the plan reaches the bound)."
+        description="OPTIMAL: every week proven optimal given the weeks before it (weeks are "
+        "planned one after the other; this is not optimality over the weeks jointly)."
     )
-    objective: int = Field(description="Sum of the planned members' objectives.")
+    objective: int = Field(description="Sum of the weeks' objectives.")
     bound: int = Field(
-        description="Upper bound: each member's best week with their own shared times."
+        description="Sum of the weeks' bounds (each given the weeks before it, as planned)."
     )
     gap: float
     attendance_points: int
     solves: int
-    shared: list[SharedOut]
+    weeks: list[TeamWeekOut]
     members: list[MemberOut]
     left_out: list[str]
 
@@ -297,6 +328,16 @@ def summary_lines(report: TeamReport) -> bytes:
             "bound": report.bound,
             "gap": report.gap,
             "left_out": report.left_out,
+            "weeks": [
+                {
+                    "week": w.week,
+                    "status": w.status,
+                    "objective": w.objective,
+                    "bound": w.bound,
+                    "gap": w.gap,
+                }
+                for w in report.weeks
+            ],
         }
     )
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode()
@@ -308,16 +349,23 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def overview(
-    report: TeamReport, rows: Sequence[tuple[str, Sequence[Session], set[int]]], horizon: Horizon
+    report: TeamReport,
+    week: TeamWeekOut,
+    rows: Sequence[tuple[str, Sequence[Session], set[int], int | None]],
+    horizon: Horizon,
 ) -> Table:
-    """Members × days: each day's sessions by kind, shared ones marked with *."""
+    """One week, members × days: each day's sessions by kind, shared ones marked with *
+    (``rows``: each member's sessions, the shared ones' starts and their points that week,
+    None when they are not planned that week)."""
     verdict = (
         "proven optimal"
-        if report.status == "OPTIMAL"
-        else f"best found, bound {report.bound}, gap {report.gap:.1%}"
+        if week.status == "OPTIMAL"
+        else f"best found, bound {week.bound}, gap {week.gap:.1%}"
     )
+    if len(report.weeks) > 1:
+        verdict += " given the weeks before"
     table = Table(
-        title=f"{report.team}, {report.week}: {verdict}, objective {report.objective}",
+        title=f"{report.team}, {week.week}: {verdict}, objective {week.objective}",
         caption="* shared session; ×n: n sessions of the kind that day",
     )
     table.add_column("member")
@@ -325,9 +373,8 @@ def overview(
         table.add_column(f"{DAY_NAMES[day]} {horizon.date(day):%d}")
     table.add_column("points", justify="right")
     left = {m.id: m for m in report.members if m.status == "left_out"}
-    points = {m.id: m.objective for m in report.members}
-    for member_id, sessions, shared_starts in rows:
-        if member_id in left:
+    for member_id, sessions, shared_starts, points in rows:
+        if points is None:
             table.add_row(f"{member_id} (left out: {left[member_id].reason})", *["–"] * 7, "")
             continue
         cells: list[Counter[str]] = [Counter() for _ in range(7)]
@@ -337,7 +384,7 @@ def overview(
         table.add_row(
             member_id,
             *(" ".join(k if n == 1 else f"{k}×{n}" for k, n in c.items()) for c in cells),
-            str(points[member_id]),
+            str(points),
         )
     return table
 

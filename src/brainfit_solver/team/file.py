@@ -3,6 +3,7 @@
     name = "Riverside Brain Club"
     timezone = "Europe/Berlin"
     week = "2026-W49"                 # optional: default the next full week
+    weeks = 2                         # optional: plan this many weeks from it (default 1)
     rules = "rules.toml"              # optional: default the bundled protocol
 
     [coach]
@@ -156,6 +157,7 @@ class TeamFile(_Strict):
     name: Text
     timezone: str
     week: str | None = None
+    weeks: int = Field(default=1, ge=1, le=api.MAX_WEEKS)
     rules: str | None = None
     coach: Coach
     members: list[Member] = Field(min_length=1, max_length=5000)
@@ -305,10 +307,12 @@ def shared_minutes(spec: SharedSpec, rules: RuleSet) -> int:
     return spec.minutes if spec.minutes is not None else rules.kinds[spec.kind].duration_min[0]
 
 
-def member_inputs(team: Team, member_id: str, week: str | None = None) -> api.Inputs:
+def member_inputs(
+    team: Team, member_id: str, week: str | None = None, weeks: int = 1
+) -> api.Inputs:
     """A member's inputs as ``brainfit group`` reads them (their calendars in a fixed order,
-    their profile, the team's rules, zone and week): what ``brainfit check --team`` checks
-    their plan against."""
+    their profile, the team's rules, zone and week; ``weeks`` from it are read): what
+    ``brainfit check --team`` checks their plan against."""
     for index, member in enumerate(team.data.members):
         if member.id == member_id:
             return api.load_inputs(
@@ -317,6 +321,7 @@ def member_inputs(team: Team, member_id: str, week: str | None = None) -> api.In
                 rules=team.rules,
                 week=week or team.data.week,
                 tz=team.data.timezone,
+                weeks=weeks,
             )
     known = ", ".join(sorted(m.id for m in team.data.members))
     raise TeamFileError(

@@ -1,6 +1,14 @@
-"""The team pipeline behind ``brainfit group``: a team request (members × one week) → each
-member's inputs → the coupled solve (``team_model``) → each member's file, checked by the
-independent checker as a person's plan is → the team's files and report.
+"""The team pipeline behind ``brainfit group``: a team request (members × weeks) → each
+member's inputs → the coupled solve (``solve``), week by week → each member's file over all
+the weeks, checked by the independent checker as a person's multi-week plan is → the team's
+files and report.
+
+Several weeks are planned one after the other: week k+1 of each member sees that member's
+sessions of week k (their own and the shared ones they attend) as the days before it
+(``model.week.with_days_before``, the seam context of a single-person plan), so the rules
+that look across days (no high-intensity days back to back) hold across every boundary. Each
+week is then planned, and proven optimal or not, *given the weeks before it*: the verdict is
+per week, never over the weeks jointly.
 
     team = load_team("team.toml")
     outcome = run_team(TeamRequest(team))
@@ -19,29 +27,32 @@ import dataclasses
 import datetime as dt
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
 from .. import api
-from ..core.domain import CalendarWeek, Plan, Session, SolverOptions
-from ..core.errors import InfeasibleError, InputError
+from ..core.domain import CalendarWeek, EarlierEvent, Plan, Session, SolverOptions
+from ..core.errors import InfeasibleError, InputError, ProfileError, TeamFileError
 from ..core.executors import ExecutorChoice, opened
 from ..core.timegrid import Horizon, next_full_week, parse_week, zone
-from ..model.week import Week, prepare_week
-from ..outputs.ics import output_stamp
+from ..model.week import Week, prepare_week, with_days_before
+from ..outputs.ics import identified, output_stamp
 from ..outputs.team import (
     MemberOut,
     MemberReport,
+    MemberWeekReport,
     Person,
     SessionOut,
     SharedOut,
     SharedPlaced,
     TeamReport,
+    TeamWeekOut,
     coach_file,
     member_file,
     report_bytes,
+    shared_uid,
     terms_of,
 )
 from ..rules.profile import Profile
@@ -69,33 +80,65 @@ class SharedSessionsError(InfeasibleError):
 
 @dataclass(frozen=True)
 class TeamRequest:
-    """What to plan: a validated team; ``strict`` makes a left-out member fatal; solves go
-    through ``executor`` if given (left open), else through the one ``executor_choice``
-    names (``--executor dask --scheduler``: opened for the run, closed after it), else this
-    process for small teams and local processes for larger ones."""
+    """What to plan: a validated team; ``weeks`` and ``week`` (``--weeks``, ``--week``)
+    override the team file's; ``strict`` makes a left-out member fatal; solves go through
+    ``executor`` if given (left open), else through the one ``executor_choice`` names
+    (``--executor dask --scheduler``: opened for the run, closed after it), else this process
+    for small teams and local processes for larger ones."""
 
     team: Team
     strict: bool = False
     options: SolverOptions = dataclasses.field(default_factory=SolverOptions)
     executor: Executor | None = None
     executor_choice: ExecutorChoice | None = None
+    weeks: int | None = None
+    week: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberWeekPlan:
+    """One week of a planned member: their own sessions, the shared sessions attended, the
+    objective (attendance points included) and the plan as solved."""
+
+    horizon: Horizon
+    inputs: api.Inputs
+    own: tuple[Session, ...]
+    shared: tuple[SharedPlaced, ...]  # the week's shared sessions, attended or not
+    attended: tuple[str, ...]
+    attendance_points: int
+    plan: Plan
 
 
 @dataclass(frozen=True)
 class MemberPlan:
-    """A member as planned, or left out (``reason``: a general word for the team; their
-    own report has the explanation)."""
+    """A member as planned (``weeks``: the weeks planned, from the first), or left out
+    (``reason``: a general word for the team, ``left_in`` the week; their own report has
+    the explanation). Left out in a week means left out of the weeks after it too."""
 
     person: Person
     inputs: api.Inputs | None
-    own: tuple[Session, ...] = ()
-    attended: tuple[str, ...] = ()
-    objective: int | None = None
-    attendance_points: int | None = None
-    plan: Plan | None = None
+    weeks: tuple[MemberWeekPlan, ...] = ()
     reason: str | None = None
+    left_in: str | None = None
     explanation: str | None = None
     fixes: tuple[str, ...] = ()
+
+    @property
+    def objective(self) -> int | None:
+        return sum(w.plan.objective for w in self.weeks) if self.weeks else None
+
+    @property
+    def attendance_points(self) -> int | None:
+        return sum(w.attendance_points for w in self.weeks) if self.weeks else None
+
+
+@dataclass(frozen=True)
+class WeekOutcome:
+    """One week of the team plan: its shared sessions as placed and the solution."""
+
+    horizon: Horizon
+    shared: tuple[SharedPlaced, ...]
+    solution: TeamSolution
 
 
 @dataclass(frozen=True)
@@ -104,42 +147,62 @@ class TeamOutcome:
 
     report: TeamReport
     members: tuple[MemberPlan, ...]
-    shared: tuple[SharedPlaced, ...]
+    weeks: tuple[WeekOutcome, ...]
     files: tuple[tuple[str, bytes], ...]
-    solution: TeamSolution
-    horizon: Horizon
     inputs_read: tuple[str, ...]  # every local file read: outputs may never replace them
 
     @property
     def left_out(self) -> tuple[str, ...]:
         return tuple(self.report.left_out)
 
-    def rows(self) -> list[tuple[str, list[Session], set[int]]]:
-        """Each member's sessions, own and shared, and the shared ones' starts (overview)."""
-        rows = []
+    @property
+    def horizon(self) -> Horizon:
+        return self.weeks[0].horizon
+
+    def rows(self, k: int = 0) -> list[tuple[str, list[Session], set[int], int | None]]:
+        """Week ``k``'s overview rows: each member's sessions, own and shared, the shared
+        ones' starts, and their points (None when not planned that week)."""
+        rows: list[tuple[str, list[Session], set[int], int | None]] = []
         for m in self.members:
-            shared = [s for s in self.shared if m.person.id in s.attendees]
-            sessions = [*m.own, *(Session(s.kind, s.start, s.end) for s in shared)]
-            rows.append((m.person.id, sessions, {s.start for s in shared}))
+            if k >= len(m.weeks):
+                rows.append((m.person.id, [], set(), None))
+                continue
+            shared = [s for s in self.weeks[k].shared if m.person.id in s.attendees]
+            sessions = [*m.weeks[k].own, *(Session(s.kind, s.start, s.end) for s in shared)]
+            rows.append(
+                (m.person.id, sessions, {s.start for s in shared}, m.weeks[k].plan.objective)
+            )
         return rows
 
 
-def _horizon(team: Team) -> Horizon:
+def _horizon(team: Team, week: str | None) -> Horizon:
+    """The first week: ``--week`` if given, else the team file's, else the next full week."""
     tz = zone(team.data.timezone, file=str(team.path), where="timezone")
-    week = team.data.week
+    text = week or team.data.week
     try:
-        monday = parse_week(week) if week else next_full_week(api.today(team.data.timezone))
+        monday = parse_week(text) if text else next_full_week(api.today(team.data.timezone))
     except ValueError as exc:
-        from ..core.errors import TeamFileError
-
+        if week:
+            raise ProfileError(f"--week: {exc}", fix="Write the week as 2026-W49") from exc
         raise TeamFileError(
             str(exc), file=team.path, where="week", fix="Write the week as 2026-W49"
         ) from exc
     return Horizon(tz, monday)
 
 
-def _coach_week(team: Team, horizon: Horizon) -> tuple[Week, tuple[str, ...]]:
-    """The coach's busy time and window (bad coach calendars are bad input: exit 2)."""
+def _week_count(request: TeamRequest) -> int:
+    """How many weeks: ``--weeks`` over the team file's ``weeks`` (which its schema bounds)."""
+    weeks = request.weeks if request.weeks is not None else request.team.data.weeks
+    if not 1 <= weeks <= api.MAX_WEEKS:
+        raise ProfileError(
+            f"--weeks {weeks} is out of range", fix=f"Plan 1 to {api.MAX_WEEKS} weeks at a time"
+        )
+    return weeks
+
+
+def _coach_weeks(team: Team, horizons: Sequence[Horizon]) -> tuple[list[Week], tuple[str, ...]]:
+    """The coach's busy time and window in each week (bad coach calendars are bad input:
+    exit 2)."""
     coach = team.data.coach
     profile = Profile(
         name="coach",
@@ -148,17 +211,22 @@ def _coach_week(team: Team, horizon: Horizon) -> tuple[Week, tuple[str, ...]]:
         buffer_min=coach.buffer_min,
     )
     if not coach.calendars:
-        return prepare_week(profile, team.rules, CalendarWeek(()), horizon), ()
+        return [prepare_week(profile, team.rules, CalendarWeek(()), h) for h in horizons], ()
     calendars = sorted(team.resolve(c) for c in coach.calendars)
     inputs = api.load_inputs(
-        calendars, profile=profile, rules=team.rules, week=horizon.label, tz=team.data.timezone
+        calendars,
+        profile=profile,
+        rules=team.rules,
+        week=horizons[0].label,
+        tz=team.data.timezone,
+        weeks=len(horizons),
     )
-    return inputs.week, tuple(calendars)
+    return [i.week for i in api.week_inputs(inputs, len(horizons))], tuple(calendars)
 
 
-def _times(team: Team, horizon: Horizon, coach: Week) -> list[SharedNeed]:
+def _times(team: Team, horizon: Horizon, coach: Week, label: str = "") -> list[SharedNeed]:
     """Each shared session's possible start slots: its days and times on its step, where
-    the coach is free (when present)."""
+    the coach is free (when present). ``label`` names the week in errors."""
     needs = []
     grid = team.rules.meta.granularity_min
     for spec in team.data.shared:
@@ -182,7 +250,7 @@ def _times(team: Team, horizon: Horizon, coach: Week) -> list[SharedNeed]:
         if not times:
             where = f"{', '.join(spec.days)} {spec.between}"
             raise SharedSessionsError(
-                f"shared session {spec.id}: no time in {where} is free for the coach",
+                f"{label}shared session {spec.id}: no time in {where} is free for the coach",
                 fix="Free time in the coach's calendar, or widen the session's days or times",
             )
         needs.append(
@@ -205,9 +273,10 @@ def run_team(request: TeamRequest) -> TeamOutcome:
             return run_team(dataclasses.replace(request, executor=chosen))
     team = request.team
     data = team.data
-    horizon = _horizon(team)
-    coach_week, coach_read = _coach_week(team, horizon)
-    needs = _times(team, horizon, coach_week)
+    count = _week_count(request)
+    first = _horizon(team, request.week)
+    horizons = [Horizon(first.tz, first.monday + dt.timedelta(weeks=k)) for k in range(count)]
+    coach_weeks, coach_read = _coach_weeks(team, horizons)
     members = sorted(enumerate(data.members), key=lambda item: item[1].id)
     stems = member_stems(m.id for _, m in members)
     people = {m.id: Person(m.id, m.name, m.email, stems[m.id]) for _, m in members}
@@ -230,138 +299,131 @@ def run_team(request: TeamRequest) -> TeamOutcome:
         # Reading a member's calendars is as much work as a solve: it is a task too.
         found = solve_many(
             [
-                functools.partial(load_member, team, member.id, horizon.label)
+                functools.partial(load_member, team, member.id, first.label, count)
                 for _, member in members
             ],
             executor,
         )
-        loaded: list[tuple[str, api.Inputs | None, str]] = []
+        loaded: list[tuple[str, tuple[api.Inputs, ...] | None, str]] = []
         for (_, member), got in zip(members, found, strict=True):
-            if got.inputs is None:
+            if not got.inputs:
                 if request.strict:
                     raise InputError(got.error)
                 loaded.append((member.id, None, got.error))
                 continue
             read.extend(got.sources)
             loaded.append((member.id, got.inputs, ""))
-        ok = [(member_id, inputs) for member_id, inputs, _ in loaded if inputs is not None]
-
-        def required(k: int, planned: int) -> int:
-            return data.shared[k].attendance.required(planned)
-
-        def describe(shared_id: str, slot: int) -> str:
-            moment = horizon.to_datetime(slot * team.rules.meta.granularity_min)
-            return f"{moment:%a %d %b %H:%M}"
-
-        try:
-            solution = solve_team(
-                [inputs.week for _, inputs in ok],
-                needs,
-                required,
-                request.options,
-                executor,
-                describe,
-                [people[member_id].name for member_id, _ in ok],
+        plans = {
+            member_id: MemberPlan(
+                people[member_id],
+                None if weeks is None else weeks[0],
+                reason=None if weeks is not None else "calendar cannot be read",
+                left_in=None if weeks is not None else first.label,
+                explanation=None if weeks is not None else error,
             )
-        except SharedPlacementError as exc:
-            raise SharedSessionsError(
-                exc.conflict,
-                fix="Widen the shared sessions' days or times, lower their attendance, or free "
-                "the coach's calendar",
-            ) from exc
-        if request.strict and solution.left_out:
-            k = solution.left_out[0]
-            raise InfeasibleError(
-                f"member {ok[k][0]}: {solution.weeks[k].explanation}",
-                relaxations=solution.weeks[k].fixes,
-                fix="Without --strict the rest of the team is planned and this member is listed",
-            )
-        return _outcome(team, horizon, needs, solution, ok, loaded, people, coach, read, executor)
+            for member_id, weeks, error in loaded
+        }
+        inputs_of = {member_id: weeks for member_id, weeks, _ in loaded if weeks is not None}
+        outcomes = []
+        before: dict[str, tuple[EarlierEvent, ...]] = {}
+        for k, horizon in enumerate(horizons):
+            ok = [
+                (member_id, inputs_of[member_id][k])
+                for member_id, weeks, _ in loaded
+                if weeks is not None and plans[member_id].reason is None
+            ]
+            models = [
+                inputs.week
+                if k == 0
+                else with_days_before(dataclasses.replace(inputs.week, before=()), before[m])
+                for m, inputs in ok
+            ]
+            label = f"{horizon.label}: " if count > 1 else ""
+            needs = _times(team, horizon, coach_weeks[k], label)
+            solution = _solve_week(team, request, horizon, needs, models, ok, people, executor)
+            shared = _placed(team, needs, solution, ok)
+            outcomes.append(WeekOutcome(horizon, shared, solution))
+            for n, (member_id, inputs) in enumerate(ok):
+                result = solution.weeks[n]
+                plan = plans[member_id]
+                if result.plan is None:
+                    plans[member_id] = dataclasses.replace(
+                        plan,
+                        reason="own week impossible",
+                        left_in=horizon.label,
+                        explanation=result.explanation,
+                        fixes=result.fixes,
+                    )
+                    continue
+                week_plan = _member_week(team, horizon, inputs, result, shared, member_id)
+                plans[member_id] = dataclasses.replace(plan, weeks=(*plan.weeks, week_plan))
+                before[member_id] = tuple(_as_earlier(data.name, member_id, week_plan, shared))
+        return _outcome(team, horizons, outcomes, plans, people, coach, read, executor)
     finally:
         if pool is not None:
             pool.shutdown()
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """A member's inputs (without the parsed calendars, which only the reader needs, so it
-    ships light between processes), or why their calendars cannot be read (``error``)."""
-
-    inputs: api.Inputs | None
-    sources: tuple[str, ...] = ()
-    error: str = ""
-
-
-def load_member(team: Team, member_id: str, week_label: str) -> Loaded:
-    """A task: read a member's inputs."""
-    try:
-        inputs = member_inputs(team, member_id, week_label)
-    except InputError as exc:
-        return Loaded(None, error=exc.render())
-    sources = tuple(c.source for c in inputs.loaded)
-    return Loaded(dataclasses.replace(inputs, loaded=()), sources)
-
-
-def finish_member(
-    inputs: api.Inputs,
-    plan: Plan,
-    attended: tuple[tuple[str, int], ...],
-    shared: tuple[SharedPlaced, ...],
-    people: dict[str, Person],
-    coach: Person,
-    team_name: str,
-    stamp: dt.datetime,
-) -> tuple[tuple[Session, ...], bytes]:
-    """A task: a member's own sessions and their .ics, checked by the independent checker
-    (a plan it rejects, or scores differently from the solver, is a bug)."""
-    horizon, rules = inputs.horizon, inputs.rules
-    person = people[inputs.profile.name]
-    kinds = {s.id: s.kind for s in shared}
-    grid = rules.meta.granularity_min
-    theirs = {(kinds[shared_id], slot * grid) for shared_id, slot in attended}
-    own = tuple(s for s in plan.sessions if (s.kind, s.start) not in theirs)
-    ics = member_file(
-        own,
-        shared,
-        rules,
-        horizon,
-        team=team_name,
-        member=person,
-        coach=coach,
-        people=people,
-        stamp=stamp,
-    )
-    verdict = api.check(ics, inputs, source=f"{person.stem}.ics")
-    if not verdict.ok:
-        raise AssertionError(
-            f"internal error: {person.id}'s plan fails the independent check: "
-            + "; ".join(verdict.violations)
-        )
-    api.agree_on_days_before(inputs.week, verdict)
-    api.same_objective(plan.objective, verdict.objective)
-    return own, ics
-
-
-def _outcome(
+def _solve_week(
     team: Team,
+    request: TeamRequest,
     horizon: Horizon,
+    needs: Sequence[SharedNeed],
+    models: Sequence[Week],
+    ok: Sequence[tuple[str, api.Inputs]],
+    people: dict[str, Person],
+    executor: Executor,
+) -> TeamSolution:
+    """One week of the team, each member's week ``models`` (the weeks before it already
+    in their days before)."""
+    data = team.data
+    label = f"{horizon.label}: " if _week_count(request) > 1 else ""
+
+    def required(k: int, planned: int) -> int:
+        return data.shared[k].attendance.required(planned)
+
+    def describe(shared_id: str, slot: int) -> str:
+        moment = horizon.to_datetime(slot * team.rules.meta.granularity_min)
+        return f"{moment:%a %d %b %H:%M}"
+
+    try:
+        solution = solve_team(
+            models,
+            needs,
+            required,
+            request.options,
+            executor,
+            describe,
+            [people[member_id].name for member_id, _ in ok],
+        )
+    except SharedPlacementError as exc:
+        raise SharedSessionsError(
+            label + exc.conflict,
+            fix="Widen the shared sessions' days or times, lower their attendance, or free "
+            "the coach's calendar",
+        ) from exc
+    if request.strict and solution.left_out:
+        k = solution.left_out[0]
+        raise InfeasibleError(
+            f"{label}member {ok[k][0]}: {solution.weeks[k].explanation}",
+            relaxations=solution.weeks[k].fixes,
+            fix="Without --strict the rest of the team is planned and this member is listed",
+        )
+    return solution
+
+
+def _placed(
+    team: Team,
     needs: Sequence[SharedNeed],
     solution: TeamSolution,
     ok: Sequence[tuple[str, api.Inputs]],
-    loaded: Sequence[tuple[str, api.Inputs | None, str]],
-    people: dict[str, Person],
-    coach: Person,
-    read: Sequence[str],
-    executor: Executor,
-) -> TeamOutcome:
-    """The members' plans and every file, each member's .ics checked by the checker."""
-    rules = team.rules
-    data = team.data
-    grid = rules.meta.granularity_min
-    index = {member_id: k for k, (member_id, _) in enumerate(ok)}
+) -> tuple[SharedPlaced, ...]:
+    """The week's shared sessions as placed, with who attends."""
+    rules, grid = team.rules, team.rules.meta.granularity_min
     planned_ids = [m for k, (m, _) in enumerate(ok) if k not in solution.left_out]
+    index = {member_id: k for k, (member_id, _) in enumerate(ok)}
     shared: list[SharedPlaced] = []
-    for need, spec in zip(needs, data.shared, strict=True):
+    for need, spec in zip(needs, team.data.shared, strict=True):
         slot = solution.times.get(spec.id)
         if slot is None:
             continue
@@ -382,174 +444,291 @@ def _outcome(
                 attendees,
             )
         )
-    latest = [i.calendar.latest_stamp for _, i in ok if i.calendar.latest_stamp is not None]
-    stamp = output_stamp(horizon, max(latest, default=None))
-    planned: list[tuple[str, api.Inputs, MemberWeek, Plan]] = []
-    for member_id, inputs, _ in loaded:
-        result = solution.weeks[index[member_id]] if inputs is not None else None
-        if inputs is not None and result is not None and result.plan is not None:
-            planned.append((member_id, inputs, result, result.plan))
+    return tuple(shared)
+
+
+def _member_week(
+    team: Team,
+    horizon: Horizon,
+    inputs: api.Inputs,
+    result: MemberWeek,
+    shared: Sequence[SharedPlaced],
+    member_id: str,
+) -> MemberWeekPlan:
+    """A planned member's week: their own sessions are the plan's less the shared ones."""
+    assert result.plan is not None
+    rules = team.rules
+    kinds = {s.id: s.kind for s in shared}
+    grid = rules.meta.granularity_min
+    theirs = {(kinds[shared_id], slot * grid) for shared_id, slot in result.attended}
+    own = tuple(s for s in result.plan.sessions if (s.kind, s.start) not in theirs)
+    attended = tuple(sorted(s.id for s in shared if member_id in s.attendees))
+    weight = {r.id for r in rules.soft if r.kind == "team_attendance"}
+    points = sum(result.plan.terms.get(r, 0) for r in weight)
+    return MemberWeekPlan(horizon, inputs, own, tuple(shared), attended, points, result.plan)
+
+
+def _as_earlier(
+    team_name: str, member_id: str, week: MemberWeekPlan, shared: Sequence[SharedPlaced]
+) -> Iterable[EarlierEvent]:
+    """A member's week as the next week's days before (what their file holds: the same
+    UIDs, kinds and starts)."""
+    horizon, rules = week.horizon, week.inputs.rules
+    for uid, s in identified(week.own, f"{team_name}\x1f{member_id}", horizon.label):
+        title = rules.kinds[s.kind].title
+        yield EarlierEvent(uid, (s.kind,), title, horizon.to_datetime(s.start), False)
+    for p in shared:
+        if member_id in p.attendees:
+            uid = shared_uid(team_name, horizon.label, p.id)
+            yield EarlierEvent(uid, (p.kind,), p.title, horizon.to_datetime(p.start), False)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A member's inputs for each week (without the parsed calendars, which only the reader
+    needs, so they ship light between processes), or why their calendars cannot be read
+    (``error``)."""
+
+    inputs: tuple[api.Inputs, ...] = ()
+    sources: tuple[str, ...] = ()
+    error: str = ""
+
+
+def load_member(team: Team, member_id: str, week_label: str, weeks: int = 1) -> Loaded:
+    """A task: read a member's inputs for ``weeks`` weeks from ``week_label``."""
+    try:
+        inputs = member_inputs(team, member_id, week_label, weeks)
+        every = api.week_inputs(inputs, weeks)
+    except InputError as exc:
+        return Loaded(error=exc.render())
+    sources = tuple(c.source for c in inputs.loaded)
+    return Loaded(tuple(dataclasses.replace(i, loaded=()) for i in every), sources)
+
+
+def finish_member(
+    inputs: api.Inputs,
+    weeks: tuple[tuple[Horizon, tuple[Session, ...], tuple[SharedPlaced, ...]], ...],
+    objective: int,
+    people: dict[str, Person],
+    coach: Person,
+    team_name: str,
+    stamp: dt.datetime,
+) -> bytes:
+    """A task: a member's .ics over their weeks, checked by the independent checker as a
+    person's multi-week plan is, seams included (a plan it rejects, or scores differently
+    from the solver, is a bug)."""
+    person = people[inputs.profile.name]
+    ics = member_file(
+        weeks,
+        inputs.rules,
+        team=team_name,
+        member=person,
+        coach=coach,
+        people=people,
+        stamp=stamp,
+    )
+    verdict = api.check_weeks(ics, inputs, source=f"{person.stem}.ics")
+    if not verdict.ok:
+        raise AssertionError(
+            f"internal error: {person.id}'s plan fails the independent check: "
+            + "; ".join(verdict.violations)
+        )
+    api.agree_on_days_before(inputs.week, verdict)
+    api.same_objective(objective, verdict.objective)
+    return ics
+
+
+def _outcome(
+    team: Team,
+    horizons: Sequence[Horizon],
+    weeks: Sequence[WeekOutcome],
+    plans: dict[str, MemberPlan],
+    people: dict[str, Person],
+    coach: Person,
+    read: Sequence[str],
+    executor: Executor,
+) -> TeamOutcome:
+    """Every file, each member's .ics checked by the checker, and the reports."""
+    rules = team.rules
+    data = team.data
+    ordered = [plans[member_id] for member_id in sorted(plans)]
+    latest = [
+        w.inputs.calendar.latest_stamp
+        for p in ordered
+        for w in p.weeks
+        if w.inputs.calendar.latest_stamp is not None
+    ]
+    stamp = output_stamp(horizons[0], max(latest, default=None))
+    planned = [p for p in ordered if p.weeks and p.inputs is not None]
     finished = solve_many(
         [
             functools.partial(
                 finish_member,
-                inputs,
-                plan,
-                result.attended,
-                tuple(shared),
+                p.inputs,
+                tuple((w.horizon, w.own, w.shared) for w in p.weeks),
+                p.objective,
                 people,
                 coach,
                 data.name,
                 stamp,
             )
-            for _, inputs, result, plan in planned
+            for p in planned
+            if p.inputs is not None and p.objective is not None
         ],
         executor,
     )
-    done = {member_id: f for (member_id, *_), f in zip(planned, finished, strict=True)}
-    plans: list[MemberPlan] = []
-    files: list[tuple[str, bytes]] = []
-    weight = {r.id for r in rules.soft if r.kind == "team_attendance"}
-    for member_id, inputs, error in loaded:
-        person = people[member_id]
-        if inputs is None:
-            plans.append(
-                MemberPlan(person, None, reason="calendar cannot be read", explanation=error)
-            )
-            continue
-        result = solution.weeks[index[member_id]]
-        if result.plan is None:
-            plans.append(
-                MemberPlan(
-                    person,
-                    inputs,
-                    reason="own week impossible",
-                    explanation=result.explanation,
-                    fixes=result.fixes,
+    files: list[tuple[str, bytes]] = [
+        (f"{p.person.stem}.ics", ics) for p, ics in zip(planned, finished, strict=True)
+    ]
+    for p in ordered:
+        files.append((f"{p.person.stem}.json", report_bytes(_member_report(team, horizons, p))))
+    week_outs = [
+        TeamWeekOut(
+            week=w.horizon.label,
+            status="OPTIMAL" if w.solution.proven else "FEASIBLE",
+            objective=w.solution.objective,
+            bound=w.solution.bound,
+            gap=round(w.solution.gap, 6),
+            solves=w.solution.solves,
+            shared=[
+                SharedOut(
+                    id=s.id,
+                    kind=s.kind,
+                    title=s.title,
+                    place=s.place,
+                    start=w.horizon.to_datetime(s.start),
+                    end=w.horizon.to_datetime(s.end),
+                    coach=s.coach,
+                    required=s.required,
+                    attendees=list(s.attendees),
                 )
-            )
-            continue
-        plan = result.plan
-        own, ics = done[member_id]
-        files.append((f"{person.stem}.ics", ics))
-        attended = tuple(sorted(s.id for s in shared if member_id in s.attendees))
-        points = sum(plan.terms.get(r, 0) for r in weight)
-        plans.append(MemberPlan(person, inputs, own, attended, plan.objective, points, plan))
-    for p in plans:
-        files.append(
-            (f"{p.person.stem}.json", report_bytes(_member_report(team, horizon, p, shared)))
+                for s in w.shared
+            ],
         )
+        for w in weeks
+    ]
+    objective = sum(w.objective for w in week_outs)
+    bound = sum(w.bound for w in week_outs)
+    gap = 0.0 if bound == objective else (bound - objective) / max(1, abs(bound))
+    several = len(horizons) > 1
     report = TeamReport(
         team=data.name,
-        week=horizon.label,
-        timezone=horizon.tz_name,
-        status="OPTIMAL" if solution.proven else "FEASIBLE",
-        objective=solution.objective,
-        bound=solution.bound,
-        gap=round(solution.gap, 6),
-        attendance_points=sum(p.attendance_points or 0 for p in plans),
-        solves=solution.solves,
-        shared=[
-            SharedOut(
-                id=s.id,
-                kind=s.kind,
-                title=s.title,
-                place=s.place,
-                start=horizon.to_datetime(s.start),
-                end=horizon.to_datetime(s.end),
-                coach=s.coach,
-                required=s.required,
-                attendees=list(s.attendees),
-            )
-            for s in shared
-        ],
+        week=horizons[0].label,
+        timezone=horizons[0].tz_name,
+        status="OPTIMAL" if all(w.status == "OPTIMAL" for w in week_outs) else "FEASIBLE",
+        objective=objective,
+        bound=bound,
+        gap=round(gap, 6),
+        attendance_points=sum(p.attendance_points or 0 for p in ordered),
+        solves=sum(w.solves for w in week_outs),
+        weeks=week_outs,
         members=[
             MemberOut(
                 id=p.person.id,
                 name=p.person.name,
                 status="left_out" if p.reason else "planned",
-                reason=p.reason,
+                reason=f"{p.reason} ({p.left_in})" if p.reason and several else p.reason,
                 objective=p.objective,
                 attendance_points=p.attendance_points,
-                attended=list(p.attended),
-                ics=None if p.reason else f"{p.person.stem}.ics",
+                attended={w.horizon.label: list(w.attended) for w in p.weeks},
+                ics=f"{p.person.stem}.ics" if p.weeks else None,
                 report=f"{p.person.stem}.json",
             )
-            for p in plans
+            for p in ordered
         ],
-        left_out=[p.person.id for p in plans if p.reason],
+        left_out=[p.person.id for p in ordered if p.reason],
     )
     files.append(
         (
             "team.ics",
             coach_file(
-                shared, rules, horizon, team=data.name, coach=coach, people=people, stamp=stamp
+                [(w.horizon, w.shared) for w in weeks],
+                rules,
+                team=data.name,
+                coach=coach,
+                people=people,
+                stamp=stamp,
             ),
         )
     )
     files.append(("team-report.json", report_bytes(report)))
-    return TeamOutcome(
-        report,
-        tuple(plans),
-        tuple(shared),
-        tuple(sorted(files)),
-        solution,
-        horizon,
-        tuple(read),
-    )
+    return TeamOutcome(report, tuple(ordered), tuple(weeks), tuple(sorted(files)), tuple(read))
 
 
-def _member_report(
-    team: Team,
-    horizon: Horizon,
-    member: MemberPlan,
-    shared: Sequence[SharedPlaced],
-) -> MemberReport:
-    """A member's own report: their sessions and score, or why they were left out (with
-    the explanation, which only they see)."""
+def _member_report(team: Team, horizons: Sequence[Horizon], member: MemberPlan) -> MemberReport:
+    """A member's own report, one entry a week: their sessions and score, or why they were
+    left out (with the explanation, which only they see)."""
     rules = team.rules
-    sessions = [
-        SessionOut(
-            kind=s.kind,
-            title=rules.kinds[s.kind].title,
-            start=horizon.to_datetime(s.start),
-            end=horizon.to_datetime(s.end),
-            shared=None,
-        )
-        for s in member.own
-    ] + [
-        SessionOut(
-            kind=s.kind,
-            title=s.title,
-            start=horizon.to_datetime(s.start),
-            end=horizon.to_datetime(s.end),
-            shared=s.id,
-        )
-        for s in shared
-        if member.person.id in s.attendees
-    ]
-    sessions.sort(key=lambda s: (s.start, s.kind))
-    status: Literal["OPTIMAL", "FEASIBLE", "LEFT_OUT"] = "LEFT_OUT"
-    terms = []
-    if member.plan is not None:
-        status = "OPTIMAL" if member.plan.status == "OPTIMAL" else "FEASIBLE"
-        terms = terms_of(member.plan, rules)
-    reason = None
-    if member.reason:
-        reason = f"{member.reason}: {member.explanation}"
+    entries = []
+    for k, horizon in enumerate(horizons):
+        if k < len(member.weeks):
+            week = member.weeks[k]
+            sessions = [
+                SessionOut(
+                    kind=s.kind,
+                    title=rules.kinds[s.kind].title,
+                    start=horizon.to_datetime(s.start),
+                    end=horizon.to_datetime(s.end),
+                    shared=None,
+                )
+                for s in week.own
+            ] + [
+                SessionOut(
+                    kind=s.kind,
+                    title=s.title,
+                    start=horizon.to_datetime(s.start),
+                    end=horizon.to_datetime(s.end),
+                    shared=s.id,
+                )
+                for s in week.shared
+                if member.person.id in s.attendees
+            ]
+            sessions.sort(key=lambda s: (s.start, s.kind))
+            status: Literal["OPTIMAL", "FEASIBLE"] = (
+                "OPTIMAL" if week.plan.status == "OPTIMAL" else "FEASIBLE"
+            )
+            entries.append(
+                MemberWeekReport(
+                    week=horizon.label,
+                    status=status,
+                    objective=week.plan.objective,
+                    terms=terms_of(week.plan, rules),
+                    sessions=sessions,
+                    attended=list(week.attended),
+                    reason=None,
+                )
+            )
+        elif horizon.label == member.left_in:
+            entries.append(
+                MemberWeekReport(
+                    week=horizon.label,
+                    status="LEFT_OUT",
+                    objective=None,
+                    terms=[],
+                    sessions=[],
+                    attended=[],
+                    reason=f"{member.reason}: {member.explanation}",
+                    fixes=list(member.fixes),
+                )
+            )
+        else:
+            entries.append(
+                MemberWeekReport(
+                    week=horizon.label,
+                    status="LEFT_OUT",
+                    objective=None,
+                    terms=[],
+                    sessions=[],
+                    attended=[],
+                    reason=f"left out since {member.left_in}",
+                )
+            )
     return MemberReport(
         team=team.data.name,
-        week=horizon.label,
-        timezone=horizon.tz_name,
+        timezone=horizons[0].tz_name,
         member=member.person.id,
         name=member.person.name,
-        status=status,
-        objective=member.objective,
-        terms=terms,
-        sessions=sessions,
-        attended=list(member.attended),
-        reason=reason,
-        fixes=list(member.fixes),
+        weeks=entries,
     )
 
 

@@ -137,3 +137,20 @@ def test_weeks_out_of_range_in_the_team_file_is_exit_2_naming_it(tmp_path: Path)
     code, output = group(folder, tmp_path / "out")
     assert code == 2, output
     assert "team.toml" in output and "weeks" in output
+
+
+def test_the_team_page_has_one_section_per_week_with_that_weeks_shared_sessions(
+    tmp_path: Path,
+) -> None:
+    folder = two_weeks(tmp_path, MEMBERS)
+    page = tmp_path / "TEAM.html"
+    code, output = group(folder, tmp_path / "out", "--html", str(page))
+    assert code == 0, output
+    html = page.read_text(encoding="utf-8")
+    report = json.loads((tmp_path / "out/team-report.json").read_bytes())
+    for week in report["weeks"]:
+        start = html.index(f'<section class="week" id="week-{week["week"]}">')
+        section = html[start : html.index("</section>", start)]
+        for shared in week["shared"]:
+            assert f'data-start="{shared["start"]}"' in section
+    assert html.count('<section class="week"') == 2

@@ -56,6 +56,13 @@ LEFT_OUT_EXIT = 6
     "standard output.",
 )
 @click.option(
+    "--html",
+    "html_path",
+    type=click.Path(allow_dash=True),
+    help="Also write the team page (members × days, the shared sessions and who attends, as "
+    "the coach may see them); - for standard output.",
+)
+@click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),
     help="Stop each member's search after this many seconds (the report gives the gap).",
@@ -70,6 +77,7 @@ def group_command(
     week: str | None,
     strict: bool,
     json_path: str | None,
+    html_path: str | None,
     time_limit: float | None,
     quiet: bool,
     executor: str,
@@ -80,6 +88,7 @@ def group_command(
     from ..core.domain import SolverOptions
     from ..outputs.files import Output, check_outputs, write_outputs
     from ..outputs.team import overview, summary_lines
+    from ..outputs.team_page import render_team_html
     from ..team.file import load_team
     from ..team.run import TeamRequest, run_team
 
@@ -99,9 +108,11 @@ def group_command(
     targets = [(Output("--out-dir", str(out_dir / name)), data) for name, data in outcome.files]
     if json_path:
         targets.append((Output("--json", json_path), summary_lines(outcome.report)))
+    if html_path:
+        targets.append((Output("--html", html_path), render_team_html(outcome.report)))
     check_outputs([o for o, _ in targets], outcome.inputs_read)
     write_outputs(targets, outcome.inputs_read, sys.stdout.buffer)
-    err = json_path == "-"
+    err = "-" in (json_path, html_path)
     if not quiet:
         console = Console(highlight=False, stderr=err)
         for k, planned in enumerate(outcome.weeks):

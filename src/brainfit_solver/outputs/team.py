@@ -21,6 +21,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from icalendar import Calendar, Event, vCalAddress
@@ -29,6 +30,8 @@ from rich.table import Table
 
 from .. import __version__
 from ..core.domain import Plan, Session
+from ..core.errors import ReportError
+from ..core.inputs import validate
 from ..core.planfile import UID_DOMAIN
 from ..core.timegrid import Horizon
 from ..rules.ruleset import RuleSet, sign
@@ -291,6 +294,36 @@ class TeamReport(_Out):
 
 def team_schema_json() -> str:
     return json.dumps(TeamReport.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def is_team_report(data: bytes) -> bool:
+    """Whether report bytes are a team report (``brainfit view`` draws either kind): a JSON
+    object with the team report's own keys, which a person's report never has."""
+    try:
+        obj = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(obj, dict) and {"team", "members", "left_out"} <= obj.keys()
+
+
+def read_team_report(path: Path, data: bytes) -> TeamReport:
+    """A team report read back and validated; another schema version fails on its version,
+    not on the fields that changed with it."""
+    version = json.loads(data).get("schema_version")
+    if version != TEAM_SCHEMA_VERSION:
+        raise ReportError(
+            f"team schema_version {version} is not the {TEAM_SCHEMA_VERSION} this version reads",
+            file=path,
+            fix="Plan the team again with this version of brainfit",
+        )
+    return validate(
+        TeamReport,
+        data,
+        path=path,
+        error=ReportError,
+        fix="Pass a team-report.json written by `brainfit group` (see `brainfit schema --team`)",
+        json=True,
+    )
 
 
 def terms_of(plan: Plan, rules: RuleSet) -> list[TermOut]:

@@ -88,6 +88,22 @@ class Comparison(_Out):
     def identical(self) -> bool:
         return not self.changes and not any(t.changed for t in self.terms)
 
+    @property
+    def verdict(self) -> str:
+        """One sentence the terminal and the picture both print: what changed, how much of the
+        plan stayed, and the objective before and after."""
+        counts = ", ".join(
+            f"{self.count(c)} {c}"
+            for c in ("moved", "resized", "added", "removed")
+            if self.count(c)
+        )
+        if self.identical:
+            return "The two plans are the same."
+        return (
+            f"{counts or 'no session changed'}; {self.count('unchanged')} unchanged; "
+            f"objective {self.objective_a} → {self.objective_b}."
+        )
+
 
 def _start(s: SessionOut) -> dt.datetime:
     return dt.datetime.fromisoformat(s.start)

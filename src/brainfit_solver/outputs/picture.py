@@ -598,15 +598,7 @@ def comparison_section(cmp: Comparison) -> str:
         shown = ["—" if v is None else str(v) for v in (a, b)]
         return shown[0] if a == b else f"{shown[0]}→{shown[1]}"
 
-    counts = ", ".join(
-        f"{cmp.count(c)} {c}" for c in ("moved", "resized", "added", "removed") if cmp.count(c)
-    )
-    verdict = (
-        "The two plans are the same."
-        if cmp.identical
-        else f"{counts or 'no session changed'}; {cmp.count('unchanged')} unchanged; "
-        f"objective {cmp.objective_a} → {cmp.objective_b}."
-    )
+    verdict = cmp.verdict
     rows = "".join(
         f'<tr class="{c.change}"><td>{c.change}</td><td>{_a(_short(either.title))}</td>'
         f"<td>{_a(_session_when(c.a))}</td><td>{_a(_session_when(c.b))}</td></tr>"
@@ -636,29 +628,28 @@ def comparison_section(cmp: Comparison) -> str:
     )
 
 
+def page(title: str, style: str, body_html: str) -> bytes:
+    """One self-contained HTML document: the style inline, nothing fetched (the week picture
+    and the team page alike)."""
+    head = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8"/>',
+        '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
+        f"<title>{_a(title)}</title>",
+        f"<style>{style}</style>",
+        "</head>",
+        "<body>",
+    ]
+    return ("\n".join([*head, body_html, "</body>", "</html>"]) + "\n").encode()
+
+
 def render_html(report: PlanReport) -> bytes:
     """The whole report as one self-contained HTML file (one section, one printed page, per
     week)."""
     title = ", ".join(report.iso_weeks) or "plan"
-    return (
-        "\n".join(
-            [
-                "<!DOCTYPE html>",
-                '<html lang="en">',
-                "<head>",
-                '<meta charset="utf-8"/>',
-                '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
-                f"<title>BrainFit {_a(title)}</title>",
-                f"<style>{CSS}</style>",
-                "</head>",
-                "<body>",
-                body(report),
-                "</body>",
-                "</html>",
-            ]
-        )
-        + "\n"
-    ).encode()
+    return page(f"BrainFit {title}", CSS, body(report))
 
 
 def render_svg(report: PlanReport) -> bytes:

@@ -177,15 +177,7 @@ def comparison_view(cmp: Comparison) -> Group:
         f"{cmp.objective_b:+d}",
         f"{delta:+d}" if delta else "",
     )
-    counts = ", ".join(
-        f"{cmp.count(c)} {c}" for c in ("moved", "resized", "added", "removed") if cmp.count(c)
-    )
-    verdict = (
-        "The two plans are the same."
-        if cmp.identical
-        else f"{counts or 'no session changed'}; {cmp.count('unchanged')} unchanged; "
-        f"objective {cmp.objective_a} → {cmp.objective_b}."
-    )
+    verdict = cmp.verdict
     notes = [Text(verdict)]
     for label, dropped in ((cmp.label_a, cmp.dropped_a), (cmp.label_b, cmp.dropped_b)):
         if dropped:

@@ -22,7 +22,7 @@ import datetime as dt
 from html import escape
 from zoneinfo import ZoneInfo
 
-from .picture import CSS, kind_colour
+from .picture import CSS, kind_colour, page
 from .team import MemberOut, SharedOut, TeamReport, TeamWeekOut
 
 TEAM_CSS = """
@@ -245,31 +245,16 @@ def render_team_html(report: TeamReport) -> bytes:
     several = len(report.weeks) > 1
     weeks = [line for week in report.weeks for line in _week_section(report, week, several)]
     span = f"{report.weeks[0].week} to {report.weeks[-1].week}" if several else report.week
-    return (
-        "\n".join(
-            [
-                "<!DOCTYPE html>",
-                '<html lang="en">',
-                "<head>",
-                '<meta charset="utf-8"/>',
-                '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
-                f"<title>BrainFit team {attr(title)}</title>",
-                f"<style>{CSS}\n{TEAM_CSS}</style>",
-                "</head>",
-                "<body>",
-                f'<section class="team" id="team-{attr(report.week)}">',
-                f"<h1>{attr(report.team)}: team {'weeks' if several else 'week'} {attr(span)}</h1>",
-                f'<p class="status">{attr(status_text(report))}</p>',
-                f'<p class="zone">Times are in {attr(report.timezone)}. This page shows the '
-                "shared sessions and who attends; each member's own sessions are in their own "
-                "files only.</p>",
-                left,
-                *weeks,
-                _legend(report),
-                "</section>",
-                "</body>",
-                "</html>",
-            ]
-        )
-        + "\n"
-    ).encode()
+    section = [
+        f'<section class="team" id="team-{attr(report.week)}">',
+        f"<h1>{attr(report.team)}: team {'weeks' if several else 'week'} {attr(span)}</h1>",
+        f'<p class="status">{attr(status_text(report))}</p>',
+        f'<p class="zone">Times are in {attr(report.timezone)}. This page shows the '
+        "shared sessions and who attends; each member's own sessions are in their own "
+        "files only.</p>",
+        left,
+        *weeks,
+        _legend(report),
+        "</section>",
+    ]
+    return page(f"BrainFit team {title}", f"{CSS}\n{TEAM_CSS}", "\n".join(section))

@@ -46,6 +46,16 @@ _EXPORTS: dict[str, str] = {
     # where independent solves run (--executor, --scheduler)
     "ExecutorChoice": "core.executors",
     "ExecutorError": "core.executors",
+    # team plans (brainfit group)
+    "load_team": "team.file",
+    "TeamRequest": "team.run",
+    "TeamOutcome": "team.run",
+    "run_team": "team.run",
+    "TeamReport": "outputs.team",
+    # the week as a picture
+    "render_html": "outputs.picture",
+    "render_svg": "outputs.picture",
+    "render_team_html": "outputs.team_page",
     # files and calendars out
     "write_files": "outputs.files",
     "merge_calendars": "outputs.merge",
@@ -98,6 +108,9 @@ __all__ = [
     "ReportError",
     "RuleFileError",
     "SolverOptions",
+    "TeamOutcome",
+    "TeamReport",
+    "TeamRequest",
     "TimeZoneError",
     "__version__",
     "build_report",
@@ -106,6 +119,7 @@ __all__ = [
     "compare_reports",
     "find_credentials",
     "load_inputs",
+    "load_team",
     "merge_calendars",
     "parse_now",
     "plan",
@@ -114,9 +128,13 @@ __all__ = [
     "publish_plan",
     "read_previous",
     "read_report",
+    "render_html",
+    "render_svg",
+    "render_team_html",
     "report_json",
     "report_schema",
     "run_plan",
+    "run_team",
     "schedule_report",
     "with_weights",
     "write_files",
@@ -154,6 +172,7 @@ if TYPE_CHECKING:
     from .outputs.compare import compare_reports
     from .outputs.files import write_files
     from .outputs.merge import merge_calendars
+    from .outputs.picture import render_html, render_svg
     from .outputs.publish import publish as publish_plan
     from .outputs.report import (
         REPORT_SCHEMA_VERSION,
@@ -163,8 +182,12 @@ if TYPE_CHECKING:
         report_json,
         report_schema,
     )
+    from .outputs.team import TeamReport
+    from .outputs.team_page import render_team_html
     from .pipeline import PlanOutcome, PlanRequest, plan, plan_weeks, schedule_report
     from .pipeline import run as run_plan
+    from .team.file import load_team
+    from .team.run import TeamOutcome, TeamRequest, run_team
 
 
 def __getattr__(name: str) -> object:

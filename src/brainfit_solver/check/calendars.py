@@ -176,8 +176,7 @@ def _blocks(
 ) -> Iterator[Block]:
     tz = start.tzinfo
     assert isinstance(tz, dt.tzinfo)
-    first, last = start.date() - _MARGIN, end.date() + _MARGIN
-    cal = _parse(mend(_near(_decode(calendar), first, last)), calendar.source)
+    cal = _parse(mend(near(_decode(calendar), start, end)), calendar.source)
     whole_study = calendar.study or _named_study(cal, study_settings)
     pattern = re.compile(study_settings.summary_pattern) if study_settings.summary_pattern else None
     categories = {c.casefold() for c in study_settings.categories}
@@ -417,6 +416,11 @@ _PLAIN_RULE_PARTS = frozenset({"FREQ", "COUNT", "INTERVAL", "WKST", "BYDAY"})
 _UNIT_DAYS = {"DAILY": 1, "WEEKLY": 7}
 
 _Properties = dict[str, list[tuple[str, str]]]
+
+
+def near(text: str, start: dt.datetime, end: dt.datetime) -> str:
+    """``text`` without the VEVENTs that plainly cannot reach [start, end) in any zone."""
+    return _near(text, start.date() - _MARGIN, end.date() + _MARGIN)
 
 
 def _near(text: str, first: dt.date, last: dt.date) -> str:

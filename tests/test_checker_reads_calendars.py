@@ -9,11 +9,14 @@ samples and the profiles there never exercise it. Written against mutmut's survi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from brainfit_solver import api
 from brainfit_solver.check.calendars import CalendarBytes, read_busy
 from brainfit_solver.core.errors import CalendarError
 from brainfit_solver.rules.profile import Profile
@@ -216,3 +219,70 @@ def test_a_repeating_event_that_cannot_be_expanded_is_refused_naming_the_file() 
     with pytest.raises(CalendarError) as error:
         busy(data, Profile(timezone="Europe/Berlin"))
     assert str(error.value).startswith("cal.ics: cannot expand the recurring events (")
+
+
+def test_a_calendar_changed_under_the_same_name_is_read_anew_not_from_the_remembered_reading(
+    tmp_path: Path,
+) -> None:
+    """The checker remembers its reading of calendar bytes (``brainfit serve`` re-checks the
+    same calendars on every change); a file edited between two plans, same name, same size,
+    must give the new file's blocks, read from the file through the usual loader."""
+    path = tmp_path / "cal.ics"
+    profile = Profile(timezone="Europe/Berlin")
+    readings = []
+    for clock in ("10:00", "11:00"):  # same length: only the content differs
+        path.write_bytes(calendar(event("a", at(1, clock), 60, "Lecture")))
+        inputs = api.load_inputs([path], profile=profile, week="2026-W49")
+        readings.append([(b.start, b.end, b.summary) for b in api.busy_time(inputs).blocks])
+    assert readings == [
+        [(at(1, "10:00"), at(1, "11:00"), "Lecture")],
+        [(at(1, "11:00"), at(1, "12:00"), "Lecture")],
+    ]
+
+
+def test_the_same_bytes_read_in_another_zone_or_with_other_settings_are_read_anew() -> None:
+    """Everything the reading depends on is part of what it is remembered by: the zone
+    floating times are read in (equal instants in two zones compare equal, the wall clock
+    does not), the ``[study]`` and ``[busy]`` settings, and whether it is a study calendar."""
+    data = calendar(
+        ["UID:f", "DTSTART:20261201T100000", "DTEND:20261201T110000", "SUMMARY:Floating"],
+        event("t", at(2, "09:00"), 60, "Maybe", "STATUS:TENTATIVE"),
+    )
+    tokyo = ZoneInfo("Asia/Tokyo")
+    berlin_week = (at(0, "00:00"), at(7, "00:00"))
+    # The same instants as the Berlin week, in Tokyo: equal as datetimes, not as wall clocks.
+    tokyo_week = tuple(moment.astimezone(tokyo) for moment in berlin_week)
+    assert berlin_week == tokyo_week
+
+    def read(
+        start: dt.datetime, end: dt.datetime, profile: Profile, study: bool = False
+    ) -> list[tuple[dt.datetime, str, bool]]:
+        blocks = read_busy([CalendarBytes("cal.ics", data, study)], profile, start, end).blocks
+        return [(b.start, b.summary, b.study) for b in blocks]
+
+    plain = Profile(timezone="Europe/Berlin")
+    assert read(*berlin_week, plain)[0] == (at(1, "10:00"), "Floating", False)
+    assert read(*tokyo_week, plain)[0] == (at(1, "10:00").replace(tzinfo=tokyo), "Floating", False)
+    assert len(read(*berlin_week, plain)) == 2
+    no_tentative = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "busy": {"tentative": False}}
+    )
+    assert [summary for _, summary, _ in read(*berlin_week, no_tentative)] == ["Floating"]
+    by_title = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "study": {"summary_pattern": "Float"}}
+    )
+    assert read(*berlin_week, by_title)[0][2] is True
+    assert all(study for _, _, study in read(*berlin_week, plain, study=True))
+    assert not any(study for _, _, study in read(*berlin_week, plain))
+
+
+def test_a_remembered_reading_cannot_be_altered_by_the_caller_it_was_given_to() -> None:
+    """Two checks of the same bytes share the remembered blocks, so the blocks are frozen:
+    a caller that tried to move one would otherwise move it for the next check too."""
+    data = calendar(event("a", at(1, "10:00"), 60, "Lecture"))
+    profile = Profile(timezone="Europe/Berlin")
+    first = read_busy([CalendarBytes("cal.ics", data)], profile, at(0, "00:00"), at(7, "00:00"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.blocks[0].start = at(1, "12:00")  # type: ignore[misc]
+    again = read_busy([CalendarBytes("cal.ics", data)], profile, at(0, "00:00"), at(7, "00:00"))
+    assert [(b.start, b.end) for b in again.blocks] == [(at(1, "10:00"), at(1, "11:00"))]

@@ -404,3 +404,28 @@ def test_a_file_whose_only_brainfit_mention_is_split_by_a_fold_is_read(
     data = data.replace(b"*", fold.encode())
     assert b"brainfit" not in data.lower()
     assert [uid for uid, *_ in before(rules, data)] == ["a@example.com"]
+
+
+def test_sessions_far_from_the_days_before_are_skipped_but_series_and_moves_reaching_them_are_read(
+    rules: RuleSet,
+) -> None:
+    """The days before are read through the busy-time pre-filter (``check.calendars.near``),
+    so a long plan or calendar is not parsed whole for one week: a session long after or
+    long before them is left out, but a weekly series begun a year earlier, without end,
+    and the occurrence of another series moved into them from far away are both read."""
+    series = vevent("w@brainfit-solver", "20251130T080000", "", *HIIT, "RRULE:FREQ=WEEKLY")
+    master = vevent("m@brainfit-solver", "20250601T090000", "", *HIIT, "RRULE:FREQ=MONTHLY")
+    moved = vevent(
+        "m@brainfit-solver",
+        "20261127T070000",
+        "",
+        *HIIT,
+        "RECURRENCE-ID;TZID=Europe/Berlin:20270601T090000",
+    )
+    long_before = vevent("b@brainfit-solver", "20250101T080000", "", *HIIT)
+    long_after = vevent("a@brainfit-solver", "20271101T080000", "", *HIIT)
+    found = before(rules, ics(long_before, series, master, moved, long_after))
+    assert [(uid, start) for uid, _, start, _ in found] == [
+        ("m@brainfit-solver", berlin(-3, "07:00")),
+        ("w@brainfit-solver", berlin(-1, "08:00")),
+    ]

@@ -43,8 +43,11 @@ whole.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +62,7 @@ from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from ..core.errors import CalendarError, TimeZoneError
-from ..rules.profile import Profile
+from ..rules.profile import BusyPolicy, Profile, StudyRecognition
 
 PLAN_UID_SUFFIX = "@brainfit-solver"
 FREEBUSY_SUMMARY = "busy (free/busy)"
@@ -105,11 +108,9 @@ def read_busy(
 ) -> BusyTime:
     """The busy blocks of ``calendars`` overlapping [start, end); ``start``'s zone is the
     user's, in which floating times and dates are read."""
-    tz = start.tzinfo
-    assert isinstance(tz, dt.tzinfo)
     found: dict[tuple[dt.datetime, dt.datetime, str], Block] = {}
     for calendar in calendars:
-        for block in _blocks(calendar, profile, start, end, tz):
+        for block in _read_blocks(calendar, profile.busy, profile.study, start, end):
             key = (block.start, block.end, block.summary)
             kept = found.setdefault(key, block)
             if block.study and not kept.study:
@@ -118,19 +119,68 @@ def read_busy(
     return BusyTime(tuple(blocks))
 
 
-def _blocks(
+def _read_blocks(
     calendar: CalendarBytes,
-    profile: Profile,
+    busy: BusyPolicy,
+    study: StudyRecognition,
     start: dt.datetime,
     end: dt.datetime,
-    tz: dt.tzinfo,
+) -> tuple[Block, ...]:
+    """One calendar's blocks, remembered for the same bytes read the same way.
+
+    ``brainfit serve`` checks every re-solve against the same calendars, and parsing them
+    was half of each check. The key is everything the reading depends on: the bytes (by
+    SHA-256, so a 50 MB calendar is not kept alive by the cache), where they came from (it
+    names the blocks and the errors), whether it is a study calendar, the profile's
+    ``[busy]`` and ``[study]`` settings (the only parts of the profile ``_blocks`` is given)
+    and the span with its zone spelled out (equal instants in different zones compare
+    equal, yet floating times are read in the zone). A changed file is new bytes, so a new
+    reading; the blocks are frozen, so no caller can alter what another is given."""
+    key = (
+        hashlib.sha256(calendar.data).digest(),
+        len(calendar.data),
+        calendar.source,
+        calendar.study,
+        busy.model_dump_json(),
+        study.model_dump_json(),
+        start.isoformat(),
+        end.isoformat(),
+        repr(start.tzinfo),
+    )
+    with _READ_LOCK:
+        blocks = _READ.get(key)
+        if blocks is not None:
+            _READ.move_to_end(key)
+            return blocks
+    blocks = tuple(_blocks(calendar, busy, study, start, end))
+    with _READ_LOCK:
+        _READ[key] = blocks
+        while len(_READ) > _READ_SIZE:
+            _READ.popitem(last=False)
+    return blocks
+
+
+# The readings remembered, least recently used first; a lock, as ``brainfit serve`` plans in
+# a thread of its own. 64 readings: a team's calendars, or the last requests of a batch.
+_READ: OrderedDict[tuple[object, ...], tuple[Block, ...]] = OrderedDict()
+_READ_LOCK = threading.Lock()
+_READ_SIZE = 64
+
+
+def _blocks(
+    calendar: CalendarBytes,
+    busy: BusyPolicy,
+    study_settings: StudyRecognition,
+    start: dt.datetime,
+    end: dt.datetime,
 ) -> Iterator[Block]:
-    first, last = start.date() - _MARGIN, end.date() + _MARGIN
-    cal = _parse(mend(_near(_decode(calendar), first, last)), calendar.source)
-    whole_study = calendar.study or _named_study(cal, profile)
-    pattern = re.compile(profile.study.summary_pattern) if profile.study.summary_pattern else None
-    categories = {c.casefold() for c in profile.study.categories}
-    declined = {_address(a) for a in profile.busy.declined_addresses}
+    tz = start.tzinfo
+    assert isinstance(tz, dt.tzinfo)
+    cal = _parse(mend(near(_decode(calendar), start, end)), calendar.source)
+    whole_study = calendar.study or _named_study(cal, study_settings)
+    pattern = re.compile(study_settings.summary_pattern) if study_settings.summary_pattern else None
+    categories = {c.casefold() for c in study_settings.categories}
+    declined = {_address(a) for a in busy.declined_addresses}
     for event in _occurrences(cal, calendar.source, start, end):
         if _text(event, "STATUS").upper() == "CANCELLED":
             continue
@@ -144,7 +194,7 @@ def _blocks(
         )
         begin, finish = event.start, event.end
         all_day = not isinstance(begin, dt.datetime)
-        if not _blocks_time(event, profile, declined, all_day=all_day, study=study):
+        if not _blocks_time(event, busy, declined, all_day=all_day, study=study):
             continue
         begin, finish = _exact(begin, tz), _exact(finish, tz)
         if begin < finish and begin < end and start < finish:
@@ -153,7 +203,7 @@ def _blocks(
         if travel and begin - travel < end and start < begin:
             title = f"Travel to {summary or UNTITLED}"
             yield Block(begin - travel, begin, title, calendar.source, False)
-    yield from _freebusy(cal, calendar.source, profile, whole_study, start, end)
+    yield from _freebusy(cal, calendar.source, busy, whole_study, start, end)
 
 
 def _travel(event: icalendar.Component, source: str) -> dt.timedelta | None:
@@ -181,7 +231,7 @@ def _travel(event: icalendar.Component, source: str) -> dt.timedelta | None:
 
 def _blocks_time(
     event: icalendar.Component,
-    profile: Profile,
+    busy: BusyPolicy,
     declined: set[str],
     *,
     all_day: bool,
@@ -194,17 +244,17 @@ def _blocks_time(
             return False
     transp = _text(event, "TRANSP").upper()
     outlook = _text(event, "X-MICROSOFT-CDO-BUSYSTATUS").upper()
-    if not profile.busy.tentative and "TENTATIVE" in (_text(event, "STATUS").upper(), outlook):
+    if not busy.tentative and "TENTATIVE" in (_text(event, "STATUS").upper(), outlook):
         return False
     if all_day:
-        return profile.busy.all_day or transp == "OPAQUE" or outlook in ("BUSY", "OOF")
+        return busy.all_day or transp == "OPAQUE" or outlook in ("BUSY", "OOF")
     return study or not (transp == "TRANSPARENT" or outlook == "FREE")
 
 
 def _freebusy(
     cal: icalendar.Calendar,
     source: str,
-    profile: Profile,
+    busy: BusyPolicy,
     study: bool,
     start: dt.datetime,
     end: dt.datetime,
@@ -213,7 +263,7 @@ def _freebusy(
     for component in cal.walk("VFREEBUSY"):
         for period in _values(component.get("FREEBUSY")):
             fbtype = str(period.params.get("FBTYPE", "BUSY")).upper()
-            if fbtype == "FREE" or (fbtype == "BUSY-TENTATIVE" and not profile.busy.tentative):
+            if fbtype == "FREE" or (fbtype == "BUSY-TENTATIVE" and not busy.tentative):
                 continue
             begin, until = period.dt
             finish = begin + until if isinstance(until, dt.timedelta) else until
@@ -281,10 +331,10 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
     return cal
 
 
-def _named_study(cal: icalendar.Calendar, profile: Profile) -> bool:
+def _named_study(cal: icalendar.Calendar, study: StudyRecognition) -> bool:
     """A calendar named by its display name (X-WR-CALNAME) in ``[study] calendars``."""
     name = _text(cal, "X-WR-CALNAME").casefold()
-    return bool(name) and any(entry.casefold() == name for entry in profile.study.calendars)
+    return bool(name) and any(entry.casefold() == name for entry in study.calendars)
 
 
 def _occurrences(
@@ -366,6 +416,11 @@ _PLAIN_RULE_PARTS = frozenset({"FREQ", "COUNT", "INTERVAL", "WKST", "BYDAY"})
 _UNIT_DAYS = {"DAILY": 1, "WEEKLY": 7}
 
 _Properties = dict[str, list[tuple[str, str]]]
+
+
+def near(text: str, start: dt.datetime, end: dt.datetime) -> str:
+    """``text`` without the VEVENTs that plainly cannot reach [start, end) in any zone."""
+    return _near(text, start.date() - _MARGIN, end.date() + _MARGIN)
 
 
 def _near(text: str, first: dt.date, last: dt.date) -> str:

@@ -47,7 +47,7 @@ from ..rules.ruleset import (
     TeamAttendance,
     sign,
 )
-from .calendars import Block, BusyTime, mend
+from .calendars import Block, BusyTime, mend, near
 
 
 @dataclass(frozen=True)
@@ -213,11 +213,13 @@ def read_days_before(
 
 def _between(data: bytes, source: str, start: dt.datetime, end: dt.datetime) -> list[Component]:
     """The file's BrainFit event occurrences overlapping [start, end), X-WR-TIMEZONE
-    applied. Only events whose text mentions BrainFit are parsed (the lines unfolded first,
-    RFC 5545 §3.1): a ten-year calendar with an imported plan in it is read in a second,
-    not in minutes of expanding every series it holds."""
+    applied. Only events whose text mentions BrainFit and that may reach the span (the
+    pre-filter of busy time, ``near``) are parsed (the lines unfolded first, RFC 5545 §3.1):
+    a ten-year calendar with an imported plan in it is read in a second, not in minutes of
+    expanding every series it holds, and the plan being checked, already parsed whole by
+    ``read_plan``, is not parsed whole again for the days before its week."""
     try:
-        mended = mend(data.decode("utf-8-sig")).encode()  # as read for busy time
+        mended = mend(near(data.decode("utf-8-sig"), start, end)).encode()  # as for busy time
         cal = x_wr_timezone.to_standard(Calendar.from_ical(_mentioning_brainfit(mended)))
         return list(recurring_ical_events.of(cal).between(start, end))
     except Exception as exc:  # third-party code on user data: never let it escape raw

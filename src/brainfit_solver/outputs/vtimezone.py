@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
@@ -66,8 +67,12 @@ def _first_second_of(tz: ZoneInfo, lo: int, hi: int) -> int:
     return hi
 
 
-def _onsets(tz: ZoneInfo, start: int, end: int) -> list[_Onset]:
-    """Every change of UTC offset in (start, end], as POSIX seconds, oldest first."""
+@lru_cache(maxsize=32)
+def _onsets(tz: ZoneInfo, start: int, end: int) -> tuple[_Onset, ...]:
+    """Every change of UTC offset in (start, end], as POSIX seconds, oldest first.
+
+    Remembered (frozen records in a tuple): the scan is a few milliseconds, as much as the
+    rest of an export, and every week of a year asks for the same years of the same zone."""
     step = int(_SCAN_STEP.total_seconds())
     onsets: list[_Onset] = []
     current = _offset(tz, start)
@@ -81,7 +86,7 @@ def _onsets(tz: ZoneInfo, start: int, end: int) -> list[_Onset]:
             onsets.append(_Onset(moment, offset_from=current, offset_to=after, name=_name(tz, at)))
             current, probe = after, at
         instant = probe
-    return onsets
+    return tuple(onsets)
 
 
 def _sub_component(

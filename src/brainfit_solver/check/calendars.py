@@ -53,7 +53,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import icalendar
 import recurring_ical_events
 import x_wr_timezone
-from icalendar.error import GloballyUniqueTZIDGuessed
+from icalendar.error import GloballyUniqueTZIDGuessed, InvalidCalendar
 from icalendar.parser import Contentline
 from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
@@ -270,7 +270,15 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
     for event in cal.walk("VEVENT"):
         for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
             for value in _values(event.get(name)):
-                moment = getattr(value, "dt", None)
+                try:
+                    moment = getattr(value, "dt", None)
+                except InvalidCalendar as exc:  # icalendar 7 raises on use, not on parse
+                    raise CalendarError(
+                        f"event {_text(event, 'SUMMARY')!r} has a {name} that cannot be read"
+                        f" ({exc.__cause__ or exc})",
+                        file=source,
+                        fix="Correct the value (RFC 5545 format) or export the calendar again",
+                    ) from exc
                 naive = isinstance(moment, dt.datetime) and moment.tzinfo is None
                 if naive and value.params.get("TZID"):
                     raise TimeZoneError(

@@ -10,6 +10,7 @@ samples and the profiles there never exercise it. Written against mutmut's survi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -272,6 +273,39 @@ NEVER_READ = {
         "DTSTART;TZID=Mars/Olympus:20261120T100000",
         "RRULE:FREQ=DAILY;UNTIL=20261126T100000Z",
     ],
+    "a quoted colon in a parameter": [
+        'DTSTART;X-NOTE="at 9:00";TZID=Mars/Olympus:20261120T100000',
+    ],
+    "an override, as far": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;COUNT=2",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:far@example.com",
+        "RECURRENCE-ID;TZID=Mars/Olympus:20261121T100000",
+        "DTSTART;TZID=Mars/Olympus:20261121T110000",
+    ],
+    "another event without UID": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "DTSTART;TZID=Mars/Olympus:20261121T110000",
+    ],
+    "another event with two UIDs": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:a",
+        "UID:b",
+        "DTSTART;TZID=Mars/Olympus:20261121T110000",
+    ],
+    "folded BEGIN and END": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "END:VEV\r\n ENT",
+        "BEGIN:VEV\r\n ENT",
+        "UID:b",
+        "DTSTART;TZID=Mars/Olympus:20261121T110000",
+    ],
     "inside a VALARM, another start": [
         "DTSTART;TZID=Mars/Olympus:20261120T100000",
         "BEGIN:VALARM",
@@ -398,6 +432,18 @@ READ = {
         "DTSTART;TZID=Mars/Olympus:20261120T100000",
         "EXRULE:FREQ=DAILY;COUNT=1",
     ],
+    "another event, with the lecture's UID": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:l",
+        "RECURRENCE-ID;TZID=Mars/Olympus:20261120T100000",
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+    ],
+    "an end that cannot be split": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        'DTEND;X-NOTE="no end:20261120T110000',
+    ],
     "an override of this and the future": [
         "DTSTART;TZID=Mars/Olympus:20261120T100000",
         "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Mars/Olympus:20261120T100000",
@@ -423,3 +469,20 @@ def test_an_event_whose_start_cannot_be_read_is_refused_naming_file_event_and_fi
         "cal.ics: event 'Bad' has a DTSTART that cannot be read (Wrong datetime format:"
         " 20261131T100000). Correct the value (RFC 5545 format) or export the calendar again."
     )
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda data: b"\r\n" + data,  # not starting with BEGIN:VCALENDAR
+        lambda data: data.replace(b"END:VCALENDAR\r\n", b""),  # a calendar left open
+        lambda data: data.replace(b"END:VEVENT", b"END:VTODO", 1),  # edges that do not pair
+    ],
+    ids=["a blank line first", "no END:VCALENDAR", "BEGIN:VEVENT closed by END:VTODO"],
+)
+def test_a_file_whose_edges_the_pre_filter_cannot_follow_is_read_whole(
+    edit: Callable[[bytes], bytes],
+) -> None:
+    data = edit(with_unknown_zone("DTSTART;TZID=Mars/Olympus:20261120T100000"))
+    with pytest.raises((CalendarError, TimeZoneError)):
+        busy(data, Profile(timezone="Europe/Berlin"))

@@ -244,6 +244,14 @@ NEVER_READ = {
         "DTSTART;VALUE=DATE:20261120",
         "DTEND;TZID=Mars/Olympus:20261127T100000",
     ],
+    "an hour, with an end": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "DTEND;TZID=Mars/Olympus:20261120T110000",
+    ],
+    "an hour's duration, three days before": [
+        "DTSTART;TZID=Mars/Olympus:20261126T100000",
+        "DURATION:PT1H",
+    ],
     "an hour's duration": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "DURATION:PT1H"],
     "a duration ending before": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "DURATION:P5DT23H"],
     "a duration of a week": ["DTSTART;TZID=Mars/Olympus:20261113T100000", "DURATION:P1W"],
@@ -263,7 +271,7 @@ NEVER_READ = {
     ],
     "weekly on Fridays, counted": [
         "DTSTART;TZID=Mars/Olympus:20261106T100000",
-        "RRULE:FREQ=WEEKLY;WKST=MO;BYDAY=FR;COUNT=2",
+        "RRULE:FREQ=WEEKLY;WKST=MO;BYDAY=FR;COUNT=2;INTERVAL=1",
     ],
     "weekly, lowercase": [
         "DTSTART;TZID=Mars/Olympus:20261106T100000",
@@ -353,11 +361,11 @@ READ = {
         "DURATION:PT168H",
     ],
     "a duration of seconds reaching it": [
-        "DTSTART;TZID=Mars/Olympus:20261127T100000",
+        "DTSTART;TZID=Mars/Olympus:20261126T100000",
         "DURATION:PT86400S",
     ],
     "a duration of minutes reaching it": [
-        "DTSTART;TZID=Mars/Olympus:20261127T100000",
+        "DTSTART;TZID=Mars/Olympus:20261126T100000",
         "DURATION:PT1440M",
     ],
     "an end before its start": [
@@ -399,6 +407,14 @@ READ = {
     "daily until it": [
         "DTSTART;TZID=Mars/Olympus:20261120T100000",
         "RRULE:FREQ=DAILY;UNTIL=20261128T100000Z",
+    ],
+    "daily until the year 9999": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;UNTIL=99991231",
+    ],
+    "an UNTIL with a second '='": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;UNTIL=20261121=1",
     ],
     "without end": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "RRULE:FREQ=DAILY"],
     "monthly": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "RRULE:FREQ=MONTHLY;COUNT=1"],
@@ -486,3 +502,10 @@ def test_a_file_whose_edges_the_pre_filter_cannot_follow_is_read_whole(
     data = edit(with_unknown_zone("DTSTART;TZID=Mars/Olympus:20261120T100000"))
     with pytest.raises((CalendarError, TimeZoneError)):
         busy(data, Profile(timezone="Europe/Berlin"))
+
+
+def test_a_file_whose_last_line_has_no_line_break_is_filtered_as_any_other() -> None:
+    data = with_unknown_zone("DTSTART;TZID=Mars/Olympus:20261120T100000").removesuffix(b"\r\n")
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "10:00"), at(1, "11:00"), "Lecture")
+    ]

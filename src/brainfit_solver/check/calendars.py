@@ -426,8 +426,8 @@ def _logical_line(text: str, at: int) -> tuple[str, int]:
     end = text.find("\n", at)
     while end != -1 and text[end + 1 : end + 2] in (" ", "\t"):
         end = text.find("\n", end + 1)
-    if end == -1:
-        return _FOLD.sub("", text[at:]).rstrip("\r"), len(text)
+    if end == -1:  # the last line, without a line break
+        end = len(text)
     return _FOLD.sub("", text[at:end]).rstrip("\r"), end + 1
 
 
@@ -490,7 +490,7 @@ def _last_start(rule: str, start: dt.date) -> dt.date | None:
     parts: dict[str, str] = {}
     for part in rule.upper().split(";"):
         name, _, value = part.partition("=")
-        if name in parts:
+        if name in parts or "=" in value:  # repeated or unclear: kept
             return None
         parts[name] = value
     if "UNTIL" in parts:

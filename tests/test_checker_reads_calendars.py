@@ -416,6 +416,10 @@ READ = {
         "DTSTART;TZID=Mars/Olympus:20261120T100000",
         "RRULE:FREQ=DAILY;UNTIL=20261121=1",
     ],
+    "a part with a second '=' before an UNTIL": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;X-A=1=2;UNTIL=20261121",
+    ],
     "without end": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "RRULE:FREQ=DAILY"],
     "monthly": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "RRULE:FREQ=MONTHLY;COUNT=1"],
     "by month": [

@@ -230,9 +230,9 @@ UNKNOWN_ZONE = "TZID=Mars/Olympus"
 
 
 def with_unknown_zone(*lines: str) -> bytes:
-    """A calendar with a lecture in the week and one event, in an unknown zone, of ``lines``."""
+    """A calendar with one event, in an unknown zone, of ``lines``, then a lecture in the week."""
     lecture = event("l", at(1, "10:00"), 60, "Lecture")
-    return calendar(lecture, ["UID:far@example.com", "SUMMARY:Far", *lines])
+    return calendar(["UID:far@example.com", "SUMMARY:Far", *lines], lecture)
 
 
 NEVER_READ = {

@@ -428,7 +428,7 @@ def _logical_line(text: str, at: int) -> tuple[str, int]:
         end = text.find("\n", end + 1)
     if end == -1:  # the last line, without a line break
         end = len(text)
-    return _FOLD.sub("", text[at:end]).rstrip("\r"), end + 1
+    return _FOLD.sub("", text[at:end]), end + 1  # its "\r" goes with the value's spaces
 
 
 def _may_touch(props: _Properties, first: dt.date, last: dt.date) -> bool:

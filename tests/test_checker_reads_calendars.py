@@ -513,3 +513,24 @@ def test_a_file_whose_last_line_has_no_line_break_is_filtered_as_any_other() -> 
     assert busy(data, Profile(timezone="Europe/Berlin")) == [
         (at(1, "10:00"), at(1, "11:00"), "Lecture")
     ]
+
+
+def test_floating_times_are_read_in_the_zone_x_wr_timezone_declares() -> None:
+    """Google and Apple write floating times and name the zone in X-WR-TIMEZONE: the user's
+    own zone (New York here) does not apply."""
+    lines = ["UID:f", "DTSTART:20261201T100000", "DTEND:20261201T110000", "SUMMARY:Floating"]
+    data = calendar(lines).replace(
+        b"PRODID:-//test//EN", b"PRODID:-//test//EN\r\nX-WR-TIMEZONE:Europe/Berlin"
+    )
+    assert busy(data, Profile(timezone="America/New_York")) == [
+        (at(1, "10:00"), at(1, "11:00"), "Floating")
+    ]
+
+
+def test_an_unknown_x_wr_timezone_is_refused_naming_file_and_property() -> None:
+    data = calendar(event("l", at(1, "10:00"), 60, "Lecture")).replace(
+        b"PRODID:-//test//EN", b"PRODID:-//test//EN\r\nX-WR-TIMEZONE:Mars/Olympus"
+    )
+    with pytest.raises(TimeZoneError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value) == "cal.ics, X-WR-TIMEZONE: unknown time zone 'Mars/Olympus'."

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ import pytest
 
 from brainfit_solver import api
 from brainfit_solver.check.calendars import CalendarBytes, read_busy
-from brainfit_solver.core.errors import CalendarError
+from brainfit_solver.core.errors import CalendarError, TimeZoneError
 from brainfit_solver.rules.profile import Profile
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -286,3 +287,320 @@ def test_a_remembered_reading_cannot_be_altered_by_the_caller_it_was_given_to() 
         first.blocks[0].start = at(1, "12:00")  # type: ignore[misc]
     again = read_busy([CalendarBytes("cal.ics", data)], profile, at(0, "00:00"), at(7, "00:00"))
     assert [(b.start, b.end) for b in again.blocks] == [(at(1, "10:00"), at(1, "11:00"))]
+
+
+# --- the pre-filter: which events are read at all -------------------------------------------
+#
+# The week checked is 30 November to 6 December 2026; the pre-filter keeps every event that may
+# reach 28 November to 9 December (two days' margin for zones). An event in an unknown zone is
+# refused when read (the premise, `test_..._is_read_and_refused`), so an event that is never
+# read shows as a file that reads without error.
+
+UNKNOWN_ZONE = "TZID=Mars/Olympus"
+
+
+def with_unknown_zone(*lines: str) -> bytes:
+    """A calendar with one event, in an unknown zone, of ``lines``, then a lecture in the week."""
+    lecture = event("l", at(1, "10:00"), 60, "Lecture")
+    return calendar(["UID:far@example.com", "SUMMARY:Far", *lines], lecture)
+
+
+NEVER_READ = {
+    "one day, long before": ["DTSTART;TZID=Mars/Olympus:20261120T100000"],
+    "lowercase names": ["dtstart;tzid=Mars/Olympus:20261120T100000"],
+    "one day, long after": ["DTSTART;TZID=Mars/Olympus:20261215T100000"],
+    "the day after the margin": ["DTSTART;TZID=Mars/Olympus:20261210T100000"],
+    "ends the day before the margin": [
+        "DTSTART;VALUE=DATE:20261120",
+        "DTEND;TZID=Mars/Olympus:20261127T100000",
+    ],
+    "an hour, with an end": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "DTEND;TZID=Mars/Olympus:20261120T110000",
+    ],
+    "an hour's duration, three days before": [
+        "DTSTART;TZID=Mars/Olympus:20261126T100000",
+        "DURATION:PT1H",
+    ],
+    "an hour's duration": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "DURATION:PT1H"],
+    "a duration ending before": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "DURATION:P5DT23H"],
+    "a duration of a week": ["DTSTART;TZID=Mars/Olympus:20261113T100000", "DURATION:P1W"],
+    "a duration in minutes": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "DURATION:+PT1440M59S",
+    ],
+    "folded": ["DTSTART;TZID=Mars/Olympus:2026\r\n 1120T100000"],
+    "folded with a tab": ["DTSTART;TZID=Mars/Olympus:2026\r\n\t1120T100000"],
+    "daily, counted": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;COUNT=3",
+    ],
+    "every other day, counted": [
+        "DTSTART;TZID=Mars/Olympus:20261118T100000",
+        "RRULE:FREQ=DAILY;INTERVAL=2;COUNT=3",
+    ],
+    "weekly on Fridays, counted": [
+        "DTSTART;TZID=Mars/Olympus:20261106T100000",
+        "RRULE:FREQ=WEEKLY;WKST=MO;BYDAY=FR;COUNT=2;INTERVAL=1",
+    ],
+    "weekly, lowercase": [
+        "DTSTART;TZID=Mars/Olympus:20261106T100000",
+        "RRULE:freq=weekly;count=2",
+    ],
+    "daily until": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;UNTIL=20261126T100000Z",
+    ],
+    "a quoted colon in a parameter": [
+        'DTSTART;X-NOTE="at 9:00";TZID=Mars/Olympus:20261120T100000',
+    ],
+    "an override, as far": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;COUNT=2",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:far@example.com",
+        "RECURRENCE-ID;TZID=Mars/Olympus:20261121T100000",
+        "DTSTART;TZID=Mars/Olympus:20261121T110000",
+    ],
+    "another event without UID": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "DTSTART;TZID=Mars/Olympus:20261121T110000",
+    ],
+    "another event with two UIDs": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:a",
+        "UID:b",
+        "DTSTART;TZID=Mars/Olympus:20261121T110000",
+    ],
+    "folded BEGIN and END": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "END:VEV\r\n ENT",
+        "BEGIN:VEV\r\n ENT",
+        "UID:b",
+        "DTSTART;TZID=Mars/Olympus:20261121T110000",
+    ],
+    "inside a VALARM, another start": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "DESCRIPTION:x",
+        "TRIGGER:-PT10M",
+        "DTSTART:20261201T100000",
+        "DURATION:P30D",
+        "RRULE:FREQ=DAILY",
+        "RDATE:20261201T100000",
+        "UID:l",
+        "END:VALARM",
+    ],
+}
+
+
+@pytest.mark.parametrize("lines", NEVER_READ.values(), ids=NEVER_READ.keys())
+def test_an_event_that_cannot_reach_the_checked_days_is_never_read(lines: list[str]) -> None:
+    """Parsing a ten-year export whole takes icalendar 40 s: only events that may reach the
+    checked days are parsed, judged on the text (DTSTART, DTEND or DURATION, a plainly
+    bounded RRULE)."""
+    data = with_unknown_zone(*lines)
+    profile = Profile(timezone="Europe/Berlin")
+    assert busy(data, profile) == [(at(1, "10:00"), at(1, "11:00"), "Lecture")]
+    november = (at(-29, "00:00"), at(32, "00:00"))  # the premise: read, the event is refused
+    with pytest.raises(TimeZoneError):
+        read_busy([CalendarBytes("cal.ics", data)], profile, *november)
+
+
+READ = {
+    "in the week": ["DTSTART;TZID=Mars/Olympus:20261201T100000"],
+    "on the last day of the margin": ["DTSTART;TZID=Mars/Olympus:20261209T100000"],
+    "the day before the margin, a day long": ["DTSTART;TZID=Mars/Olympus:20261127T100000"],
+    "ends on the margin's first day": [
+        "DTSTART;VALUE=DATE:20261120",
+        "DTEND;TZID=Mars/Olympus:20261128T100000",
+    ],
+    "a duration reaching it": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "DURATION:P7DT1H"],
+    "a duration of weeks reaching it": [
+        "DTSTART;TZID=Mars/Olympus:20261113T100000",
+        "DURATION:P2W",
+    ],
+    "a duration of hours reaching it": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "DURATION:PT168H",
+    ],
+    "a duration of seconds reaching it": [
+        "DTSTART;TZID=Mars/Olympus:20261126T100000",
+        "DURATION:PT86400S",
+    ],
+    "a duration of minutes reaching it": [
+        "DTSTART;TZID=Mars/Olympus:20261126T100000",
+        "DURATION:PT1440M",
+    ],
+    "an end before its start": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "DTEND;TZID=Mars/Olympus:20261119T100000",
+    ],
+    "an end that is no date": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "DTEND:2026"],
+    "an end and a duration": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "DTEND;TZID=Mars/Olympus:20261120T110000",
+        "DURATION:PT1H",
+    ],
+    "two ends": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "DTEND;TZID=Mars/Olympus:20261120T110000",
+        "DTEND;TZID=Mars/Olympus:20261120T120000",
+    ],
+    "two starts": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "DTSTART;TZID=Mars/Olympus:20261121T100000",
+    ],
+    "a start that is no date": ["DTSTART:2026112", "DTEND;TZID=Mars/Olympus:20261120T110000"],
+    "a start that is no day": [
+        "DTSTART:20261131T100000",
+        "DTEND;TZID=Mars/Olympus:20261120T110000",
+    ],
+    "daily, counted into it": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;COUNT=8",
+    ],
+    "every other day, counted into it": [
+        "DTSTART;TZID=Mars/Olympus:20261118T100000",
+        "RRULE:FREQ=DAILY;INTERVAL=2;COUNT=5",
+    ],
+    "weekly, counted into it": [
+        "DTSTART;TZID=Mars/Olympus:20261106T100000",
+        "RRULE:FREQ=WEEKLY;COUNT=3",
+    ],
+    "daily until it": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;UNTIL=20261128T100000Z",
+    ],
+    "daily until the year 9999": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;UNTIL=99991231",
+    ],
+    "an UNTIL with a second '='": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;UNTIL=20261121=1",
+    ],
+    "a part with a second '=' before an UNTIL": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;X-A=1=2;UNTIL=20261121",
+    ],
+    "without end": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "RRULE:FREQ=DAILY"],
+    "monthly": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "RRULE:FREQ=MONTHLY;COUNT=1"],
+    "by month": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;COUNT=1;BYMONTH=11",
+    ],
+    "daily by day": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;COUNT=1;BYDAY=FR",
+    ],
+    "a count twice": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;COUNT=1;COUNT=1",
+    ],
+    "a count that is no number": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;COUNT=x",
+    ],
+    "an interval that is no number": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;COUNT=1;INTERVAL=x",
+    ],
+    "two rules": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RRULE:FREQ=DAILY;COUNT=1",
+        "RRULE:FREQ=DAILY;COUNT=2",
+    ],
+    "a date added": ["DTSTART;TZID=Mars/Olympus:20261120T100000", "RDATE:20261201T100000"],
+    "an exception rule": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "EXRULE:FREQ=DAILY;COUNT=1",
+    ],
+    "another event, with the lecture's UID": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:l",
+        "RECURRENCE-ID;TZID=Mars/Olympus:20261120T100000",
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+    ],
+    "an end that cannot be split": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        'DTEND;X-NOTE="no end:20261120T110000',
+    ],
+    "an override of this and the future": [
+        "DTSTART;TZID=Mars/Olympus:20261120T100000",
+        "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Mars/Olympus:20261120T100000",
+    ],
+}
+
+
+@pytest.mark.parametrize("lines", READ.values(), ids=READ.keys())
+def test_an_event_that_may_reach_the_checked_days_is_read_and_refused(lines: list[str]) -> None:
+    """Anything the pre-filter does not plainly understand is read: here the unknown zone
+    is then refused (and an event that reaches the days blocks time, tests below)."""
+    with pytest.raises((CalendarError, TimeZoneError)):
+        busy(with_unknown_zone(*lines), Profile(timezone="Europe/Berlin"))
+
+
+def test_an_event_whose_start_cannot_be_read_is_refused_naming_file_event_and_fix() -> None:
+    """icalendar 7 keeps a value it cannot parse and raises only when it is used: the checker
+    refuses it as bad input (the planner refuses the same file before), not with a traceback."""
+    data = calendar(["UID:x", "DTSTART:20261131T100000", "SUMMARY:Bad"])
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value) == (
+        "cal.ics: event 'Bad' has a DTSTART that cannot be read (Wrong datetime format:"
+        " 20261131T100000). Correct the value (RFC 5545 format) or export the calendar again."
+    )
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda data: b"\r\n" + data,  # not starting with BEGIN:VCALENDAR
+        lambda data: data.replace(b"END:VCALENDAR\r\n", b""),  # a calendar left open
+        lambda data: data.replace(b"END:VEVENT", b"END:VTODO", 1),  # edges that do not pair
+    ],
+    ids=["a blank line first", "no END:VCALENDAR", "BEGIN:VEVENT closed by END:VTODO"],
+)
+def test_a_file_whose_edges_the_pre_filter_cannot_follow_is_read_whole(
+    edit: Callable[[bytes], bytes],
+) -> None:
+    data = edit(with_unknown_zone("DTSTART;TZID=Mars/Olympus:20261120T100000"))
+    with pytest.raises((CalendarError, TimeZoneError)):
+        busy(data, Profile(timezone="Europe/Berlin"))
+
+
+def test_a_file_whose_last_line_has_no_line_break_is_filtered_as_any_other() -> None:
+    data = with_unknown_zone("DTSTART;TZID=Mars/Olympus:20261120T100000").removesuffix(b"\r\n")
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "10:00"), at(1, "11:00"), "Lecture")
+    ]
+
+
+def test_floating_times_are_read_in_the_zone_x_wr_timezone_declares() -> None:
+    """Google and Apple write floating times and name the zone in X-WR-TIMEZONE: the user's
+    own zone (New York here) does not apply."""
+    lines = ["UID:f", "DTSTART:20261201T100000", "DTEND:20261201T110000", "SUMMARY:Floating"]
+    data = calendar(lines).replace(
+        b"PRODID:-//test//EN", b"PRODID:-//test//EN\r\nX-WR-TIMEZONE:Europe/Berlin"
+    )
+    assert busy(data, Profile(timezone="America/New_York")) == [
+        (at(1, "10:00"), at(1, "11:00"), "Floating")
+    ]
+
+
+def test_an_unknown_x_wr_timezone_is_refused_naming_file_and_property() -> None:
+    data = calendar(event("l", at(1, "10:00"), 60, "Lecture")).replace(
+        b"PRODID:-//test//EN", b"PRODID:-//test//EN\r\nX-WR-TIMEZONE:Mars/Olympus"
+    )
+    with pytest.raises(TimeZoneError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value) == "cal.ics, X-WR-TIMEZONE: unknown time zone 'Mars/Olympus'."

@@ -56,7 +56,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import icalendar
 import recurring_ical_events
 import x_wr_timezone
-from icalendar.error import GloballyUniqueTZIDGuessed
+from icalendar.error import GloballyUniqueTZIDGuessed, InvalidCalendar
 from icalendar.parser import Contentline
 from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
@@ -320,7 +320,15 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
     for event in cal.walk("VEVENT"):
         for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
             for value in _values(event.get(name)):
-                moment = getattr(value, "dt", None)
+                try:
+                    moment = getattr(value, "dt", None)
+                except InvalidCalendar as exc:  # icalendar 7 raises on use, not on parse
+                    raise CalendarError(
+                        f"event {_text(event, 'SUMMARY')!r} has a {name} that cannot be read"
+                        f" ({exc.__cause__ or exc})",
+                        file=source,
+                        fix="Correct the value (RFC 5545 format) or export the calendar again",
+                    ) from exc
                 naive = isinstance(moment, dt.datetime) and moment.tzinfo is None
                 if naive and value.params.get("TZID"):
                     raise TimeZoneError(
@@ -473,9 +481,9 @@ def _logical_line(text: str, at: int) -> tuple[str, int]:
     end = text.find("\n", at)
     while end != -1 and text[end + 1 : end + 2] in (" ", "\t"):
         end = text.find("\n", end + 1)
-    if end == -1:
-        return _FOLD.sub("", text[at:]).rstrip("\r"), len(text)
-    return _FOLD.sub("", text[at:end]).rstrip("\r"), end + 1
+    if end == -1:  # the last line, without a line break
+        end = len(text)
+    return _FOLD.sub("", text[at:end]), end + 1  # its "\r" goes with the value's spaces
 
 
 def _may_touch(props: _Properties, first: dt.date, last: dt.date) -> bool:
@@ -537,7 +545,7 @@ def _last_start(rule: str, start: dt.date) -> dt.date | None:
     parts: dict[str, str] = {}
     for part in rule.upper().split(";"):
         name, _, value = part.partition("=")
-        if name in parts:
+        if name in parts or "=" in value:  # repeated or unclear: kept
             return None
         parts[name] = value
     if "UNTIL" in parts:

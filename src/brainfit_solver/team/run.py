@@ -698,7 +698,8 @@ def _member_report(team: Team, horizons: Sequence[Horizon], member: MemberPlan) 
                     reason=None,
                 )
             )
-        elif horizon.label == member.left_in:
+        else:  # left out: the week it happened gives why and the fixes, later weeks point to it
+            first = horizon.label == member.left_in
             entries.append(
                 MemberWeekReport(
                     week=horizon.label,
@@ -707,20 +708,12 @@ def _member_report(team: Team, horizons: Sequence[Horizon], member: MemberPlan) 
                     terms=[],
                     sessions=[],
                     attended=[],
-                    reason=f"{member.reason}: {member.explanation}",
-                    fixes=list(member.fixes),
-                )
-            )
-        else:
-            entries.append(
-                MemberWeekReport(
-                    week=horizon.label,
-                    status="LEFT_OUT",
-                    objective=None,
-                    terms=[],
-                    sessions=[],
-                    attended=[],
-                    reason=f"left out since {member.left_in}",
+                    reason=(
+                        f"{member.reason}: {member.explanation}"
+                        if first
+                        else f"left out since {member.left_in}"
+                    ),
+                    fixes=list(member.fixes) if first else [],
                 )
             )
     return MemberReport(

@@ -9,7 +9,7 @@ goes only into their own report.
 
 A shared session is one group event (RFC 5545 §3.8.4.3 ORGANIZER, §3.8.4.1 ATTENDEE) with
 one UID in every file that holds it, derived from the team's name, the week and the
-session's id; DTSTAMP is the team's (``ics_out.output_stamp``), so the same inputs give the
+session's id; DTSTAMP is the team's (``outputs.ics.output_stamp``), so the same inputs give the
 same bytes whatever the order of the members or their calendars.
 """
 
@@ -71,7 +71,7 @@ class Person:
     id: str
     name: str
     email: str | None
-    stem: str  # file stem in the output directory (``team_file.member_stems``)
+    stem: str  # file stem in the output directory (``team.file.member_stems``)
 
 
 def shared_uid(team: str, week_label: str, shared_id: str) -> str:

@@ -223,8 +223,8 @@ def test_a_relaxed_week_keeps_its_sessions_and_the_next_week_plans_around_them(
     busy = [Ev(0, "00:00", "23:59"), Ev(2, "00:00", "23:59")]
     inputs = inputs_for(tmp_path, busy, profile=profile, rules=only_high_rules(rules))
     with pytest.raises(InfeasibleError):
-        pipeline.run(pipeline.PlanRequest(inputs, weeks=2))
-    outcome = pipeline.run(pipeline.PlanRequest(inputs, weeks=2, relax=True))
+        pipeline.run_one(pipeline.PlanRequest(inputs, weeks=2))
+    outcome = pipeline.run_one(pipeline.PlanRequest(inputs, weeks=2, relax=True))
     first, second = outcome.weeks
     assert first.plan.dropped and not second.plan.dropped
     assert {s.start // 1440 for s in first.plan.sessions} == {6}
@@ -244,5 +244,5 @@ def test_relax_does_not_relax_the_seam_between_weeks_that_each_hold_their_rules(
         tmp_path, [Ev(2, "09:00", "10:00")], profile=profile, rules=only_high_rules(rules)
     )
     with pytest.raises(InfeasibleError) as caught:
-        pipeline.run(pipeline.PlanRequest(inputs, weeks=2, relax=True))
+        pipeline.run_one(pipeline.PlanRequest(inputs, weeks=2, relax=True))
     assert caught.value.conflict == (SEAM_RULE,)

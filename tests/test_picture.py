@@ -215,7 +215,7 @@ def test_several_weeks_give_one_section_each(tmp_path: Path) -> None:
     inputs = api.load_inputs(
         [STUDENT / "calendar.ics"], profile=STUDENT / "profile.toml", week="2026-W49", weeks=2
     )
-    report = schedule_report(pipeline.run(pipeline.PlanRequest(inputs, weeks=2)))
+    report = schedule_report(pipeline.run_one(pipeline.PlanRequest(inputs, weeks=2)))
     page = parse(render_html(report))
     sections = [s for s in page.iter("section") if s.get("class") == "week"]
     assert [s.get("id") for s in sections] == ["week-2026-W49", "week-2026-W50"]

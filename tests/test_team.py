@@ -350,8 +350,8 @@ def test_reported_objective_and_bound_bracket_the_optimum_found_by_complete_sear
     every time (a complete search) gives the true optimum, which the team plan must not
     exceed and the reported bound must not undercut; "OPTIMAL" only when it is that optimum."""
     from brainfit_solver.core.domain import SolverOptions
+    from brainfit_solver.shared import SharedTimes, member_best
     from brainfit_solver.team.file import member_inputs
-    from brainfit_solver.team.solve import SharedTimes, member_best
 
     shared = (
         HIIT.format(attendance=1)

@@ -38,9 +38,15 @@ _EXPORTS: dict[str, str] = {
     "CheckReport": "check.checker",
     # several weeks, re-plans, templates
     "plan_weeks": "pipeline",
-    "run_plan": "pipeline:run",
+    "run_plan": "pipeline:run_one",
     "PlanRequest": "pipeline",
     "PlanOutcome": "pipeline",
+    # people × weeks: the one pipeline (one person's week is its 1 × 1 case)
+    "run": "pipeline",
+    "Request": "pipeline",
+    "Outcome": "pipeline",
+    "PersonOutcome": "pipeline",
+    "LeftOut": "pipeline",
     "read_previous": "calendars.previous",
     "parse_now": "calendars.previous",
     # where independent solves run (--executor, --scheduler)
@@ -82,6 +88,7 @@ _EXPORTS: dict[str, str] = {
     "OutputError": "core.errors",
     "TimeZoneError": "core.errors",
     "InfeasibleError": "core.errors",
+    "SharedSessionsError": "core.errors",
     "CheckFailedError": "core.errors",
     "NoPlanFoundError": "core.errors",
 }
@@ -97,8 +104,11 @@ __all__ = [
     "InfeasibleError",
     "InputError",
     "Inputs",
+    "LeftOut",
     "NoPlanFoundError",
+    "Outcome",
     "OutputError",
+    "PersonOutcome",
     "PlanOutcome",
     "PlanReport",
     "PlanRequest",
@@ -106,7 +116,9 @@ __all__ = [
     "ProfileError",
     "Report",
     "ReportError",
+    "Request",
     "RuleFileError",
+    "SharedSessionsError",
     "SolverOptions",
     "TeamOutcome",
     "TeamReport",
@@ -133,6 +145,7 @@ __all__ = [
     "render_team_html",
     "report_json",
     "report_schema",
+    "run",
     "run_plan",
     "run_team",
     "schedule_report",
@@ -166,6 +179,7 @@ if TYPE_CHECKING:
         ProfileError,
         ReportError,
         RuleFileError,
+        SharedSessionsError,
         TimeZoneError,
     )
     from .core.executors import ExecutorChoice, ExecutorError
@@ -184,8 +198,19 @@ if TYPE_CHECKING:
     )
     from .outputs.team import TeamReport
     from .outputs.team_page import render_team_html
-    from .pipeline import PlanOutcome, PlanRequest, plan, plan_weeks, schedule_report
-    from .pipeline import run as run_plan
+    from .pipeline import (
+        LeftOut,
+        Outcome,
+        PersonOutcome,
+        PlanOutcome,
+        PlanRequest,
+        Request,
+        plan,
+        plan_weeks,
+        run,
+        schedule_report,
+    )
+    from .pipeline import run_one as run_plan
     from .team.file import load_team
     from .team.run import TeamOutcome, TeamRequest, run_team
 

@@ -1,16 +1,30 @@
-"""The one pipeline behind ``brainfit plan``: a request (inputs × weeks; one week is the case
-``weeks=1``) → model → solve, else explain or relax → export → check, as plain functions.
+"""The one pipeline behind ``brainfit plan`` and ``brainfit group``: a request of people ×
+weeks → model → solve, else explain or relax → export → check, as plain functions. One
+person's one week is the 1 × 1 case.
 
     inputs = api.load_inputs(["calendar.ics"], week="2026-W49")
-    result = plan(inputs)                                      # one week
-    outcome = run(PlanRequest(inputs, weeks=4))                # four weeks, one .ics
-    outcome = run(PlanRequest(inputs, previous=read_previous(data), now=now))  # re-plan
+    result = plan(inputs)                                          # 1 × 1
+    outcome = run_one(PlanRequest(inputs, weeks=4))                # 1 × 4, one .ics
+    outcome = run_one(PlanRequest(inputs, previous=read_previous(data), now=now))  # re-plan
+    outcome = run(Request((PlanRequest(ann), PlanRequest(ben)), strict=False))  # 2 × 1
 
-Each week is its own ISO week (its rules, its calendar, its UIDs); several weeks are solved
-together exactly by ``weeks.solve_weeks``, one by ``explain.impossible.plan_week``. Every file is
-written by the one exporter (``outputs.ics.plan_file``) and checked week by week by the
-independent checker, plus the seam rules between weeks; a plan the checker rejects, or
-scores differently from the solver, is a bug and raises ``AssertionError``.
+People are planned independently (each a task for ``solve_many``, so any executor runs
+them), unless the request has a ``Group``: people planned around sessions several of them
+attend (``brainfit group``; ``team.run`` turns a team file into such a request). A group is
+planned week by week by the coupled solve (``shared.solve_team``): week k+1 of each person
+sees their week k (their own sessions and the shared ones they attend) as the days before
+it, so the rules that look across days hold across every boundary, and each week is proven
+optimal, or not, *given the weeks before it*. Either way each person's weeks are written by
+the one exporter (``outputs.ics.plan_file``) and checked by the one check path (``_check``):
+each week by the independent checker against that person's own calendars, the days before
+the first week, and the seams between weeks; a plan the checker rejects, or scores
+differently from the solver, is a bug and raises ``AssertionError``.
+
+A person whose week is impossible raises ``InfeasibleError`` (exit 3) when the request is
+``strict`` (``brainfit plan``, ``group --strict``); otherwise they are left out (``LeftOut``,
+with the usual explanation) and everyone else is planned.
+
+For one person:
 
 ``relax`` (``--relax soft``): a week whose rules cannot all hold is planned breaking the
 least important ones as little as possible; the seam rules between weeks stay rules of the
@@ -28,8 +42,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
-from concurrent.futures import Executor
+import functools
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from . import api
@@ -40,8 +56,8 @@ from .check.checker import (
     check_seams,
     read_plan,
 )
-from .core.domain import CalendarWeek, Commitment, Plan, SolverOptions
-from .core.errors import InfeasibleError, ProfileError
+from .core.domain import CalendarWeek, Commitment, EarlierEvent, Plan, Session, SolverOptions
+from .core.errors import InfeasibleError, ProfileError, SharedSessionsError
 from .core.executors import ExecutorChoice, opened
 from .core.timegrid import Horizon, iso_week_label
 from .model.replan import with_previous
@@ -49,7 +65,15 @@ from .model.week import Week, prepare_week, with_days_before
 from .outputs.ics import Placed, identified, output_stamp, plan_file, session_event
 from .outputs.replan import assign_uids, cancelled_event, changed
 from .outputs.report import PlanReport, ReplanOut, infeasible_report
+from .outputs.team import Person, SharedPlaced, shared_event, shared_uid
+from .rules.ruleset import RuleSet
+from .shared import MemberWeek, SharedNeed, SharedPlacementError, TeamSolution, solve_team
+from .solver.parallel import InProcessExecutor, solve_many
 from .weeks import WeeksPlan, solve_template, solve_weeks
+
+POOL_FROM = 8
+"""People from which independent work goes to a pool of worker processes by default; fewer
+are planned faster in this process than a pool starts (a week solves in about 50 ms)."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +157,9 @@ class PlanRequest:
     (``--executor``, ``--scheduler``; opened for the solve and closed after it), else where
     measured fastest (this process). A single week or a ``repeat`` template is one solve,
     made here. ``merge`` also makes the calendars' own events and the plan one file
-    (``PlanOutcome.merged``)."""
+    (``PlanOutcome.merged``). ``each_week``: every week's inputs when already read (a
+    group's members are read in worker processes, without the parsed calendars that
+    reading other weeks needs); else they are derived from ``inputs``."""
 
     inputs: api.Inputs
     weeks: int = 1
@@ -145,6 +171,102 @@ class PlanRequest:
     executor: Executor | None = None
     merge: bool = False
     executor_choice: ExecutorChoice | None = None
+    each_week: tuple[api.Inputs, ...] = ()
+
+    def week_inputs(self) -> list[api.Inputs]:
+        """The inputs of each planned week, from the first."""
+        return list(self.each_week) if self.each_week else api.week_inputs(self.inputs, self.weeks)
+
+
+@dataclass(frozen=True)
+class SharedSpec:
+    """A session several people of a group attend together, as the plan needs it: its id,
+    kind, title and place, whether the coach is there, and how many of the people planned
+    that week must attend (``required(planned)``)."""
+
+    id: str
+    kind: str
+    title: str
+    place: str
+    coach: bool
+    required: Callable[[int], int]
+
+
+@dataclass(frozen=True)
+class Group:
+    """People planned together around shared sessions: the group's name (their files' UIDs
+    and the group events' names), its one rule set, the coach (ORGANIZER) and each person as
+    the files name them (``people``, by their profile's name), the shared sessions, and for
+    each week each session's possible start slots (``needs``: where and when it may be, the
+    coach free)."""
+
+    name: str
+    rules: RuleSet
+    coach: Person
+    people: Mapping[str, Person]
+    shared: tuple[SharedSpec, ...]
+    needs: tuple[tuple[SharedNeed, ...], ...]
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to plan: people × weeks. Each person's part is a ``PlanRequest`` (their inputs,
+    weeks and one-person options); ``group`` plans them around shared sessions, else each is
+    planned on their own. ``strict``: a person whose week is impossible is fatal (exit 3),
+    else left out. Independent people go through ``executor`` if given (left open), else the
+    one ``executor_choice`` names (opened for the run), else this process for a few people
+    and local processes from ``POOL_FROM``; ``options`` are the group's coupled solve's
+    settings (each person's own otherwise)."""
+
+    people: tuple[PlanRequest, ...]
+    group: Group | None = None
+    strict: bool = True
+    options: SolverOptions | None = None
+    executor: Executor | None = None
+    executor_choice: ExecutorChoice | None = None
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Why a person is not planned from ``week`` on: a general ``reason`` for a group's
+    overview, the explanation and fixes that only they see."""
+
+    reason: str
+    week: str
+    explanation: str
+    fixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonOutcome:
+    """A person's part of the outcome: their weeks as planned and checked (all of them, or
+    those before they were left out; None when none), and, in a group, each planned week's
+    shared sessions attended and the attendance points they scored."""
+
+    plan: PlanOutcome | None
+    left_out: LeftOut | None = None
+    attended: tuple[tuple[str, ...], ...] = ()
+    attendance_points: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupWeek:
+    """One week of a group: its shared sessions as placed (with who attends) and the
+    coupled solve's solution (the verdict, bound and gap)."""
+
+    horizon: Horizon
+    shared: tuple[SharedPlaced, ...]
+    solution: TeamSolution
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Each person's outcome, in the request's order, and a group's weeks and the one
+    DTSTAMP of its files."""
+
+    people: tuple[PersonOutcome, ...]
+    weeks: tuple[GroupWeek, ...] = ()
+    stamp: dt.datetime | None = None
 
 
 def solver_options(inputs: api.Inputs, time_limit_s: float | None = None) -> SolverOptions:
@@ -159,13 +281,13 @@ def solver_options(inputs: api.Inputs, time_limit_s: float | None = None) -> Sol
 def plan(
     inputs: api.Inputs, options: SolverOptions | None = None, *, relax: bool = False
 ) -> api.PlanResult:
-    """One week solved, exported and independently checked (the 1-week case of ``run``).
+    """One week solved, exported and independently checked (the 1 × 1 case of ``run``).
 
     ``relax=True`` (``--relax soft``): when the rules cannot all hold, plan the best week
     breaking the least important ones as little as possible instead of raising
     ``InfeasibleError``; the plan's ``dropped`` names them (``broken``: how often), and the
     check skips exactly those."""
-    return run(PlanRequest(inputs, options=options, relax=relax)).weeks[0]
+    return run_one(PlanRequest(inputs, options=options, relax=relax)).weeks[0]
 
 
 def plan_weeks(
@@ -178,8 +300,52 @@ def plan_weeks(
     options: SolverOptions | None = None,
     executor: Executor | None = None,
 ) -> PlanOutcome:
-    """``run`` with the request's fields as arguments, for scripts."""
-    return run(PlanRequest(inputs, weeks, repeat, previous, now, False, options, executor))
+    """``run_one`` with the request's fields as arguments, for scripts."""
+    return run_one(PlanRequest(inputs, weeks, repeat, previous, now, False, options, executor))
+
+
+def run_one(request: PlanRequest) -> PlanOutcome:
+    """One person's weeks (the 1 × N case of ``run``, strict: an impossible week raises)."""
+    (person,) = run(Request((request,))).people
+    assert person.plan is not None  # strict: an impossible week has raised
+    return person.plan
+
+
+def run(request: Request) -> Outcome:
+    """Plan the request's people over their weeks (see the module docstring)."""
+    if request.executor is None and request.executor_choice is not None:
+        with opened(request.executor_choice) as chosen:
+            return run(dataclasses.replace(request, executor=chosen, executor_choice=None))
+    executor, pool = request.executor, None
+    if executor is None:
+        if len(request.people) >= POOL_FROM:
+            executor = pool = ProcessPoolExecutor(os.cpu_count() or 1)
+        else:
+            executor = InProcessExecutor()
+    try:
+        if request.group is not None:
+            return _run_group(request, request.group, executor)
+        if len(request.people) == 1:  # the person's own solves may use their executor
+            return Outcome((_person(request.people[0], request.strict),))
+        tasks = [functools.partial(_person, p, request.strict) for p in request.people]
+        return Outcome(tuple(solve_many(tasks, executor)))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _person(request: PlanRequest, strict: bool = True) -> PersonOutcome:
+    """A task: one person's weeks planned on their own; an impossible week raises when
+    ``strict``, else leaves them out with the explanation."""
+    try:
+        return PersonOutcome(_plan_person(request))
+    except InfeasibleError as exc:
+        if strict:
+            raise
+        week = exc.week or request.inputs.horizon.label
+        return PersonOutcome(
+            None, LeftOut("own week impossible", week, exc.render(), exc.relaxations)
+        )
 
 
 def _solve(request: PlanRequest, models: Sequence[Week], options: SolverOptions) -> WeeksPlan:
@@ -206,13 +372,13 @@ def _solve(request: PlanRequest, models: Sequence[Week], options: SolverOptions)
     )
 
 
-def run(request: PlanRequest) -> PlanOutcome:
-    """Plan the request's weeks (optionally re-planning ``previous`` as of ``now``, or as one
-    repeating week), export them as one .ics and check every week."""
+def _plan_person(request: PlanRequest) -> PlanOutcome:
+    """One person's weeks (optionally re-planning ``previous`` as of ``now``, or as one
+    repeating week), solved, exported as one .ics and checked week by week."""
     inputs, weeks, previous, now = request.inputs, request.weeks, request.previous, request.now
     repeat = request.repeat
     options = request.options or solver_options(inputs)
-    all_inputs = api.week_inputs(inputs, weeks)
+    all_inputs = request.week_inputs()
     horizons = [i.horizon for i in all_inputs]
     if repeat and previous is not None:
         raise ProfileError(
@@ -244,9 +410,44 @@ def run(request: PlanRequest) -> PlanOutcome:
             models[0] = with_days_before(models[0], previous.before(horizons[0]))
         models[1:] = [dataclasses.replace(m, before=()) for m in models[1:]]
     solved = _solve(request, models, options)
+    outcome = _finish(request, all_inputs, models, solved, previous)
+    if request.merge:
+        return dataclasses.replace(outcome, merged=_merged(inputs, weeks, outcome.ics))
+    return outcome
 
+
+@dataclass(frozen=True)
+class Membership:
+    """What a group member's file holds beyond their own sessions: the group's name (the
+    namespace of their UIDs), the group's one DTSTAMP, each week's shared sessions (those
+    they attend become group events, ORGANIZER the coach) and the file's name in messages."""
+
+    group: str
+    coach: Person
+    people: Mapping[str, Person]
+    stamp: dt.datetime
+    shared: tuple[tuple[SharedPlaced, ...], ...]
+    source: str
+
+
+def _finish(
+    request: PlanRequest,
+    all_inputs: Sequence[api.Inputs],
+    models: Sequence[Week],
+    solved: WeeksPlan,
+    previous: PreviousPlan | None,
+    member: Membership | None = None,
+) -> PlanOutcome:
+    """A person's solved weeks exported as one file by the one exporter and checked by the
+    one check path, with what a re-plan did to ``previous``; a group ``member``'s file also
+    holds the shared sessions they attend. A task for ``solve_many``."""
+    inputs, weeks, now, repeat = request.inputs, request.weeks, request.now, request.repeat
+    horizons = [i.horizon for i in all_inputs]
     owner, rules = inputs.profile.name, inputs.rules
-    stamp = output_stamp(inputs.horizon, inputs.calendar.latest_stamp)
+    if member is not None:
+        owner, stamp = f"{member.group}\x1f{owner}", member.stamp
+    else:
+        stamp = output_stamp(inputs.horizon, inputs.calendar.latest_stamp)
     if previous is not None and previous.latest_stamp is not None:
         stamp = max(stamp, previous.latest_stamp)
     old = {e.uid: e for e in previous.events} if previous is not None else {}
@@ -296,6 +497,21 @@ def run(request: PlanRequest) -> PlanOutcome:
                 cancelled.append(e.uid)
             elif not inside or e.cancelled:
                 extra.append(e.component)  # carried over unchanged
+    if member is not None:
+        extra.extend(
+            shared_event(
+                s,
+                rules,
+                horizon,
+                team=member.group,
+                coach=member.coach,
+                people=member.people,
+                stamp=stamp,
+            )
+            for horizon, shared in zip(horizons, member.shared, strict=False)
+            for s in shared
+            if inputs.profile.name in s.attendees
+        )
     dropped = tuple(dict.fromkeys(r for p in plans for r in p.dropped))
     ics = plan_file(
         placed,
@@ -307,7 +523,8 @@ def run(request: PlanRequest) -> PlanOutcome:
         repeat=weeks if repeat else 0,
         extra=extra,
     )
-    checks = _check(ics, all_inputs, models, previous, now, repeat, plans)
+    source = member.source if member is not None else "plan"
+    checks = _check(ics, all_inputs, models, previous, now, repeat, plans, source)
     _same_objectives(solved, checks, repeat)
     results = tuple(
         api.PlanResult(all_inputs[k], plans[k], ics, checks[k]) for k in range(len(plans))
@@ -326,8 +543,227 @@ def run(request: PlanRequest) -> PlanOutcome:
             warnings=previous.warnings if previous is not None else (),
         ),
         repeat=repeat,
-        merged=_merged(inputs, weeks, ics) if request.merge else None,
     )
+
+
+def _run_group(request: Request, group: Group, executor: Executor) -> Outcome:
+    """The people of a group, week by week around the shared sessions (see the module
+    docstring), then each planned person's weeks exported and checked as one person's are
+    (each a task for ``executor``)."""
+    people = request.people
+    every = [p.week_inputs() for p in people]
+    count = len(every[0])
+    for p, weeks in zip(people, every, strict=True):
+        if p.repeat or p.previous is not None or p.merge or p.relax:
+            raise ProfileError(
+                f"{p.inputs.profile.name}: a group is planned week by week around its shared "
+                "sessions; --repeat, --previous, --merge and --relax soft are for one person",
+                fix="Plan this person alone with brainfit plan for those",
+            )
+        if [i.horizon for i in weeks] != [i.horizon for i in every[0]]:
+            raise ProfileError(
+                f"{p.inputs.profile.name}: everyone in a group plans the same weeks",
+                fix="Give every person the group's zone, first week and number of weeks",
+            )
+    ids = [p.inputs.profile.name for p in people]
+    left: dict[int, LeftOut] = {}
+    done: dict[int, list[tuple[Week, MemberWeek]]] = {n: [] for n in range(len(people))}
+    before: dict[int, tuple[EarlierEvent, ...]] = {}
+    outcomes: list[GroupWeek] = []
+    for k, horizon in enumerate(i.horizon for i in every[0]):
+        ok = [n for n in range(len(people)) if n not in left]
+        models = [
+            every[n][k].week
+            if k == 0
+            else with_days_before(dataclasses.replace(every[n][k].week, before=()), before[n])
+            for n in ok
+        ]
+        label = f"{horizon.label}: " if count > 1 else ""
+        solution = _solve_shared(request, group, k, horizon, models, [ids[n] for n in ok], executor)
+        if request.strict and solution.left_out:
+            n = solution.left_out[0]
+            raise InfeasibleError(
+                f"{label}member {ids[ok[n]]}: {solution.weeks[n].explanation}",
+                relaxations=solution.weeks[n].fixes,
+                fix="Without --strict the rest of the team is planned and this member is listed",
+            )
+        shared = _placed(group, k, horizon, solution, [ids[n] for n in ok])
+        outcomes.append(GroupWeek(horizon, shared, solution))
+        for i, n in enumerate(ok):
+            result = solution.weeks[i]
+            if result.plan is None:
+                left[n] = LeftOut(
+                    "own week impossible", horizon.label, result.explanation, result.fixes
+                )
+                continue
+            done[n].append((models[i], result))
+            before[n] = tuple(_as_earlier(group, ids[n], horizon, result, shared))
+    latest = [
+        stamp
+        for n, solved_weeks in done.items()
+        for k in range(len(solved_weeks))
+        if (stamp := every[n][k].calendar.latest_stamp) is not None
+    ]
+    stamp = output_stamp(every[0][0].horizon, max(latest, default=None))
+    planned = [n for n in range(len(people)) if done[n]]
+    tasks = []
+    for n in planned:
+        person_weeks = done[n]
+        solved = _member_plan(person_weeks, outcomes, group_grid(group))
+        member = Membership(
+            group.name,
+            group.coach,
+            group.people,
+            stamp,
+            tuple(w.shared for w in outcomes[: len(person_weeks)]),
+            f"{group.people[ids[n]].stem}.ics",
+        )
+        tasks.append(
+            functools.partial(
+                _finish,
+                people[n],
+                every[n][: len(person_weeks)],
+                [m for m, _ in person_weeks],
+                solved,
+                None,
+                member,
+            )
+        )
+    finished = dict(zip(planned, solve_many(tasks, executor), strict=True))
+    results = []
+    for n in range(len(people)):
+        attended = tuple(
+            tuple(sorted(s.id for s in w.shared if ids[n] in s.attendees))
+            for w in outcomes[: len(done[n])]
+        )
+        points = tuple(_attendance_points(r.plan, people[n].inputs) for _, r in done[n])
+        results.append(PersonOutcome(finished.get(n), left.get(n), attended, points))
+    return Outcome(tuple(results), tuple(outcomes), stamp)
+
+
+def _solve_shared(
+    request: Request,
+    group: Group,
+    k: int,
+    horizon: Horizon,
+    models: Sequence[Week],
+    ids: Sequence[str],
+    executor: Executor,
+) -> TeamSolution:
+    """Week ``k`` of the group: the people's week ``models`` (the weeks before already in
+    their days before) around the shared sessions."""
+    label = f"{horizon.label}: " if len(group.needs) > 1 else ""
+    grid = group_grid(group)
+
+    def required(j: int, planned: int) -> int:
+        return group.shared[j].required(planned)
+
+    def describe(shared_id: str, slot: int) -> str:
+        moment = horizon.to_datetime(slot * grid)
+        return f"{moment:%a %d %b %H:%M}"
+
+    try:
+        return solve_team(
+            models,
+            group.needs[k],
+            required,
+            request.options or SolverOptions(),
+            executor,
+            describe,
+            [group.people[i].name for i in ids],
+        )
+    except SharedPlacementError as exc:
+        raise SharedSessionsError(
+            label + exc.conflict,
+            fix="Widen the shared sessions' days or times, lower their attendance, or free "
+            "the coach's calendar",
+        ) from exc
+
+
+def _placed(
+    group: Group, k: int, horizon: Horizon, solution: TeamSolution, ids: Sequence[str]
+) -> tuple[SharedPlaced, ...]:
+    """Week ``k``'s shared sessions as placed, with who attends (people in the solution's
+    order, ``ids``)."""
+    grid = group_grid(group)
+    planned = [i for n, i in enumerate(ids) if n not in solution.left_out]
+    index = {i: n for n, i in enumerate(ids)}
+    shared: list[SharedPlaced] = []
+    for need, spec in zip(group.needs[k], group.shared, strict=True):
+        slot = solution.times.get(spec.id)
+        if slot is None:
+            continue
+        attendees = tuple(
+            sorted(i for i in planned if solution.weeks[index[i]].attends(spec.id) == slot)
+        )
+        shared.append(
+            SharedPlaced(
+                spec.id,
+                spec.kind,
+                spec.title,
+                spec.place,
+                slot * grid,
+                (slot + need.times.slots) * grid,
+                spec.coach,
+                spec.required(len(planned)),
+                attendees,
+            )
+        )
+    return tuple(shared)
+
+
+def group_grid(group: Group) -> int:
+    """The group's time grid in minutes (one rule set for everyone)."""
+    return group.rules.meta.granularity_min
+
+
+def _own(result: MemberWeek, shared: Sequence[SharedPlaced], grid: int) -> tuple[Session, ...]:
+    """A person's own sessions: their week's plan less the shared sessions they attend."""
+    assert result.plan is not None
+    kinds = {s.id: s.kind for s in shared}
+    theirs = {(kinds[shared_id], slot * grid) for shared_id, slot in result.attended}
+    return tuple(s for s in result.plan.sessions if (s.kind, s.start) not in theirs)
+
+
+def _member_plan(
+    weeks: Sequence[tuple[Week, MemberWeek]], outcomes: Sequence[GroupWeek], grid: int
+) -> WeeksPlan:
+    """A person's planned weeks of a group as one person's weeks are solved: each week's
+    plan holds their own sessions (the shared ones are the group's events) and scores all."""
+    plans = []
+    for (_, result), week in zip(weeks, outcomes, strict=False):
+        assert result.plan is not None
+        plans.append(dataclasses.replace(result.plan, sessions=_own(result, week.shared, grid)))
+    return WeeksPlan(
+        plans=tuple(plans),
+        status="OPTIMAL" if all(p.status == "OPTIMAL" for p in plans) else "FEASIBLE",
+        objective=sum(p.objective for p in plans),
+        bound=sum(p.bound for p in plans),
+        solves=len(plans),
+        solve_seconds=sum(p.solve_seconds for p in plans),
+    )
+
+
+def _attendance_points(plan: Plan | None, inputs: api.Inputs) -> int:
+    """The points a week's plan scores by the rule set's ``team_attendance`` rules."""
+    assert plan is not None
+    rules = {r.id for r in inputs.rules.soft if r.kind == "team_attendance"}
+    return sum(plan.terms.get(r, 0) for r in rules)
+
+
+def _as_earlier(
+    group: Group, person: str, horizon: Horizon, result: MemberWeek, shared: Sequence[SharedPlaced]
+) -> Iterable[EarlierEvent]:
+    """A person's week as the next week's days before (what their file holds: the same
+    UIDs, kinds and starts)."""
+    own = _own(result, shared, group_grid(group))
+    for uid, s in identified(own, f"{group.name}\x1f{person}", horizon.label):
+        title = group.rules.kinds[s.kind].title
+        yield EarlierEvent(uid, (s.kind,), title, horizon.to_datetime(s.start), False)
+    for p in shared:
+        if person in p.attendees:
+            uid = shared_uid(group.name, horizon.label, p.id)
+            yield EarlierEvent(uid, (p.kind,), p.title, horizon.to_datetime(p.start), False)
 
 
 def _merged(inputs: api.Inputs, weeks: int, ics: bytes) -> bytes:
@@ -350,16 +786,17 @@ def _check(
     now: dt.datetime | None,
     repeat: bool,
     plans: Sequence[Plan],
+    source: str = "plan",
 ) -> tuple[CheckReport, ...]:
     """The one check path: each week of the file against its own calendar (skipping the
     rules its relaxed plan drops), the days before the first, and the seams between weeks."""
-    events = read_plan(ics)
+    events = read_plan(ics, source=source)
     busy = api.busy_time(all_inputs[0], len(all_inputs))
     reports = []
     first = all_inputs[0]
     before = None
     if first.rules.looking_back():
-        before = api.days_before(ics, first)
+        before = api.days_before(ics, first, source=source)
     for k, inp in enumerate(all_inputs):
         h = inp.horizon
         replanned = previous is not None and not repeat

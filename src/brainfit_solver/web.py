@@ -191,7 +191,7 @@ def _stamp(source: str | Path | None) -> tuple[str, int, int]:
 
 def plan(state: State, settings: PlanBody) -> dict[str, Any]:
     """Plan the settings as ``brainfit plan`` does; the page's answer (runs in a thread)."""
-    from .pipeline import PlanRequest, infeasible_document, run, schedule_report
+    from .pipeline import PlanRequest, infeasible_document, run_one, schedule_report
 
     started, cpu = time.perf_counter(), time.thread_time()
     if settings.fresh:
@@ -213,7 +213,7 @@ def plan(state: State, settings: PlanBody) -> dict[str, Any]:
     }
     request = PlanRequest(inputs)
     try:
-        outcome = run(request)
+        outcome = run_one(request)
     except InfeasibleError as exc:
         state.fixes = list(exc.fixes)
         report = infeasible_document(exc, request)
@@ -252,10 +252,10 @@ def plan(state: State, settings: PlanBody) -> dict[str, Any]:
 
 def ics(state: State, settings: PlanBody) -> tuple[bytes, str]:
     """The .ics ``brainfit plan -o`` writes for the settings, and the ISO week."""
-    from .pipeline import PlanRequest, run
+    from .pipeline import PlanRequest, run_one
 
     inputs = state.inputs(settings)
-    return run(PlanRequest(inputs)).ics, inputs.horizon.label
+    return run_one(PlanRequest(inputs)).ics, inputs.horizon.label
 
 
 def save_weights(state: State, weights: dict[str, int], rules_index: int) -> str:

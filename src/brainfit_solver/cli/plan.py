@@ -296,7 +296,7 @@ def plan(
     """Plan the week around CALENDARS (.ics files, https:// or webcal:// feeds, caldavs://
     calendars) and write it as an .ics file."""
     from .. import api
-    from ..pipeline import infeasible_document, run, schedule_report
+    from ..pipeline import infeasible_document, run_one, schedule_report
 
     where = executor_choice(executor, scheduler)  # a bad combination stops before any work
     # Outputs are checked before anything is read or solved, and again once the profile's
@@ -322,7 +322,7 @@ def plan(
         alternative = api.with_weights(inputs, changed, origin="--compare-weights")
     request = _plan_options(inputs, time_limit, weeks, repeat, before, now, relax, merge, where)
     try:
-        outcome = run(request)
+        outcome = run_one(request)
     except InfeasibleError as exc:
         # On exit 3 the --json report and the pictures (--html, --svg: the same explanation)
         # are written all the same, so a script or a reader learns why; the plan (-o) is not.
@@ -338,7 +338,7 @@ def plan(
     write_outputs(_contents(targets, ics, document), read, sys.stdout.buffer)
     _print_plan(outcome, document, targets, quiet, before is not None)
     if alternative is not None and compare_weights and not quiet:
-        other = run(dataclasses.replace(request, inputs=alternative, merge=False))
+        other = run_one(dataclasses.replace(request, inputs=alternative, merge=False))
         previous_source = before.source if before else None
         _print_comparison(
             document,

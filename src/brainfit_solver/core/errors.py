@@ -155,6 +155,11 @@ class InfeasibleError(BrainfitError):
         super().__init__(message, fix=fix)
 
 
+class SharedSessionsError(InfeasibleError):
+    """A group's shared sessions cannot be placed (exit 3): no joint time has the coach,
+    enough free members and enough attendance under the members' own rules."""
+
+
 class CheckFailedError(BrainfitError):
     """An exported plan breaks at least one hard rule (found by the independent checker)."""
 

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -94,7 +94,7 @@ def shared_event(
     *,
     team: str,
     coach: Person,
-    people: dict[str, Person],
+    people: Mapping[str, Person],
     stamp: dt.datetime,
 ) -> Event:
     """The group event of a shared session, the same in every file that holds it."""

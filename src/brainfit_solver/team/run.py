@@ -1,14 +1,12 @@
-"""The team pipeline behind ``brainfit group``: a team request (members × weeks) → each
-member's inputs → the coupled solve (``solve``), week by week → each member's file over all
-the weeks, checked by the independent checker as a person's multi-week plan is → the team's
-files and report.
+"""``brainfit group``: a team file as one request to the one pipeline. The members are read
+(each a task), the team becomes a ``pipeline.Request`` of members × weeks with a ``Group``
+(the shared sessions, their possible times where the coach is free, the coach and the
+members as the files name them), ``pipeline.run`` plans, exports and checks every member as
+it does one person, and this module writes the coach's file and the team's reports.
 
-Several weeks are planned one after the other: week k+1 of each member sees that member's
-sessions of week k (their own and the shared ones they attend) as the days before it
-(``model.week.with_days_before``, the seam context of a single-person plan), so the rules
-that look across days (no high-intensity days back to back) hold across every boundary. Each
-week is then planned, and proven optimal or not, *given the weeks before it*: the verdict is
-per week, never over the weeks jointly.
+Several weeks are planned one after the other by the pipeline: week k+1 of each member sees
+that member's week k as the days before it, so each week is planned, and proven optimal or
+not, *given the weeks before it*: the verdict is per week, never over the weeks jointly.
 
     team = load_team("team.toml")
     outcome = run_team(TeamRequest(team))
@@ -27,18 +25,17 @@ import dataclasses
 import datetime as dt
 import functools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
 from .. import api
-from ..core.domain import CalendarWeek, EarlierEvent, Plan, Session, SolverOptions
-from ..core.errors import InfeasibleError, InputError, ProfileError, TeamFileError
+from ..core.domain import CalendarWeek, Plan, Session, SolverOptions
+from ..core.errors import InputError, ProfileError, SharedSessionsError, TeamFileError
 from ..core.executors import ExecutorChoice, opened
 from ..core.timegrid import Horizon, next_full_week, parse_week, zone
-from ..model.week import Week, prepare_week, with_days_before
-from ..outputs.ics import identified, output_stamp
+from ..model.week import Week, prepare_week
 from ..outputs.team import (
     MemberOut,
     MemberReport,
@@ -50,32 +47,14 @@ from ..outputs.team import (
     TeamReport,
     TeamWeekOut,
     coach_file,
-    member_file,
     report_bytes,
-    shared_uid,
     terms_of,
 )
+from ..pipeline import POOL_FROM, Group, GroupWeek, PlanRequest, Request, SharedSpec, run
 from ..rules.profile import Profile
+from ..shared import SharedNeed, SharedTimes, can_attend
 from ..solver.parallel import InProcessExecutor, solve_many
 from .file import DAYS, Team, member_inputs, member_stems, shared_minutes
-from .solve import (
-    MemberWeek,
-    SharedNeed,
-    SharedPlacementError,
-    SharedTimes,
-    TeamSolution,
-    can_attend,
-    solve_team,
-)
-
-POOL_FROM = 8
-"""Members from which the solves go to a pool of worker processes by default; fewer solve
-faster in this process than a pool starts (a week solves in about 50 ms)."""
-
-
-class SharedSessionsError(InfeasibleError):
-    """The shared sessions cannot be placed (exit 3): no joint time has the coach, enough
-    free members and enough attendance under the members' own rules."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +101,7 @@ class MemberPlan:
     left_in: str | None = None
     explanation: str | None = None
     fixes: tuple[str, ...] = ()
+    ics: bytes | None = None  # their file over the weeks planned, written and checked
 
     @property
     def objective(self) -> int | None:
@@ -133,21 +113,12 @@ class MemberPlan:
 
 
 @dataclass(frozen=True)
-class WeekOutcome:
-    """One week of the team plan: its shared sessions as placed and the solution."""
-
-    horizon: Horizon
-    shared: tuple[SharedPlaced, ...]
-    solution: TeamSolution
-
-
-@dataclass(frozen=True)
 class TeamOutcome:
     """The plan, the files to write (name in the output directory, bytes) and the report."""
 
     report: TeamReport
     members: tuple[MemberPlan, ...]
-    weeks: tuple[WeekOutcome, ...]
+    weeks: tuple[GroupWeek, ...]
     files: tuple[tuple[str, bytes], ...]
     inputs_read: tuple[str, ...]  # every local file read: outputs may never replace them
 
@@ -266,7 +237,8 @@ def _times(team: Team, horizon: Horizon, coach: Week, label: str = "") -> list[S
 
 
 def run_team(request: TeamRequest) -> TeamOutcome:
-    """Plan the team (see the module docstring)."""
+    """Plan the team (see the module docstring): the team file as one pipeline request of
+    members × weeks around the shared sessions."""
     choice = request.executor_choice
     if request.executor is None and choice is not None and choice.kind != "local":
         with opened(choice) as chosen:
@@ -288,6 +260,10 @@ def run_team(request: TeamRequest) -> TeamOutcome:
         if member.profile is not None:
             read.append(team.resolve(member.profile))
         read.extend(team.resolve(c) for c in member.calendars)
+    needs = tuple(
+        tuple(_times(team, h, coach_weeks[k], f"{h.label}: " if count > 1 else ""))
+        for k, h in enumerate(horizons)
+    )
     executor = request.executor
     pool = None
     if executor is None:
@@ -304,183 +280,80 @@ def run_team(request: TeamRequest) -> TeamOutcome:
             ],
             executor,
         )
-        loaded: list[tuple[str, tuple[api.Inputs, ...] | None, str]] = []
+        loaded: list[tuple[str, tuple[api.Inputs, ...]]] = []
+        plans: dict[str, MemberPlan] = {}
         for (_, member), got in zip(members, found, strict=True):
             if not got.inputs:
                 if request.strict:
                     raise InputError(got.error)
-                loaded.append((member.id, None, got.error))
+                plans[member.id] = MemberPlan(
+                    people[member.id],
+                    None,
+                    reason="calendar cannot be read",
+                    left_in=first.label,
+                    explanation=got.error,
+                )
                 continue
             read.extend(got.sources)
-            loaded.append((member.id, got.inputs, ""))
-        plans = {
-            member_id: MemberPlan(
-                people[member_id],
-                None if weeks is None else weeks[0],
-                reason=None if weeks is not None else "calendar cannot be read",
-                left_in=None if weeks is not None else first.label,
-                explanation=None if weeks is not None else error,
+            loaded.append((member.id, got.inputs))
+        group = Group(
+            data.name,
+            team.rules,
+            coach,
+            people,
+            tuple(
+                SharedSpec(
+                    spec.id,
+                    spec.kind,
+                    spec.title or f"Team {team.rules.kinds[spec.kind].title}",
+                    spec.place,
+                    spec.coach,
+                    spec.attendance.required,
+                )
+                for spec in data.shared
+            ),
+            needs,
+        )
+        outcome = run(
+            Request(
+                tuple(
+                    PlanRequest(weeks[0], count, options=request.options, each_week=weeks)
+                    for _, weeks in loaded
+                ),
+                group,
+                strict=request.strict,
+                options=request.options,
+                executor=executor,
             )
-            for member_id, weeks, error in loaded
-        }
-        inputs_of = {member_id: weeks for member_id, weeks, _ in loaded if weeks is not None}
-        outcomes = []
-        before: dict[str, tuple[EarlierEvent, ...]] = {}
-        for k, horizon in enumerate(horizons):
-            ok = [
-                (member_id, inputs_of[member_id][k])
-                for member_id, weeks, _ in loaded
-                if weeks is not None and plans[member_id].reason is None
-            ]
-            models = [
-                inputs.week
-                if k == 0
-                else with_days_before(dataclasses.replace(inputs.week, before=()), before[m])
-                for m, inputs in ok
-            ]
-            label = f"{horizon.label}: " if count > 1 else ""
-            needs = _times(team, horizon, coach_weeks[k], label)
-            solution = _solve_week(team, request, horizon, needs, models, ok, people, executor)
-            shared = _placed(team, needs, solution, ok)
-            outcomes.append(WeekOutcome(horizon, shared, solution))
-            for n, (member_id, inputs) in enumerate(ok):
-                result = solution.weeks[n]
-                plan = plans[member_id]
-                if result.plan is None:
-                    plans[member_id] = dataclasses.replace(
-                        plan,
-                        reason="own week impossible",
-                        left_in=horizon.label,
-                        explanation=result.explanation,
-                        fixes=result.fixes,
-                    )
-                    continue
-                week_plan = _member_week(team, horizon, inputs, result, shared, member_id)
-                plans[member_id] = dataclasses.replace(plan, weeks=(*plan.weeks, week_plan))
-                before[member_id] = tuple(_as_earlier(data.name, member_id, week_plan, shared))
-        return _outcome(team, horizons, outcomes, plans, people, coach, read, executor)
+        )
     finally:
         if pool is not None:
             pool.shutdown()
-
-
-def _solve_week(
-    team: Team,
-    request: TeamRequest,
-    horizon: Horizon,
-    needs: Sequence[SharedNeed],
-    models: Sequence[Week],
-    ok: Sequence[tuple[str, api.Inputs]],
-    people: dict[str, Person],
-    executor: Executor,
-) -> TeamSolution:
-    """One week of the team, each member's week ``models`` (the weeks before it already
-    in their days before)."""
-    data = team.data
-    label = f"{horizon.label}: " if _week_count(request) > 1 else ""
-
-    def required(k: int, planned: int) -> int:
-        return data.shared[k].attendance.required(planned)
-
-    def describe(shared_id: str, slot: int) -> str:
-        moment = horizon.to_datetime(slot * team.rules.meta.granularity_min)
-        return f"{moment:%a %d %b %H:%M}"
-
-    try:
-        solution = solve_team(
-            models,
-            needs,
-            required,
-            request.options,
-            executor,
-            describe,
-            [people[member_id].name for member_id, _ in ok],
+    for (member_id, weeks), person in zip(loaded, outcome.people, strict=True):
+        planned = person.plan.weeks if person.plan is not None else ()
+        plans[member_id] = MemberPlan(
+            people[member_id],
+            weeks[0],
+            tuple(
+                MemberWeekPlan(
+                    result.inputs.horizon,
+                    result.inputs,
+                    result.plan.sessions,
+                    outcome.weeks[k].shared,
+                    person.attended[k],
+                    person.attendance_points[k],
+                    result.plan,
+                )
+                for k, result in enumerate(planned)
+            ),
+            reason=person.left_out.reason if person.left_out else None,
+            left_in=person.left_out.week if person.left_out else None,
+            explanation=person.left_out.explanation if person.left_out else None,
+            fixes=person.left_out.fixes if person.left_out else (),
+            ics=person.plan.ics if person.plan is not None else None,
         )
-    except SharedPlacementError as exc:
-        raise SharedSessionsError(
-            label + exc.conflict,
-            fix="Widen the shared sessions' days or times, lower their attendance, or free "
-            "the coach's calendar",
-        ) from exc
-    if request.strict and solution.left_out:
-        k = solution.left_out[0]
-        raise InfeasibleError(
-            f"{label}member {ok[k][0]}: {solution.weeks[k].explanation}",
-            relaxations=solution.weeks[k].fixes,
-            fix="Without --strict the rest of the team is planned and this member is listed",
-        )
-    return solution
-
-
-def _placed(
-    team: Team,
-    needs: Sequence[SharedNeed],
-    solution: TeamSolution,
-    ok: Sequence[tuple[str, api.Inputs]],
-) -> tuple[SharedPlaced, ...]:
-    """The week's shared sessions as placed, with who attends."""
-    rules, grid = team.rules, team.rules.meta.granularity_min
-    planned_ids = [m for k, (m, _) in enumerate(ok) if k not in solution.left_out]
-    index = {member_id: k for k, (member_id, _) in enumerate(ok)}
-    shared: list[SharedPlaced] = []
-    for need, spec in zip(needs, team.data.shared, strict=True):
-        slot = solution.times.get(spec.id)
-        if slot is None:
-            continue
-        attendees = tuple(
-            sorted(m for m in planned_ids if solution.weeks[index[m]].attends(spec.id) == slot)
-        )
-        title = spec.title or f"Team {rules.kinds[spec.kind].title}"
-        shared.append(
-            SharedPlaced(
-                spec.id,
-                spec.kind,
-                title,
-                spec.place,
-                slot * grid,
-                (slot + need.times.slots) * grid,
-                spec.coach,
-                spec.attendance.required(len(planned_ids)),
-                attendees,
-            )
-        )
-    return tuple(shared)
-
-
-def _member_week(
-    team: Team,
-    horizon: Horizon,
-    inputs: api.Inputs,
-    result: MemberWeek,
-    shared: Sequence[SharedPlaced],
-    member_id: str,
-) -> MemberWeekPlan:
-    """A planned member's week: their own sessions are the plan's less the shared ones."""
-    assert result.plan is not None
-    rules = team.rules
-    kinds = {s.id: s.kind for s in shared}
-    grid = rules.meta.granularity_min
-    theirs = {(kinds[shared_id], slot * grid) for shared_id, slot in result.attended}
-    own = tuple(s for s in result.plan.sessions if (s.kind, s.start) not in theirs)
-    attended = tuple(sorted(s.id for s in shared if member_id in s.attendees))
-    weight = {r.id for r in rules.soft if r.kind == "team_attendance"}
-    points = sum(result.plan.terms.get(r, 0) for r in weight)
-    return MemberWeekPlan(horizon, inputs, own, tuple(shared), attended, points, result.plan)
-
-
-def _as_earlier(
-    team_name: str, member_id: str, week: MemberWeekPlan, shared: Sequence[SharedPlaced]
-) -> Iterable[EarlierEvent]:
-    """A member's week as the next week's days before (what their file holds: the same
-    UIDs, kinds and starts)."""
-    horizon, rules = week.horizon, week.inputs.rules
-    for uid, s in identified(week.own, f"{team_name}\x1f{member_id}", horizon.label):
-        title = rules.kinds[s.kind].title
-        yield EarlierEvent(uid, (s.kind,), title, horizon.to_datetime(s.start), False)
-    for p in shared:
-        if member_id in p.attendees:
-            uid = shared_uid(team_name, horizon.label, p.id)
-            yield EarlierEvent(uid, (p.kind,), p.title, horizon.to_datetime(p.start), False)
+    assert outcome.stamp is not None  # a group's outcome has its files' one DTSTAMP
+    return _outcome(team, horizons, outcome.weeks, plans, people, coach, read, outcome.stamp)
 
 
 @dataclass(frozen=True)
@@ -505,80 +378,23 @@ def load_member(team: Team, member_id: str, week_label: str, weeks: int = 1) -> 
     return Loaded(tuple(dataclasses.replace(i, loaded=()) for i in every), sources)
 
 
-def finish_member(
-    inputs: api.Inputs,
-    weeks: tuple[tuple[Horizon, tuple[Session, ...], tuple[SharedPlaced, ...]], ...],
-    objective: int,
-    people: dict[str, Person],
-    coach: Person,
-    team_name: str,
-    stamp: dt.datetime,
-) -> bytes:
-    """A task: a member's .ics over their weeks, checked by the independent checker as a
-    person's multi-week plan is, seams included (a plan it rejects, or scores differently
-    from the solver, is a bug)."""
-    person = people[inputs.profile.name]
-    ics = member_file(
-        weeks,
-        inputs.rules,
-        team=team_name,
-        member=person,
-        coach=coach,
-        people=people,
-        stamp=stamp,
-    )
-    verdict = api.check_weeks(ics, inputs, source=f"{person.stem}.ics")
-    if not verdict.ok:
-        raise AssertionError(
-            f"internal error: {person.id}'s plan fails the independent check: "
-            + "; ".join(verdict.violations)
-        )
-    api.agree_on_days_before(inputs.week, verdict)
-    api.same_objective(objective, verdict.objective)
-    return ics
-
-
 def _outcome(
     team: Team,
     horizons: Sequence[Horizon],
-    weeks: Sequence[WeekOutcome],
+    weeks: Sequence[GroupWeek],
     plans: dict[str, MemberPlan],
     people: dict[str, Person],
     coach: Person,
     read: Sequence[str],
-    executor: Executor,
+    stamp: dt.datetime,
 ) -> TeamOutcome:
-    """Every file, each member's .ics checked by the checker, and the reports."""
+    """Every file (each member's .ics as the pipeline wrote and checked it) and the
+    reports."""
     rules = team.rules
     data = team.data
     ordered = [plans[member_id] for member_id in sorted(plans)]
-    latest = [
-        w.inputs.calendar.latest_stamp
-        for p in ordered
-        for w in p.weeks
-        if w.inputs.calendar.latest_stamp is not None
-    ]
-    stamp = output_stamp(horizons[0], max(latest, default=None))
-    planned = [p for p in ordered if p.weeks and p.inputs is not None]
-    finished = solve_many(
-        [
-            functools.partial(
-                finish_member,
-                p.inputs,
-                tuple((w.horizon, w.own, w.shared) for w in p.weeks),
-                p.objective,
-                people,
-                coach,
-                data.name,
-                stamp,
-            )
-            for p in planned
-            if p.inputs is not None and p.objective is not None
-        ],
-        executor,
-    )
     files: list[tuple[str, bytes]] = [
-        (f"{p.person.stem}.ics", ics) for p, ics in zip(planned, finished, strict=True)
+        (f"{p.person.stem}.ics", p.ics) for p in ordered if p.ics is not None
     ]
     for p in ordered:
         files.append((f"{p.person.stem}.json", report_bytes(_member_report(team, horizons, p))))
@@ -725,4 +541,4 @@ def _member_report(team: Team, horizons: Sequence[Horizon], member: MemberPlan) 
     )
 
 
-__all__ = ["SharedSessionsError", "TeamOutcome", "TeamRequest", "run_team"]
+__all__ = ["TeamOutcome", "TeamRequest", "run_team"]

@@ -47,14 +47,14 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..core.domain import Plan, SolverOptions
-from ..core.errors import InfeasibleError
-from ..model.hard import add_hard_rules
-from ..model.person import SharedSession, WeekModel, free_stretches
-from ..model.soft import add_soft_rules
-from ..model.week import Week
-from ..solver.parallel import solve_many
-from ..solver.solve import read_solution, run
+from .core.domain import Plan, SolverOptions
+from .core.errors import InfeasibleError
+from .model.hard import add_hard_rules
+from .model.person import SharedSession, WeekModel, free_stretches
+from .model.soft import add_soft_rules
+from .model.week import Week
+from .solver.parallel import solve_many
+from .solver.solve import read_solution, run
 
 TIE_SCALE = 100_000
 """How much one point of a member's objective outweighs the tie-break between their equally
@@ -206,7 +206,7 @@ def member_best(
 
 def _impossible(week: Week, options: SolverOptions) -> MemberWeek:
     """The usual explanation of an impossible week (``explain.explain_infeasible``)."""
-    from ..explain.impossible import explain_infeasible
+    from .explain.impossible import explain_infeasible
 
     error: InfeasibleError = explain_infeasible(week, options)
     return MemberWeek("IMPOSSIBLE", explanation=error.render(), fixes=error.relaxations)

@@ -33,13 +33,14 @@ from .check.calendars import BusyTime, CalendarBytes, read_busy
 from .check.checker import (
     CheckReport,
     DaysBefore,
+    PlannedEvent,
     check_plan,
     check_seams,
     declared_dropped,
     read_days_before,
     read_plan,
 )
-from .core.domain import CalendarWeek, Plan
+from .core.domain import CalendarWeek, Plan, Session
 from .core.errors import CalendarError, ProfileError, TimeZoneError
 from .core.timegrid import UTC, Horizon, next_full_week, parse_week, zone, zone_name
 from .model.week import Week, prepare_week, with_days_before
@@ -427,6 +428,41 @@ def week_inputs(inputs: Inputs, weeks: int) -> list[Inputs]:
     return [inputs, *(shifted(inputs, k) for k in range(1, weeks))]
 
 
+def check_each_week(
+    events: Sequence[PlannedEvent],
+    all_inputs: Sequence[Inputs],
+    *,
+    before: DaysBefore | None,
+    dropped: Sequence[Sequence[str]],
+    previous: Sequence[Sequence[Session]] = (),
+    now: dt.datetime | None = None,
+) -> tuple[list[CheckReport], list[str]]:
+    """The one check path of a plan file's weeks (``brainfit check``, every plan made,
+    every group member's file): each week's events against that week's own inputs, busy time
+    read by the checker from the calendars' bytes once for all the weeks, the days before the
+    first week (``before``), the rules each week's plan drops on purpose (``dropped``, one
+    entry a week) and, for a re-plan, each week's previous sessions as of ``now``; then the
+    seam rules between the weeks. Returns each week's report and the seams' violations."""
+    busy = busy_time(all_inputs[0], len(all_inputs))
+    horizons = [i.horizon for i in all_inputs]
+    reports = [
+        check_plan(
+            [e for e in events if inp.horizon.start <= e.start < inp.horizon.end],
+            profile=inp.profile,
+            rules=inp.rules,
+            busy=busy,
+            horizon=inp.horizon,
+            previous=previous[k] if previous else (),
+            now=now,
+            dropped=dropped[k],
+            before=before if k == 0 else None,
+        )
+        for k, inp in enumerate(all_inputs)
+    ]
+    inside = [e for e in events if horizons[0].start <= e.start < horizons[-1].end]
+    return reports, check_seams(inside, all_inputs[0].rules, horizons)
+
+
 def check_weeks(
     data: bytes,
     inputs: Inputs,
@@ -448,40 +484,19 @@ def check_weeks(
     dropped = declared_dropped(data) if accept_dropped else ()
     first = inputs.horizon
     last = max((e.start for e in events), default=first.start).astimezone(first.tz).date()
-    weeks = max(1, (last - first.monday).days // 7 + 1)
+    weeks = min(max(1, (last - first.monday).days // 7 + 1), MAX_WEEKS)
     before = days_before(data, inputs, source=source, previous=previous)
-    inside = [e for e in events if e.start >= first.start]
+    all_inputs = week_inputs(inputs, weeks)
+    reports, seams = check_each_week(events, all_inputs, before=before, dropped=[dropped] * weeks)
     if weeks == 1:
-        return check_plan(
-            inside,
-            profile=inputs.profile,
-            rules=inputs.rules,
-            busy=busy_time(inputs),
-            horizon=first,
-            dropped=dropped,
-            before=before,
-        )
-    merged = CheckReport(events=inside, before=before)
-    horizons = []
-    all_inputs = week_inputs(inputs, min(weeks, MAX_WEEKS))
-    busy = busy_time(inputs, len(all_inputs))
-    for inp in all_inputs:
-        h = inp.horizon
-        horizons.append(h)
-        report = check_plan(
-            [e for e in events if h.start <= e.start < h.end],
-            profile=inp.profile,
-            rules=inp.rules,
-            busy=busy,
-            horizon=h,
-            dropped=dropped,
-            before=before if h == first else None,
-        )
-        merged.violations += [f"{h.label}: {v}" for v in report.violations]
+        return reports[0]
+    merged = CheckReport(events=[e for e in events if e.start >= first.start], before=before)
+    for inp, report in zip(all_inputs, reports, strict=True):
+        merged.violations += [f"{inp.horizon.label}: {v}" for v in report.violations]
         for name, value in report.raw.items():
             merged.raw[name] = merged.raw.get(name, 0) + value
             merged.terms[name] = merged.terms.get(name, 0) + report.terms[name]
-    merged.violations += check_seams(merged.events, inputs.rules, horizons)
+    merged.violations += seams
     return merged
 
 

@@ -52,8 +52,6 @@ from . import api
 from .calendars.previous import PreviousPlan
 from .check.checker import (
     CheckReport,
-    check_plan,
-    check_seams,
     read_plan,
 )
 from .core.domain import CalendarWeek, Commitment, EarlierEvent, Plan, Session, SolverOptions
@@ -790,33 +788,17 @@ def _check(
 ) -> tuple[CheckReport, ...]:
     """The one check path: each week of the file against its own calendar (skipping the
     rules its relaxed plan drops), the days before the first, and the seams between weeks."""
-    events = read_plan(ics, source=source)
-    busy = api.busy_time(all_inputs[0], len(all_inputs))
-    reports = []
-    first = all_inputs[0]
-    before = None
-    if first.rules.looking_back():
-        before = api.days_before(ics, first, source=source)
-    for k, inp in enumerate(all_inputs):
-        h = inp.horizon
-        replanned = previous is not None and not repeat
-        reports.append(
-            check_plan(
-                [e for e in events if h.start <= e.start < h.end],
-                profile=inp.profile,
-                rules=inp.rules,
-                busy=busy,
-                horizon=h,
-                previous=models[k].previous if replanned else (),
-                now=now if replanned else None,
-                dropped=plans[min(k, len(plans) - 1)].dropped,
-                before=before if k == 0 else None,
-            )
-        )
+    replanned = previous is not None and not repeat
+    before = api.days_before(ics, all_inputs[0], source=source)
+    reports, seams = api.check_each_week(
+        read_plan(ics, source=source),
+        all_inputs,
+        before=before,
+        dropped=[plans[min(k, len(plans) - 1)].dropped for k in range(len(all_inputs))],
+        previous=[m.previous for m in models] if replanned else (),
+        now=now if replanned else None,
+    )
     api.agree_on_days_before(models[0], reports[0])
-    horizons = [i.horizon for i in all_inputs]
-    inside = [e for e in events if horizons[0].start <= e.start < horizons[-1].end]
-    seams = check_seams(inside, all_inputs[0].rules, horizons)
     problems = [v for r in reports for v in r.violations] + seams
     if problems:
         raise AssertionError(

@@ -257,10 +257,11 @@ def free_times(week: Week, spec: SharedTimes) -> frozenset[int]:
 
 @dataclass(frozen=True)
 class SharedNeed:
-    """A shared session's possible times and how many of the planned members must attend."""
+    """A shared session's possible times and whether the coach must be free at them (how
+    many members must attend depends on how many are planned: ``solve_team``'s
+    ``required``)."""
 
     times: SharedTimes
-    required: int
     coach: bool
 
 

@@ -37,9 +37,6 @@ from ..core.timegrid import Horizon
 from ..rules.ruleset import RuleSet, sign
 from .ics import (
     PRODID,
-    Placed,
-    identified,
-    plan_file,
     session_event,
 )
 from .vtimezone import vtimezone
@@ -118,32 +115,6 @@ def shared_event(
         chair.params["PARTSTAT"] = "ACCEPTED"
         event.add("attendee", chair)
     return event
-
-
-def member_file(
-    weeks: Sequence[tuple[Horizon, Sequence[Session], Sequence[SharedPlaced]]],
-    rules: RuleSet,
-    *,
-    team: str,
-    member: Person,
-    coach: Person,
-    people: dict[str, Person],
-    stamp: dt.datetime,
-) -> bytes:
-    """A member's weeks in one file: each week's own sessions, then the shared ones they
-    attend that week (``weeks``: each week's horizon, own sessions and shared sessions)."""
-    placed = [
-        Placed(s, horizon, uid)
-        for horizon, own, _ in weeks
-        for uid, s in identified(tuple(own), f"{team}\x1f{member.id}", horizon.label)
-    ]
-    events = [
-        shared_event(s, rules, horizon, team=team, coach=coach, people=people, stamp=stamp)
-        for horizon, _, shared in weeks
-        for s in shared
-        if member.id in s.attendees
-    ]
-    return plan_file(placed, rules, first=weeks[0][0], last=weeks[-1][0], stamp=stamp, extra=events)
 
 
 def coach_file(

@@ -229,7 +229,6 @@ def _times(team: Team, horizon: Horizon, coach: Week, label: str = "") -> list[S
                 SharedTimes(
                     spec.id, spec.kind, slots, tuple(sorted(set(times))), spec.attendance.all
                 ),
-                0,
                 spec.coach,
             )
         )

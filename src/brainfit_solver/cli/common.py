@@ -162,6 +162,24 @@ def with_executor_options(func: F) -> F:
     return func
 
 
+def output_option(*names: str, help: str, required: bool = False) -> Callable[[F], F]:
+    """An option naming a file the command writes (``-`` for standard output): every output
+    is checked against the inputs and written with the others, all or none
+    (``outputs.files``)."""
+    return click.option(
+        *names,
+        required=required,
+        type=click.Path(allow_dash=True),
+        help=f"{help}; - for standard output.",
+    )
+
+
+def time_limit_option(help: str) -> Callable[[F], F]:
+    """``--time-limit``: a bound on the search; what it stops short of is reported as the
+    gap, never as optimal."""
+    return click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help=help)
+
+
 def executor_choice(executor: str, scheduler: str | None) -> ExecutorChoice:
     """The flags of ``with_executor_options`` as the pipeline's choice (bad combinations are
     an ``ExecutorError``: exit 2)."""

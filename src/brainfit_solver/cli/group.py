@@ -14,7 +14,9 @@ from .common import (
     EXIT_CODES,
     err_console,
     executor_choice,
+    output_option,
     reports_errors,
+    time_limit_option,
     with_executor_options,
 )
 
@@ -48,25 +50,18 @@ LEFT_OUT_EXIT = 6
     help="A member whose calendar cannot be read or whose own week is impossible stops the "
     "run (exit 2 or 3) instead of being left out (exit 6).",
 )
-@click.option(
+@output_option(
     "--json",
     "json_path",
-    type=click.Path(allow_dash=True),
-    help="Also write one JSON line per member and one for the team (for CI logs); - for "
-    "standard output.",
+    help="Also write one JSON line per member and one for the team (for CI logs)",
 )
-@click.option(
+@output_option(
     "--html",
     "html_path",
-    type=click.Path(allow_dash=True),
     help="Also write the team page (members × days, the shared sessions and who attends, as "
-    "the coach may see them); - for standard output.",
+    "the coach may see them)",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    help="Stop each member's search after this many seconds (the report gives the gap).",
-)
+@time_limit_option("Stop each member's search after this many seconds (the report gives the gap).")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors and the left-out members.")
 @with_executor_options
 @reports_errors

@@ -22,8 +22,10 @@ from .common import (
     err_console,
     executor_choice,
     load_inputs,
+    output_option,
     parse_weights,
     reports_errors,
+    time_limit_option,
     warn_about_calendars,
     with_executor_options,
     with_inputs,
@@ -219,38 +221,21 @@ def _print_comparison(document: Any, other: Any, label: str, err: bool) -> None:
 @click.command(epilog=EXIT_CODES)
 @click.argument("calendars", nargs=-1, type=CALENDAR)
 @with_inputs
-@click.option(
+@output_option(
     "-o",
     "--output",
     required=True,
-    type=click.Path(allow_dash=True),
-    help="Where to write the plan (.ics); - for standard output. Never an input file; "
-    "the directory must exist.",
+    help="Where to write the plan (.ics). Never an input file; the directory must exist",
 )
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(allow_dash=True),
-    help="Also write a machine-readable report (JSON); - for standard output.",
-)
-@click.option(
+@output_option("--json", "json_path", help="Also write a machine-readable report (JSON)")
+@output_option(
     "--html",
     "html_path",
-    type=click.Path(allow_dash=True),
     help="Also draw the week as one self-contained HTML file (the grid, why each session sits "
-    "where it does, the objective by rule); - for standard output.",
+    "where it does, the objective by rule)",
 )
-@click.option(
-    "--svg",
-    "svg_path",
-    type=click.Path(allow_dash=True),
-    help="Also draw the week as a standalone SVG picture; - for standard output.",
-)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    help="Stop searching after this many seconds (report OPTIMAL vs FEASIBLE).",
-)
+@output_option("--svg", "svg_path", help="Also draw the week as a standalone SVG picture")
+@time_limit_option("Stop searching after this many seconds (report OPTIMAL vs FEASIBLE).")
 @click.option(
     "--relax",
     type=click.Choice(["none", "soft"]),

@@ -9,24 +9,18 @@ from pathlib import Path
 import click
 
 from ..outputs.files import Output, check_outputs, write_outputs
-from .common import EXIT_CODES, reports_errors
+from .common import EXIT_CODES, output_option, reports_errors
 
 
 @click.command("view", epilog=EXIT_CODES)
 @click.argument("report", metavar="REPORT.json", type=click.Path(path_type=Path))
-@click.option(
+@output_option(
     "-o",
     "--output",
     required=True,
-    type=click.Path(allow_dash=True),
-    help="Where to write the picture (one self-contained HTML file); - for standard output.",
+    help="Where to write the picture (one self-contained HTML file)",
 )
-@click.option(
-    "--svg",
-    "svg_path",
-    type=click.Path(allow_dash=True),
-    help="Also write the picture as a standalone SVG; - for standard output.",
-)
+@output_option("--svg", "svg_path", help="Also write the picture as a standalone SVG")
 @reports_errors
 def view_command(report: Path, output: str, svg_path: str | None) -> None:
     """Draw the weeks of a `plan --json` report as the picture `plan --html` writes: the

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from brainfit_solver import api, pipeline
 from brainfit_solver.core.errors import InfeasibleError
 from brainfit_solver.rules.profile import KindPreference, Profile, Window
-from support import busy, day_at, inputs_of, kind, local, ruleset
+from support import busy, day_at, inputs_of, kind, ruleset
 
 HIGH = {
     "id": "one_high_per_day",
@@ -191,29 +189,3 @@ def test_sessions_spread_over_days_when_rewarded() -> None:
     spread = {"id": "spread", "kind": "active_days", "weight": 5}
     planned = sessions(inputs_of([], rules=ruleset(kinds, soft=[spread])))
     assert len({start // 1440 for _, start, _ in planned}) == 3
-
-
-def test_checker_allows_one_snack_per_study_block() -> None:
-    from brainfit_solver import api
-    from brainfit_solver.check.checker import PlannedEvent, check_plan
-
-    rules = ruleset(
-        {"snack": SNACK},
-    )
-    inputs = inputs_of([busy(1, "14:00", "16:00", "Revision", study=True)], rules=rules)
-
-    def snack(clock: str) -> PlannedEvent:
-        start = local(inputs, day_at(1, clock))
-        return PlannedEvent("u" + clock, "snack", start, start + dt.timedelta(minutes=5), "s")
-
-    def violations(*events: PlannedEvent) -> list[str]:
-        return check_plan(
-            list(events),
-            profile=inputs.profile,
-            rules=rules,
-            busy=api.busy_time(inputs),
-            horizon=inputs.horizon,
-        ).violations
-
-    assert violations(snack("13:55")) == []
-    assert any("one per study start" in v for v in violations(snack("13:50"), snack("13:55")))

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -188,6 +189,31 @@ def test_group_on_a_dask_cluster_writes_the_local_executors_bytes(
     assert len(runs["local"]) == 21 and runs["dask"] == runs["local"]
     # The members' reading went to the cluster (its scheduler runs in this process).
     assert "load_member" in cluster.scheduler.task_prefixes, sorted(cluster.scheduler.task_prefixes)
+
+
+def test_several_teams_on_a_dask_cluster_are_units_of_work_with_the_local_bytes(
+    cluster: LocalCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two teams (the bundled example and a renamed copy) sent to the cluster as two units
+    of work give the files the local worker processes give, byte for byte."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    shutil.copytree(REPO / "examples" / "team", tmp_path / "copy")
+    copy = tmp_path / "copy" / "team.toml"
+    text = copy.read_text(encoding="utf-8")
+    renamed = text.replace('name = "Riverside Brain Club"', 'name = "Copy of the club"', 1)
+    assert renamed != text
+    copy.write_text(renamed, encoding="utf-8")
+    teams = [str(REPO / "examples" / "team" / "team.toml"), str(copy)]
+    runs = {}
+    for kind, flags in (("local", []), ("dask", ["--executor", "dask", "--scheduler"])):
+        out = tmp_path / kind
+        out.mkdir()
+        args = [*flags, cluster.scheduler_address] if flags else []
+        result = CliRunner().invoke(main, ["group", *teams, "--out-dir", str(out), *args])
+        assert result.exit_code == 6, result.output  # Hanna's own week is impossible in both
+        runs[kind] = {f.name: f.read_bytes() for f in sorted(out.iterdir())}
+    assert len(runs["local"]) == 42 and runs["dask"] == runs["local"]
+    assert "plan_team" in cluster.scheduler.task_prefixes, sorted(cluster.scheduler.task_prefixes)
 
 
 def test_the_dask_command_line_cluster_plans_the_same_bytes(

@@ -390,3 +390,78 @@ def test_reported_objective_and_bound_bracket_the_optimum_found_by_complete_sear
     assert report.objective <= best <= report.bound
     if report.status == "OPTIMAL":
         assert report.objective == best
+
+
+# -- several teams in one run ---------------------------------------------------------------
+
+
+def two_teams(tmp_path: Path) -> tuple[Path, Path]:
+    """Two small teams in their own folders, named differently."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    first = team_dir(
+        tmp_path / "a",
+        {"ann": [Ev(0, "09:00", "12:00", "Lecture")], "bo": [Ev(1, "18:00", "19:00")]},
+        shared=HIIT.format(attendance=1),
+    )
+    second = team_dir(
+        tmp_path / "b",
+        {"cem": [Ev(2, "08:00", "10:00", "Shift")], "dana": [Ev(3, "17:00", "18:00")]},
+    )
+    text = (second / "team.toml").read_text().replace('"Test Team"', '"Rowing Club"')
+    (second / "team.toml").write_text(text)
+    return first / "team.toml", second / "team.toml"
+
+
+def group_files(out: Path, *args: str) -> tuple[int, str]:
+    out.mkdir()
+    result = CliRunner().invoke(
+        main,
+        ["group", *args, "--out-dir", str(out)],
+        env={"SOURCE_DATE_EPOCH": EPOCH, "COLUMNS": "200"},
+    )
+    return result.exit_code, result.output
+
+
+def test_several_teams_are_planned_into_one_directory_each_name_first(tmp_path: Path) -> None:
+    first, second = two_teams(tmp_path)
+    code, output = group_files(tmp_path / "both", str(first), str(second))
+    assert code == 0, output
+    both = {f.name: f.read_bytes() for f in (tmp_path / "both").iterdir()}
+    for team, prefix in ((first, "test-team--"), (second, "rowing-club--")):
+        code, output = group_files(tmp_path / prefix, str(team))
+        assert code == 0, output
+        alone = {f.name: f.read_bytes() for f in (tmp_path / prefix).iterdir()}
+        assert {f"{prefix}{name}": data for name, data in alone.items()} == {
+            name: data for name, data in both.items() if name.startswith(prefix)
+        }
+    assert len(both) == 2 * (2 * 2 + 2)  # per team: each member's .ics and .json, its own two
+
+
+def test_several_teams_give_the_same_bytes_in_any_order(tmp_path: Path) -> None:
+    first, second = two_teams(tmp_path)
+    runs = []
+    for name, order in (("ab", [first, second]), ("ba", [second, first])):
+        code, output = group_files(tmp_path / name, *map(str, order), "--json", "-", "--quiet")
+        assert code == 0, output
+        files = {f.name: f.read_bytes() for f in (tmp_path / name).iterdir()}
+        runs.append((files, output))
+    assert runs[0] == runs[1]
+    assert [json.loads(line).get("team") for line in runs[0][1].splitlines()][-1] == "Test Team"
+
+
+def test_two_team_files_naming_the_same_team_are_refused(tmp_path: Path) -> None:
+    first, second = two_teams(tmp_path)
+    second.write_text(second.read_text().replace('"Rowing Club"', '"Test Team"'))
+    code, output = group_files(tmp_path / "out", str(first), str(second))
+    assert code == 2, output
+    assert str(second) in output and "name" in output and "Traceback" not in output
+    assert not any((tmp_path / "out").iterdir())
+
+
+def test_one_team_page_is_drawn_for_one_team_only(tmp_path: Path) -> None:
+    first, second = two_teams(tmp_path)
+    page = tmp_path / "page.html"
+    code, output = group_files(tmp_path / "out", str(first), str(second), "--html", str(page))
+    assert code == 2 and "--html draws one team's page" in output, output
+    assert not page.exists() and not any((tmp_path / "out").iterdir())

@@ -57,6 +57,7 @@ _EXPORTS: dict[str, str] = {
     "TeamRequest": "team.run",
     "TeamOutcome": "team.run",
     "run_team": "team.run",
+    "run_teams": "team.run",
     "TeamReport": "outputs.team",
     # the week as a picture
     "render_html": "outputs.picture",
@@ -148,6 +149,7 @@ __all__ = [
     "run",
     "run_plan",
     "run_team",
+    "run_teams",
     "schedule_report",
     "with_weights",
     "write_files",
@@ -212,7 +214,7 @@ if TYPE_CHECKING:
     )
     from .pipeline import run_one as run_plan
     from .team.file import load_team
-    from .team.run import TeamOutcome, TeamRequest, run_team
+    from .team.run import TeamOutcome, TeamRequest, run_team, run_teams
 
 
 def __getattr__(name: str) -> object:

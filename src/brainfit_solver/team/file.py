@@ -41,7 +41,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -340,6 +340,26 @@ def _slug(member_id: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", member_id).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9_]+", "-", ascii_text.lower()).strip("-_")
     return slug[:40].strip("-_")
+
+
+def team_stems(teams: Sequence[Team]) -> dict[str, str]:
+    """Each team file's prefix for its files when several teams share one output directory
+    (``TEAM--member.ics``): its team's name made safe as a member id's stem is (a slug
+    never holds "--", so the prefix and the name stay apart), keyed by the file's path. Two
+    files naming the same team are bad input: their files could not be told apart."""
+    seen: dict[str, Path] = {}
+    for team in teams:
+        name = team.data.name
+        if name in seen:
+            raise TeamFileError(
+                f"the team {name!r} is also the team of {seen[name]}",
+                file=team.path,
+                where="name",
+                fix="Give each team its own name",
+            )
+        seen[name] = team.path
+    stems = member_stems(seen)
+    return {str(path): stems[name] for name, path in seen.items()}
 
 
 def member_stems(ids: Iterable[str]) -> dict[str, str]:

@@ -355,6 +355,29 @@ def run_team(request: TeamRequest) -> TeamOutcome:
     return _outcome(team, horizons, outcome.weeks, plans, people, coach, read, outcome.stamp)
 
 
+def plan_team(request: TeamRequest) -> TeamOutcome:
+    """A task: one of several teams planned where it runs, its members' work in that process
+    (the team is the unit of work sent to the executor)."""
+    here = dataclasses.replace(request, executor=InProcessExecutor(), executor_choice=None)
+    return run_team(here)
+
+
+def run_teams(
+    requests: Sequence[TeamRequest], choice: ExecutorChoice | None = None
+) -> list[TeamOutcome]:
+    """Several teams (a wellness programme's), each an independent unit of work: sent to
+    the executor ``choice`` names (a Dask cluster with ``--executor dask``), else to local
+    worker processes; one team is planned as ``run_team`` plans it, its members' solves
+    being the units. The outcomes come back in the order of ``requests``."""
+    if len(requests) == 1:
+        return [run_team(dataclasses.replace(requests[0], executor_choice=choice))]
+    if choice is None or choice.kind == "local":
+        processes = choice.processes if choice is not None else None
+        choice = ExecutorChoice("local", processes=processes or os.cpu_count() or 1)
+    with opened(choice) as executor:
+        return solve_many([functools.partial(plan_team, r) for r in requests], executor)
+
+
 @dataclass(frozen=True)
 class Loaded:
     """A member's inputs for each week (without the parsed calendars, which only the reader
@@ -540,4 +563,4 @@ def _member_report(team: Team, horizons: Sequence[Horizon], member: MemberPlan) 
     )
 
 
-__all__ = ["TeamOutcome", "TeamRequest", "run_team"]
+__all__ = ["TeamOutcome", "TeamRequest", "run_team", "run_teams"]

@@ -44,6 +44,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -55,6 +56,13 @@ from .model.soft import add_soft_rules
 from .model.week import Week
 from .solver.parallel import solve_many
 from .solver.solve import read_solution, run
+
+K = TypeVar("K")
+
+NO_WEEK = -(10**9)
+"""The bound of a member who has no week at all under some shared times (a session all must
+attend, or one fixed at a time they cannot make, rules every week out): never chosen."""
+
 
 TIE_SCALE = 100_000
 """How much one point of a member's objective outweighs the tie-break between their equally
@@ -458,9 +466,7 @@ def _without_each(
             forced = tuple(s.id for s in rest if s.attend_all)
             keys.append((m, spec.id))
             tasks.append(functools.partial(member_best, weeks[m], rest, forced, options))
-    for key, result in zip(keys, solve_many(tasks, executor), strict=True):
-        # No week without it (another session all must attend rules it out): never chosen.
-        known[key] = result.bound if result.plan is not None else -(10**9)
+    known.update(_bounds(keys, tasks, executor))
     return known, len(tasks)
 
 
@@ -497,9 +503,18 @@ def _at_each_time(
                     tasks.append(functools.partial(member_best, weeks[m], fixed, forced, options))
     if len(tasks) > COMPLETE_SEARCH_SOLVES:
         return {}, 0
-    for key, result in zip(keys, solve_many(tasks, executor), strict=True):
-        known[key] = result.bound if result.plan is not None else -(10**9)
+    known.update(_bounds(keys, tasks, executor))
     return known, len(tasks)
+
+
+def _bounds(
+    keys: Sequence[K], tasks: Sequence[Callable[[], MemberWeek]], executor: Executor | None
+) -> dict[K, int]:
+    """Each solve's bound on the member's best value, by its key (``NO_WEEK`` where none)."""
+    return {
+        key: result.bound if result.plan is not None else NO_WEEK
+        for key, result in zip(keys, solve_many(tasks, executor), strict=True)
+    }
 
 
 def _joint_bounds(

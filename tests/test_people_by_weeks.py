@@ -90,6 +90,7 @@ def test_a_group_refuses_one_person_options(tmp_path: Path) -> None:
         Person("coach", "Coach", None, "team"),
         {"ann": Person("ann", "Ann", None, "ann")},
         (),
+        (ann.inputs.horizon,),
         ((),),
     )
     with pytest.raises(ProfileError, match="--repeat"):

@@ -465,3 +465,15 @@ def test_one_team_page_is_drawn_for_one_team_only(tmp_path: Path) -> None:
     code, output = group_files(tmp_path / "out", str(first), str(second), "--html", str(page))
     assert code == 2 and "--html draws one team's page" in output, output
     assert not page.exists() and not any((tmp_path / "out").iterdir())
+
+
+def test_a_team_whose_every_calendar_is_unreadable_is_reported_not_crashed(
+    tmp_path: Path,
+) -> None:
+    folder = team_dir(tmp_path, {"only": []}, shared=HIIT.format(attendance=1))
+    (folder / "m0.ics").write_bytes(b"this is not a calendar")
+    code, output = group(folder, tmp_path / "out")
+    assert code == 6, output
+    assert "left out: only" in output and "Traceback" not in output
+    report = json.loads((tmp_path / "out/team-report.json").read_bytes())
+    assert report["left_out"] == ["only"]

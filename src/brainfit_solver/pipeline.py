@@ -194,15 +194,16 @@ class SharedSpec:
 class Group:
     """People planned together around shared sessions: the group's name (their files' UIDs
     and the group events' names), its one rule set, the coach (ORGANIZER) and each person as
-    the files name them (``people``, by their profile's name), the shared sessions, and for
-    each week each session's possible start slots (``needs``: where and when it may be, the
-    coach free)."""
+    the files name them (``people``, by their profile's name), the shared sessions, the
+    weeks planned (``horizons``) and for each week each session's possible start slots
+    (``needs``: where and when it may be, the coach free)."""
 
     name: str
     rules: RuleSet
     coach: Person
     people: Mapping[str, Person]
     shared: tuple[SharedSpec, ...]
+    horizons: tuple[Horizon, ...]
     needs: tuple[tuple[SharedNeed, ...], ...]
 
 
@@ -550,7 +551,7 @@ def _run_group(request: Request, group: Group, executor: Executor) -> Outcome:
     (each a task for ``executor``)."""
     people = request.people
     every = [p.week_inputs() for p in people]
-    count = len(every[0])
+    count = len(group.horizons)
     for p, weeks in zip(people, every, strict=True):
         if p.repeat or p.previous is not None or p.merge or p.relax:
             raise ProfileError(
@@ -558,7 +559,7 @@ def _run_group(request: Request, group: Group, executor: Executor) -> Outcome:
                 "sessions; --repeat, --previous, --merge and --relax soft are for one person",
                 fix="Plan this person alone with brainfit plan for those",
             )
-        if [i.horizon for i in weeks] != [i.horizon for i in every[0]]:
+        if [i.horizon for i in weeks] != list(group.horizons):
             raise ProfileError(
                 f"{p.inputs.profile.name}: everyone in a group plans the same weeks",
                 fix="Give every person the group's zone, first week and number of weeks",
@@ -568,7 +569,7 @@ def _run_group(request: Request, group: Group, executor: Executor) -> Outcome:
     done: dict[int, list[tuple[Week, MemberWeek]]] = {n: [] for n in range(len(people))}
     before: dict[int, tuple[EarlierEvent, ...]] = {}
     outcomes: list[GroupWeek] = []
-    for k, horizon in enumerate(i.horizon for i in every[0]):
+    for k, horizon in enumerate(group.horizons):
         ok = [n for n in range(len(people)) if n not in left]
         models = [
             every[n][k].week
@@ -602,7 +603,7 @@ def _run_group(request: Request, group: Group, executor: Executor) -> Outcome:
         for k in range(len(solved_weeks))
         if (stamp := every[n][k].calendar.latest_stamp) is not None
     ]
-    stamp = output_stamp(every[0][0].horizon, max(latest, default=None))
+    stamp = output_stamp(group.horizons[0], max(latest, default=None))
     planned = [n for n in range(len(people)) if done[n]]
     tasks = []
     for n in planned:

@@ -311,6 +311,7 @@ def run_team(request: TeamRequest) -> TeamOutcome:
                 )
                 for spec in data.shared
             ),
+            tuple(horizons),
             needs,
         )
         outcome = run(

@@ -5,6 +5,7 @@ one-person options it cannot honour."""
 
 from __future__ import annotations
 
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -95,3 +96,20 @@ def test_a_group_refuses_one_person_options(tmp_path: Path) -> None:
     )
     with pytest.raises(ProfileError, match="--repeat"):
         run(Request((PlanRequest(ann.inputs, weeks=2, repeat=True),), group))
+
+
+def test_dtstamp_is_the_requests_source_date_epoch_never_a_workers_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes keep the environment they started with (a forkserver's, a Dask
+    worker's): SOURCE_DATE_EPOCH is read where the request is made and travels with it."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    people = (person(tmp_path, "ann", LECTURES), person(tmp_path, "ben", EVENINGS))
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(2, mp_context=context) as pool:
+        list(pool.map(abs, [1, 2]))  # the workers start now, without SOURCE_DATE_EPOCH
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000123")
+        far = run(Request(people, executor=pool))
+    near = run(Request(people))
+    assert b"DTSTAMP:20261118T" in near.people[0].plan.ics  # type: ignore[union-attr]
+    assert [p.plan.ics for p in far.people if p.plan] == [p.plan.ics for p in near.people if p.plan]

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import random
 import shutil
+from multiprocessing import forkserver
 from pathlib import Path
 
 import pytest
@@ -477,3 +478,26 @@ def test_a_team_whose_every_calendar_is_unreadable_is_reported_not_crashed(
     assert "left out: only" in output and "Traceback" not in output
     report = json.loads((tmp_path / "out/team-report.json").read_bytes())
     assert report["left_out"] == ["only"]
+
+
+def test_several_teams_plan_the_next_week_of_the_machine_that_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Teams go to worker processes that keep the environment they started with: "next
+    week" and DTSTAMP come from SOURCE_DATE_EPOCH where the command runs."""
+    first, second = two_teams(tmp_path)
+    for team in (first, second):
+        team.write_text(team.read_text().replace('week = "2026-W49"\n', ""))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    forkserver.ensure_running()  # the workers' parent, without SOURCE_DATE_EPOCH
+    out = tmp_path / "out"
+    out.mkdir()
+    result = CliRunner().invoke(
+        main,
+        ["group", str(first), str(second), "--out-dir", str(out)],
+        env={"SOURCE_DATE_EPOCH": "1789000000"},  # Thu 10 Sep 2026: next week is 2026-W38
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("test-team--team-report.json", "rowing-club--team-report.json"):
+        assert json.loads((out / name).read_bytes())["week"] == "2026-W38"
+    assert b"DTSTAMP:20260910T002640Z" in (out / "test-team--ann.ics").read_bytes()

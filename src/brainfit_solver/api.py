@@ -44,7 +44,14 @@ from .core.domain import CalendarWeek, Plan, Session
 from .core.errors import CalendarError, ProfileError, TimeZoneError
 from .core.timegrid import UTC, Horizon, next_full_week, parse_week, zone, zone_name
 from .model.week import Week, prepare_week, with_days_before
-from .outputs.ics import Placed, identified, output_stamp, plan_file, session_title
+from .outputs.ics import (
+    Placed,
+    identified,
+    output_stamp,
+    plan_file,
+    session_title,
+    source_date_epoch,
+)
 from .outputs.report import (
     BusyOut,
     CheckOut,
@@ -332,7 +339,7 @@ def export(plan_: Plan, inputs: Inputs) -> bytes:
     """One week's plan as iCalendar bytes, deterministic for identical inputs (the file
     ``pipeline.run`` writes for this week)."""
     horizon = inputs.horizon
-    stamp = output_stamp(horizon, inputs.calendar.latest_stamp)
+    stamp = output_stamp(horizon, inputs.calendar.latest_stamp, source_date_epoch())
     placed = [
         Placed(s, horizon, uid, dropped=plan_.dropped)
         for uid, s in identified(plan_.sessions, inputs.profile.name, horizon.label)

@@ -60,7 +60,14 @@ from .core.executors import ExecutorChoice, opened
 from .core.timegrid import Horizon, iso_week_label
 from .model.replan import with_previous
 from .model.week import Week, prepare_week, with_days_before
-from .outputs.ics import Placed, identified, output_stamp, plan_file, session_event
+from .outputs.ics import (
+    Placed,
+    identified,
+    output_stamp,
+    plan_file,
+    session_event,
+    source_date_epoch,
+)
 from .outputs.replan import assign_uids, cancelled_event, changed
 from .outputs.report import PlanReport, ReplanOut, infeasible_report
 from .outputs.team import Person, SharedPlaced, shared_event, shared_uid
@@ -215,7 +222,8 @@ class Request:
     else left out. Independent people go through ``executor`` if given (left open), else the
     one ``executor_choice`` names (opened for the run), else this process for a few people
     and local processes from ``POOL_FROM``; ``options`` are the group's coupled solve's
-    settings (each person's own otherwise)."""
+    settings (each person's own otherwise). ``epoch``: the files' fixed DTSTAMP
+    (SOURCE_DATE_EPOCH where the request is made; tasks never read their own)."""
 
     people: tuple[PlanRequest, ...]
     group: Group | None = None
@@ -223,6 +231,7 @@ class Request:
     options: SolverOptions | None = None
     executor: Executor | None = None
     executor_choice: ExecutorChoice | None = None
+    epoch: dt.datetime | None = dataclasses.field(default_factory=source_date_epoch)
 
 
 @dataclass(frozen=True)
@@ -324,20 +333,21 @@ def run(request: Request) -> Outcome:
     try:
         if request.group is not None:
             return _run_group(request, request.group, executor)
+        epoch = request.epoch
         if len(request.people) == 1:  # the person's own solves may use their executor
-            return Outcome((_person(request.people[0], request.strict),))
-        tasks = [functools.partial(_person, p, request.strict) for p in request.people]
+            return Outcome((_person(request.people[0], request.strict, epoch),))
+        tasks = [functools.partial(_person, p, request.strict, epoch) for p in request.people]
         return Outcome(tuple(solve_many(tasks, executor)))
     finally:
         if pool is not None:
             pool.shutdown()
 
 
-def _person(request: PlanRequest, strict: bool = True) -> PersonOutcome:
+def _person(request: PlanRequest, strict: bool, epoch: dt.datetime | None) -> PersonOutcome:
     """A task: one person's weeks planned on their own; an impossible week raises when
     ``strict``, else leaves them out with the explanation."""
     try:
-        return PersonOutcome(_plan_person(request))
+        return PersonOutcome(_plan_person(request, epoch))
     except InfeasibleError as exc:
         if strict:
             raise
@@ -371,7 +381,7 @@ def _solve(request: PlanRequest, models: Sequence[Week], options: SolverOptions)
     )
 
 
-def _plan_person(request: PlanRequest) -> PlanOutcome:
+def _plan_person(request: PlanRequest, epoch: dt.datetime | None) -> PlanOutcome:
     """One person's weeks (optionally re-planning ``previous`` as of ``now``, or as one
     repeating week), solved, exported as one .ics and checked week by week."""
     inputs, weeks, previous, now = request.inputs, request.weeks, request.previous, request.now
@@ -409,7 +419,7 @@ def _plan_person(request: PlanRequest) -> PlanOutcome:
             models[0] = with_days_before(models[0], previous.before(horizons[0]))
         models[1:] = [dataclasses.replace(m, before=()) for m in models[1:]]
     solved = _solve(request, models, options)
-    outcome = _finish(request, all_inputs, models, solved, previous)
+    outcome = _finish(request, all_inputs, models, solved, previous, epoch)
     if request.merge:
         return dataclasses.replace(outcome, merged=_merged(inputs, weeks, outcome.ics))
     return outcome
@@ -435,6 +445,7 @@ def _finish(
     models: Sequence[Week],
     solved: WeeksPlan,
     previous: PreviousPlan | None,
+    epoch: dt.datetime | None,
     member: Membership | None = None,
 ) -> PlanOutcome:
     """A person's solved weeks exported as one file by the one exporter and checked by the
@@ -446,7 +457,7 @@ def _finish(
     if member is not None:
         owner, stamp = f"{member.group}\x1f{owner}", member.stamp
     else:
-        stamp = output_stamp(inputs.horizon, inputs.calendar.latest_stamp)
+        stamp = output_stamp(inputs.horizon, inputs.calendar.latest_stamp, epoch)
     if previous is not None and previous.latest_stamp is not None:
         stamp = max(stamp, previous.latest_stamp)
     old = {e.uid: e for e in previous.events} if previous is not None else {}
@@ -603,7 +614,7 @@ def _run_group(request: Request, group: Group, executor: Executor) -> Outcome:
         for k in range(len(solved_weeks))
         if (stamp := every[n][k].calendar.latest_stamp) is not None
     ]
-    stamp = output_stamp(group.horizons[0], max(latest, default=None))
+    stamp = output_stamp(group.horizons[0], max(latest, default=None), request.epoch)
     planned = [n for n in range(len(people)) if done[n]]
     tasks = []
     for n in planned:
@@ -625,6 +636,7 @@ def _run_group(request: Request, group: Group, executor: Executor) -> Outcome:
                 [m for m, _ in person_weeks],
                 solved,
                 None,
+                request.epoch,
                 member,
             )
         )

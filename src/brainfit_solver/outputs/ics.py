@@ -30,11 +30,21 @@ from .vtimezone import vtimezone
 PRODID = f"-//brainfit-solver//brainfit {__version__}//EN"
 
 
-def output_stamp(horizon: Horizon, latest_input: dt.datetime | None) -> dt.datetime:
-    """The DTSTAMP for every event: reproducible, and newer when the inputs are newer."""
+def source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH as a moment, when set. Read where a request is made and carried
+    with it to every task (``pipeline.Request.epoch``): a worker process or a Dask worker
+    has an environment of its own, so a task never reads it."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), UTC)
+    return dt.datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else None
+
+
+def output_stamp(
+    horizon: Horizon, latest_input: dt.datetime | None, epoch: dt.datetime | None
+) -> dt.datetime:
+    """The DTSTAMP for every event: reproducible (``epoch``, ``source_date_epoch``, when
+    set), and newer when the inputs are newer."""
+    if epoch is not None:
+        return epoch
     if latest_input is not None:
         return latest_input.astimezone(UTC).replace(microsecond=0)
     return (horizon.start - dt.timedelta(days=7)).astimezone(UTC)

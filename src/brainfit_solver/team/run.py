@@ -36,6 +36,7 @@ from ..core.errors import InputError, ProfileError, SharedSessionsError, TeamFil
 from ..core.executors import ExecutorChoice, opened
 from ..core.timegrid import Horizon, next_full_week, parse_week, zone
 from ..model.week import Week, prepare_week
+from ..outputs.ics import source_date_epoch
 from ..outputs.team import (
     MemberOut,
     MemberReport,
@@ -63,7 +64,8 @@ class TeamRequest:
     override the team file's; ``strict`` makes a left-out member fatal; solves go through
     ``executor`` if given (left open), else through the one ``executor_choice`` names
     (``--executor dask --scheduler``: opened for the run, closed after it), else this process
-    for small teams and local processes for larger ones."""
+    for small teams and local processes for larger ones. ``epoch``: the files' fixed
+    DTSTAMP (SOURCE_DATE_EPOCH where the request is made, see ``pipeline.Request``)."""
 
     team: Team
     strict: bool = False
@@ -72,6 +74,7 @@ class TeamRequest:
     executor_choice: ExecutorChoice | None = None
     weeks: int | None = None
     week: str | None = None
+    epoch: dt.datetime | None = dataclasses.field(default_factory=source_date_epoch)
 
 
 @dataclass(frozen=True)
@@ -324,6 +327,7 @@ def run_team(request: TeamRequest) -> TeamOutcome:
                 strict=request.strict,
                 options=request.options,
                 executor=executor,
+                epoch=request.epoch,
             )
         )
     finally:
@@ -375,8 +379,10 @@ def run_teams(
     if choice is None or choice.kind == "local":
         processes = choice.processes if choice is not None else None
         choice = ExecutorChoice("local", processes=processes or os.cpu_count() or 1)
+    # "Next week" is this machine's: the week is fixed here, before any team leaves it.
+    fixed = [dataclasses.replace(r, week=_horizon(r.team, r.week).label) for r in requests]
     with opened(choice) as executor:
-        return solve_many([functools.partial(plan_team, r) for r in requests], executor)
+        return solve_many([functools.partial(plan_team, r) for r in fixed], executor)
 
 
 @dataclass(frozen=True)

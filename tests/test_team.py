@@ -448,7 +448,15 @@ def test_several_teams_give_the_same_bytes_in_any_order(tmp_path: Path) -> None:
         files = {f.name: f.read_bytes() for f in (tmp_path / name).iterdir()}
         runs.append((files, output))
     assert runs[0] == runs[1]
-    assert [json.loads(line).get("team") for line in runs[0][1].splitlines()][-1] == "Test Team"
+    lines = [json.loads(line) for line in runs[0][1].splitlines()]
+    assert [(line["team"], line.get("member")) for line in lines] == [
+        ("Rowing Club", "cem"),
+        ("Rowing Club", "dana"),
+        ("Rowing Club", None),
+        ("Test Team", "ann"),
+        ("Test Team", "bo"),
+        ("Test Team", None),
+    ]
 
 
 def test_two_team_files_naming_the_same_team_are_refused(tmp_path: Path) -> None:

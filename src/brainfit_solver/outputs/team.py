@@ -312,9 +312,11 @@ def report_bytes(report: BaseModel) -> bytes:
 
 
 def summary_lines(report: TeamReport) -> bytes:
-    """One JSON object a line: each member, then the team (``--json``, for CI logs)."""
+    """One JSON object a line: each member, then the team (``--json``, for CI logs); each
+    member's line names the team too, so lines of several teams stay apart."""
     lines: list[dict[str, object]] = [
         {
+            "team": report.team,
             "member": m.id,
             "status": m.status,
             "objective": m.objective,

@@ -120,12 +120,23 @@ def test_a_travel_time_given_as_a_date_time_is_refused_not_ignored() -> None:
     )
 
 
-def test_an_event_whose_categories_are_typed_as_text_is_busy_and_no_crash() -> None:
-    """``CATEGORIES;VALUE=TEXT`` comes from icalendar 7.3 as text, not a category list: the
-    event blocks time as any other (its categories are not read)."""
-    data = calendar(event("w", at(1, "09:00"), 60, "Seminar", "CATEGORIES;VALUE=TEXT:Work"))
-    assert busy(data, Profile(timezone="Europe/Berlin")) == [
-        (at(1, "09:00"), at(1, "10:00"), "Seminar")
+def test_an_event_whose_categories_are_typed_as_text_has_its_categories_read() -> None:
+    """``CATEGORIES;VALUE=TEXT`` comes from icalendar 7.3 as the text of a list, not as
+    categories; ``mend`` drops the parameter (TEXT is CATEGORIES' only type), so the event
+    is study by its category as with a plain line, and its other parameters are kept."""
+    data = calendar(
+        event("w", at(1, "09:00"), 60, "Seminar", "CATEGORIES;VALUE=TEXT:Work"),
+        event("x", at(2, "09:00"), 60, "Talk", 'CATEGORIES;LANGUAGE="en";VALUE=text:Work,Fun'),
+        event("y", at(3, "09:00"), 60, "Party", "CATEGORIES;LANGUAGE=en:Fun"),
+    )
+    profile = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "study": {"categories": ["work"], "summary_pattern": ""}}
+    )
+    read = read_busy([CalendarBytes("cal.ics", data)], profile, at(0, "00:00"), at(7, "00:00"))
+    assert [(b.summary, b.study) for b in read.blocks] == [
+        ("Seminar", True),
+        ("Talk", True),
+        ("Party", False),
     ]
 
 

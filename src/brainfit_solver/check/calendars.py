@@ -305,18 +305,7 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
             cal = icalendar.Calendar.from_ical(text)
     except Exception as exc:  # the parser raises ValueError, KeyError, …
         raise CalendarError(f"icalendar cannot parse the calendar ({exc})", file=source) from exc
-    declared = _text(cal, "X-WR-TIMEZONE")
-    if declared:
-        try:
-            zone = ZoneInfo(WINDOWS_TO_OLSON.get(declared, declared))
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise TimeZoneError(
-                f"unknown time zone {declared!r}", file=source, where="X-WR-TIMEZONE"
-            ) from exc
-        try:
-            cal = x_wr_timezone.to_standard(cal, timezone=zone)
-        except Exception as exc:  # third-party code on user data
-            raise CalendarError(f"cannot apply X-WR-TIMEZONE ({exc})", file=source) from exc
+    cal = declared_zone_applied(cal, source)
     for event in cal.walk("VEVENT"):
         for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
             for value in _values(event.get(name)):
@@ -337,6 +326,29 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
                         file=source,
                     )
     return cal
+
+
+def declared_zone_applied(cal: icalendar.Calendar, source: str) -> icalendar.Calendar:
+    """``cal`` with its UTC and floating times moved into the zone its X-WR-TIMEZONE names
+    (Google, Apple; Outlook writes a Windows name), and without that property.
+
+    It is removed once applied: recurring-ical-events applies a calendar's X-WR-TIMEZONE
+    again on its own, reading the name raw, and fails on a Windows name."""
+    declared = _text(cal, "X-WR-TIMEZONE")
+    if not declared:
+        return cal
+    try:
+        zone = ZoneInfo(WINDOWS_TO_OLSON.get(declared, declared))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise TimeZoneError(
+            f"unknown time zone {declared!r}", file=source, where="X-WR-TIMEZONE"
+        ) from exc
+    try:
+        standard: icalendar.Calendar = x_wr_timezone.to_standard(cal, timezone=zone)
+    except Exception as exc:  # third-party code on user data
+        raise CalendarError(f"cannot apply X-WR-TIMEZONE ({exc})", file=source) from exc
+    standard.pop("X-WR-TIMEZONE")
+    return standard
 
 
 def _named_study(cal: icalendar.Calendar, study: StudyRecognition) -> bool:
@@ -373,10 +385,15 @@ def mend(text: str) -> str:
         if plain is not None:
             name, value = plain[1], plain[2]
         else:
+            content = Contentline(line)  # type: ignore[no-untyped-call]
             try:
-                name, _, value = Contentline(line).parts()  # type: ignore[no-untyped-call]
+                name, params, value = content.parts()
             except ValueError:
                 continue  # not a content line: it holds nothing the checker reads
+            if name.upper() == "CATEGORIES" and str(params.get("VALUE", "")).upper() == "TEXT":
+                del params["VALUE"]  # the only type CATEGORIES has; see _categories
+                head = ";".join([name, *([params.to_ical().decode()] if params else [])])
+                line = head + line[content.value_separator_index() :]
         name, value = name.upper(), str(value).strip()
         if name in ("RRULE", "EXRULE"):
             line = f"{line.partition(':')[0]}:{''.join(value.split())}"
@@ -576,6 +593,10 @@ def _text(component: icalendar.Component, name: str) -> str:
 
 
 def _categories(event: icalendar.Component) -> Iterable[str]:
+    """The names in an event's CATEGORIES. icalendar 7.3 reads ``CATEGORIES;VALUE=TEXT``
+    as the text of a Python list (``"['Study']"``), no categories: ``mend`` drops that
+    parameter, TEXT being CATEGORIES' only type (RFC 5545 §3.8.1.2), so such a line reads
+    as it would without it."""
     for value in _values(event.get("CATEGORIES")):
         yield from (str(category).strip() for category in getattr(value, "cats", []))
 

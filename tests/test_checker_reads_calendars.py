@@ -589,6 +589,39 @@ def test_a_file_whose_edges_the_pre_filter_cannot_follow_is_read_whole(
         busy(data, Profile(timezone="Europe/Berlin"))
 
 
+def test_a_component_after_a_left_out_event_is_kept() -> None:
+    """Only the VEVENT itself is left out: a VFREEBUSY right after a far event still blocks
+    its period, and a VTIMEZONE right after one still gives a later event its zone."""
+    far = ["UID:far@example.com", "SUMMARY:Far", "DTSTART:20261120T100000Z"]
+    data = calendar(far).replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VFREEBUSY\r\nUID:fb\r\nFREEBUSY:20261202T090000Z/PT1H\r\nEND:VFREEBUSY\r\n"
+        b"END:VCALENDAR",
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(2, "10:00"), at(2, "11:00"), "busy (free/busy)")
+    ]
+    vtimezone = (
+        b"BEGIN:VTIMEZONE\r\nTZID:Custom Berlin\r\nBEGIN:STANDARD\r\n"
+        b"DTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+        b"RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
+        b"DTSTART:19700329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+        b"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+    )
+    near = [
+        "UID:near@example.com",
+        "SUMMARY:Near",
+        "DTSTART;TZID=Custom Berlin:20261202T100000",
+        "DTEND;TZID=Custom Berlin:20261202T110000",
+    ]
+    data = calendar(far, near).replace(
+        b"BEGIN:VEVENT\r\nUID:near", vtimezone + b"BEGIN:VEVENT\r\nUID:near"
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(2, "10:00"), at(2, "11:00"), "Near")
+    ]
+
+
 def test_a_file_whose_last_line_has_no_line_break_is_filtered_as_any_other() -> None:
     data = with_unknown_zone("DTSTART;TZID=Mars/Olympus:20261120T100000").removesuffix(b"\r\n")
     assert busy(data, Profile(timezone="Europe/Berlin")) == [

@@ -572,6 +572,58 @@ def test_an_event_whose_start_cannot_be_read_is_refused_naming_file_event_and_fi
     )
 
 
+def test_an_event_whose_start_is_not_a_date_is_refused_naming_file_event_and_fix() -> None:
+    """``DTSTART;VALUE=TEXT`` gives no time at all: it escaped as the recurrence library's
+    "'vText' object has no attribute 'dt'"; the planner refuses the same event."""
+    data = calendar(["UID:x", "DTSTART;VALUE=TEXT:tomorrow", "SUMMARY:Odd"])
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value) == (
+        "cal.ics: event 'Odd' has a DTSTART that is not a date or date-time."
+        " Correct the value (RFC 5545 format) or export the calendar again."
+    )
+
+
+def test_an_override_whose_recurrence_id_is_in_an_unknown_zone_is_refused_naming_it() -> None:
+    """The RECURRENCE-ID decides which occurrence an override replaces: read in no zone, the
+    lecture it moves would stay in place as well."""
+    data = calendar(
+        event("l", at(1, "10:00"), 60, "Lecture", "RRULE:FREQ=DAILY;COUNT=3"),
+        [
+            "UID:l",
+            "RECURRENCE-ID;TZID=Mars/Olympus:20261201T100000",
+            "DTSTART;TZID=Europe/Berlin:20261201T150000",
+            "DTEND;TZID=Europe/Berlin:20261201T160000",
+            "SUMMARY:Moved",
+        ],
+    )
+    with pytest.raises(TimeZoneError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value) == "cal.ics: event 'Moved' uses the unknown time zone 'Mars/Olympus'."
+
+
+def test_a_to_do_in_an_unknown_zone_is_read_past() -> None:
+    """Only events block time (a VTODO holds none), so only their zones are judged, as the
+    planner judges them."""
+    todo = b"BEGIN:VTODO\r\nUID:t\r\nDTSTART;TZID=Mars/Olympus:20261201T100000\r\nEND:VTODO\r\n"
+    data = calendar(event("l", at(1, "10:00"), 60, "Lecture"))
+    data = data.replace(b"END:VCALENDAR", todo + b"END:VCALENDAR")
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "10:00"), at(1, "11:00"), "Lecture")
+    ]
+
+
+def test_a_calendar_icalendar_cannot_parse_is_refused_naming_the_file() -> None:
+    """icalendar raises a TypeError for CATEGORIES of a non-text type (the planner refuses
+    the same file): the checker's message names the file and icalendar's reason."""
+    data = calendar(event("l", at(1, "10:00"), 60, "Lecture", "CATEGORIES;VALUE=INTEGER:3"))
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    message = str(error.value)
+    assert message.startswith("cal.ics: icalendar cannot parse the calendar (int() argument")
+    assert message.endswith("not 'list').")
+
+
 @pytest.mark.parametrize(
     "edit",
     [

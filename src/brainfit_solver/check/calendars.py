@@ -293,6 +293,9 @@ def _decode(calendar: CalendarBytes) -> str:
         ) from exc
 
 
+_CORRECT_IT = "Correct the value (RFC 5545 format) or export the calendar again"
+
+
 def _parse(text: str, source: str) -> icalendar.Calendar:
     """icalendar's parse, X-WR-TIMEZONE applied, every zoned time resolved.
 
@@ -316,8 +319,15 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
                         f"event {_text(event, 'SUMMARY')!r} has a {name} that cannot be read"
                         f" ({exc.__cause__ or exc})",
                         file=source,
-                        fix="Correct the value (RFC 5545 format) or export the calendar again",
+                        fix=_CORRECT_IT,
                     ) from exc
+                if not isinstance(moment, dt.date):  # VALUE=TEXT, PERIOD, …: no time at all
+                    raise CalendarError(
+                        f"event {_text(event, 'SUMMARY')!r} has a {name} that is not a date or "
+                        "date-time",
+                        file=source,
+                        fix=_CORRECT_IT,
+                    )
                 naive = isinstance(moment, dt.datetime) and moment.tzinfo is None
                 if naive and value.params.get("TZID"):
                     raise TimeZoneError(

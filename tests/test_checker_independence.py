@@ -515,7 +515,9 @@ def test_plan_and_check_of_a_calendar_with_a_windows_x_wr_timezone_succeed(
     assert "every hard rule holds" in checked.output
 
 
-@pytest.mark.parametrize("name", ["Mars Standard Time", "Europe/Atlantis"])
+@pytest.mark.parametrize(
+    "name", ["Mars Standard Time", "Europe/Atlantis", "Europe", "Europe/" + "Atlantis" * 40]
+)
 def test_an_unknown_x_wr_timezone_is_refused_by_both_readers_naming_file_and_property(
     tmp_path: Path, name: str
 ) -> None:

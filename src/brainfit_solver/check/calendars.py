@@ -349,7 +349,7 @@ def declared_zone_applied(cal: icalendar.Calendar, source: str) -> icalendar.Cal
         return cal
     try:
         zone = ZoneInfo(WINDOWS_TO_OLSON.get(declared, declared))
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a directory, …
         raise TimeZoneError(
             f"unknown time zone {declared!r}", file=source, where="X-WR-TIMEZONE"
         ) from exc

@@ -572,6 +572,22 @@ def test_an_event_whose_start_cannot_be_read_is_refused_naming_file_event_and_fi
     )
 
 
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("DTEND:20261131T110000", "DTEND"),
+        ("RECURRENCE-ID:20261131T100000", "RECURRENCE-ID"),
+    ],
+)
+def test_an_end_or_recurrence_id_that_cannot_be_read_is_refused_naming_it(
+    line: str, name: str
+) -> None:
+    data = calendar(["UID:x", "DTSTART:20261201T100000Z", line, "SUMMARY:Bad"])
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value).startswith(f"cal.ics: event 'Bad' has a {name} that cannot be read (")
+
+
 def test_an_event_whose_start_is_not_a_date_is_refused_naming_file_event_and_fix() -> None:
     """``DTSTART;VALUE=TEXT`` gives no time at all: it escaped as the recurrence library's
     "'vText' object has no attribute 'dt'"; the planner refuses the same event."""

@@ -619,3 +619,30 @@ def test_a_brainfit_session_before_the_week_with_value_text_categories_is_read_b
     ]
     before = read_days_before([("cal.ics", cal.read_bytes())], inputs.horizon, inputs.rules)
     assert [(e.uid, e.kind, e.start) for e in before.events] == [("imported@tests", "hiit", sunday)]
+
+
+@pytest.mark.parametrize("rule", ["FREQ=DAILY;COUNT=2", "FREQ=DAILY; COUNT=2"])
+def test_an_rrule_with_a_quoted_colon_in_a_parameter_repeats_in_both_readers(
+    tmp_path: Path, rule: str
+) -> None:
+    """The checker rewrote every RRULE line from its first colon, which here lies inside a
+    quoted parameter: the rule broke, and the second lecture was not busy to the checker."""
+    cal = tmp_path / "cal.ics"
+    cal.write_text(
+        _one_event(
+            "UID:r@tests",
+            "DTSTART:20261201T090000Z",
+            "DTEND:20261201T100000Z",
+            f'RRULE;X-NOTE="at 9:00":{rule}',
+            "SUMMARY:Lecture",
+        ),
+        newline="",
+    )
+    inputs = api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
+    h = inputs.horizon
+    busy = read_busy(inputs.calendars, inputs.profile, h.start, h.end)
+    assert [b.start for b in busy.blocks] == [
+        dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC),
+    ]
+    assert _checker_blocks(inputs) == _planner_blocks(inputs)

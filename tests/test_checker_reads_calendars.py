@@ -123,7 +123,7 @@ def test_a_travel_time_given_as_a_date_time_is_refused_not_ignored() -> None:
 def test_an_event_whose_categories_are_typed_as_text_has_its_categories_read() -> None:
     """``CATEGORIES;VALUE=TEXT`` comes from icalendar 7.3 as the text of a list, not as
     categories; ``mend`` drops the parameter (TEXT is CATEGORIES' only type), so the event
-    is study by its category as with a plain line, and its other parameters are kept."""
+    is study by its category as with a plain line, whatever its other parameters."""
     data = calendar(
         event("w", at(1, "09:00"), 60, "Seminar", "CATEGORIES;VALUE=TEXT:Work"),
         event("x", at(2, "09:00"), 60, "Talk", 'CATEGORIES;LANGUAGE="en";VALUE=text:Work,Fun'),
@@ -716,3 +716,57 @@ def test_an_unknown_x_wr_timezone_is_refused_naming_file_and_property() -> None:
     with pytest.raises(TimeZoneError) as error:
         busy(data, Profile(timezone="Europe/Berlin"))
     assert str(error.value) == "cal.ics, X-WR-TIMEZONE: unknown time zone 'Mars/Olympus'."
+
+
+# --- mending what cannot change busy time (``mend``) ---------------------------------------
+
+
+def test_a_line_is_read_to_its_last_character() -> None:
+    """Only the line break is cut from a line: a title ending in X keeps it."""
+    data = calendar(event("x", at(1, "10:00"), 60, "Review X"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "10:00"), at(1, "11:00"), "Review X")
+    ]
+
+
+def test_a_start_with_trailing_spaces_is_refused_as_the_planner_refuses_it() -> None:
+    """Spaces after a value are part of it (RFC 5545 §3.1): icalendar cannot read
+    "20261201T100000Z  " as a date-time, and neither reader guesses."""
+    data = calendar(["UID:x", "DTSTART:20261201T100000Z  ", "SUMMARY:Spaces"])
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value).startswith("cal.ics: event 'Spaces' has a DTSTART that cannot be read")
+
+
+def test_a_blank_line_between_events_does_not_end_the_calendar() -> None:
+    data = calendar(
+        event("a", at(1, "10:00"), 60, "First"), event("b", at(2, "10:00"), 60, "Second")
+    ).replace(b"END:VEVENT\r\nBEGIN:VEVENT", b"END:VEVENT\r\n\r\n \r\nBEGIN:VEVENT")
+    assert [summary for _, _, summary in busy(data, Profile(timezone="Europe/Berlin"))] == [
+        "First",
+        "Second",
+    ]
+
+
+def test_a_content_line_before_the_calendar_is_read_past() -> None:
+    """A feed's "cached at" line before BEGIN:VCALENDAR belongs to no event (the planner
+    reads past it with a warning)."""
+    data = b"X-CACHED-AT:20261101T000000Z\r\n" + calendar(event("a", at(1, "10:00"), 60, "First"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "10:00"), at(1, "11:00"), "First")
+    ]
+
+
+def test_concatenated_calendars_are_read_with_the_first_ones_properties() -> None:
+    """The calendars of a file made with ``cat`` are read as one, named and zoned by the
+    first: a later one's X-WR-TIMEZONE does not move the first one's floating times (the
+    planner refuses such a file; the checker reads what it is given)."""
+    floating = ["UID:f", "DTSTART:20261201T100000", "DTEND:20261201T110000", "SUMMARY:Floating"]
+    second = calendar(event("s", at(2, "10:00"), 60, "Second")).replace(
+        b"PRODID:-//test//EN", b"PRODID:-//test//EN\r\nX-WR-TIMEZONE:America/New_York"
+    )
+    data = calendar(floating) + second
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "10:00"), at(1, "11:00"), "Floating"),
+        (at(2, "10:00"), at(2, "11:00"), "Second"),
+    ]

@@ -393,20 +393,19 @@ def mend(text: str) -> str:
             continue
         plain = _PLAIN.match(line)  # most lines: no parameters, nothing to check
         if plain is not None:
-            name, value = plain[1], plain[2]
+            name, value, at = plain[1], plain[2], plain.end(1)
         else:
             content = Contentline(line)  # type: ignore[no-untyped-call]
             try:
                 name, params, value = content.parts()
             except ValueError:
                 continue  # not a content line: it holds nothing the checker reads
-            if name.upper() == "CATEGORIES" and str(params.get("VALUE", "")).upper() == "TEXT":
-                del params["VALUE"]  # the only type CATEGORIES has; see _categories
-                head = ";".join([name, *([params.to_ical().decode()] if params else [])])
-                line = head + line[content.value_separator_index() :]
+            at = content.value_separator_index()  # not the first colon: '"9:00"' is quoted
+            if name.upper() == "CATEGORIES" and str(params.get("VALUE")).upper() == "TEXT":
+                line = "CATEGORIES" + line[at:]  # see _categories; no parameter of it is read
         name, value = name.upper(), str(value).strip()
-        if name in ("RRULE", "EXRULE"):
-            line = f"{line.partition(':')[0]}:{''.join(value.split())}"
+        if name == "RRULE":  # (recurring-ical-events reads no EXRULE)
+            line = f"{line[:at]}:{''.join(value.split())}"
         if name == "BEGIN":
             depth += 1
             if depth == 1:
@@ -605,8 +604,8 @@ def _text(component: icalendar.Component, name: str) -> str:
 def _categories(event: icalendar.Component) -> Iterable[str]:
     """The names in an event's CATEGORIES. icalendar 7.3 reads ``CATEGORIES;VALUE=TEXT``
     as the text of a Python list (``"['Study']"``), no categories: ``mend`` drops that
-    parameter, TEXT being CATEGORIES' only type (RFC 5545 §3.8.1.2), so such a line reads
-    as it would without it."""
+    parameter (and the others, none of which is read), TEXT being CATEGORIES' only type
+    (RFC 5545 §3.8.1.2), so such a line reads as it would without it."""
     for value in _values(event.get("CATEGORIES")):
         yield from (str(category).strip() for category in getattr(value, "cats", []))
 

@@ -22,11 +22,13 @@ from icalendar import Calendar, Event
 from brainfit_solver import api, pipeline
 from brainfit_solver.calendars import reading as calendar_in
 from brainfit_solver.check.calendars import CalendarBytes, read_busy
-from brainfit_solver.check.checker import check_plan, declared_dropped, read_plan
+from brainfit_solver.check.checker import check_plan, declared_dropped, read_days_before, read_plan
 from brainfit_solver.cli import main
+from brainfit_solver.core.errors import TimeZoneError
 from brainfit_solver.core.timegrid import Horizon, zone
 from brainfit_solver.model import soft
 from brainfit_solver.rules.profile import Profile
+from brainfit_solver.rules.ruleset import load_rules
 from support import CALENDARS, REPO, STAMP, Ev, calendar_bytes, write_calendar
 
 SRC = REPO / "src" / "brainfit_solver"
@@ -413,3 +415,234 @@ def test_declared_dropped_reads_each_comma_separated_rule(
 ) -> None:
     data = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n{header}END:VCALENDAR\r\n"
     assert declared_dropped(data.encode()) == declared
+
+
+# -- a Windows zone name in X-WR-TIMEZONE (Outlook exports) ---------------------------------------
+
+OUTLOOK_FLOATING = (
+    "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN",
+            "X-WR-TIMEZONE:{zone}",
+            "BEGIN:VEVENT",
+            "UID:lecture@tests",
+            "DTSTART:20261201T100000",
+            "DTEND:20261201T110000",
+            "SUMMARY:Lecture",
+            "END:VEVENT",
+            "BEGIN:VEVENT",
+            "UID:seminar@tests",
+            "DTSTART:20261105T140000",
+            "DTEND:20261105T160000",
+            "RRULE:FREQ=WEEKLY;COUNT=10",
+            "SUMMARY:Seminar",
+            "END:VEVENT",
+            "BEGIN:VEVENT",
+            "UID:sunday-hiit@brainfit-solver",
+            "DTSTART:20261129T100000",
+            "DTEND:20261129T103000",
+            "SUMMARY:HIIT",
+            "CATEGORIES:BrainFit,hiit",
+            "X-BRAINFIT-KIND:hiit",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]
+    )
+    + "\r\n"
+)
+
+
+def _berlin(day: int, hour: int) -> dt.datetime:
+    """Day 0 is Monday 30 November 2026."""
+    return dt.datetime(2026, 11, 30, hour, tzinfo=zone("Europe/Berlin")) + dt.timedelta(days=day)
+
+
+def test_floating_times_under_a_windows_x_wr_timezone_are_its_local_times_in_both_readers(
+    tmp_path: Path,
+) -> None:
+    """Outlook names the zone the Windows way ("W. Europe Standard Time"). Both readers map
+    the name before applying it, yet recurring-ical-events applied the calendar's raw
+    X-WR-TIMEZONE a second time and failed with "No time zone found with key …". The
+    user's own zone (New York) must not apply: the floating times are Berlin times."""
+    cal = tmp_path / "outlook.ics"
+    cal.write_text(OUTLOOK_FLOATING.format(zone="W. Europe Standard Time"), newline="")
+    profile = Profile(timezone="America/New_York")
+    inputs = api.load_inputs([cal], profile=profile, week="2026-W49")
+    h = inputs.horizon
+    busy = read_busy(inputs.calendars, profile, h.start, h.end)
+    assert [(b.start, b.end, b.summary) for b in busy.blocks] == [
+        (_berlin(1, 10), _berlin(1, 11), "Lecture"),
+        (_berlin(3, 14), _berlin(3, 16), "Seminar"),
+    ]
+    assert _checker_blocks(inputs) == _planner_blocks(inputs)
+    assert [(h.to_datetime(c.start), c.summary) for c in inputs.calendar.commitments] == [
+        (_berlin(1, 10), "Lecture"),
+        (_berlin(3, 14), "Seminar"),
+    ]
+
+
+def test_a_brainfit_session_before_the_week_under_a_windows_x_wr_timezone_is_read_by_both(
+    tmp_path: Path,
+) -> None:
+    """The seam context (an imported HIIT session on the Sunday before) goes through the
+    same expansion in the planner and through the checker's reading of the days before."""
+    cal = tmp_path / "outlook.ics"
+    cal.write_text(OUTLOOK_FLOATING.format(zone="W. Europe Standard Time"), newline="")
+    inputs = api.load_inputs([cal], profile=Profile(timezone="America/New_York"), week="2026-W49")
+    assert [(e.uid, e.names, e.start) for e in inputs.week.before] == [
+        ("sunday-hiit@brainfit-solver", ("hiit", "BrainFit", "hiit"), _berlin(-1, 10))
+    ]
+    before = read_days_before([("outlook.ics", cal.read_bytes())], inputs.horizon, inputs.rules)
+    assert [(e.uid, e.kind, e.start) for e in before.events] == [
+        ("sunday-hiit@brainfit-solver", "hiit", _berlin(-1, 10))
+    ]
+
+
+def test_plan_and_check_of_a_calendar_with_a_windows_x_wr_timezone_succeed(
+    tmp_path: Path,
+) -> None:
+    cal = tmp_path / "outlook.ics"
+    cal.write_text(OUTLOOK_FLOATING.format(zone="W. Europe Standard Time"), newline="")
+    out = tmp_path / "week.ics"
+    args = [str(cal), "--week", "2026-W49", "--tz", "Europe/Berlin"]
+    planned = CliRunner().invoke(main, ["plan", *args, "-o", str(out)])
+    assert planned.exit_code == 0, planned.output
+    assert "RRULE" not in planned.output
+    checked = CliRunner().invoke(main, ["check", str(out), *args])
+    assert checked.exit_code == 0, checked.output
+    assert "every hard rule holds" in checked.output
+
+
+@pytest.mark.parametrize(
+    "name", ["Mars Standard Time", "Europe/Atlantis", "Europe", "Europe/" + "Atlantis" * 40]
+)
+def test_an_unknown_x_wr_timezone_is_refused_by_both_readers_naming_file_and_property(
+    tmp_path: Path, name: str
+) -> None:
+    cal = tmp_path / "outlook.ics"
+    cal.write_text(OUTLOOK_FLOATING.format(zone=name), newline="")
+    planned = CliRunner().invoke(
+        main, ["plan", str(cal), "--week", "2026-W49", "-o", str(tmp_path / "week.ics")]
+    )
+    assert planned.exit_code == 2
+    assert f"{cal}, X-WR-TIMEZONE: unknown time zone {name!r}." in planned.output
+    assert "RRULE" not in planned.output and not (tmp_path / "week.ics").exists()
+    h = Horizon(zone("Europe/Berlin"), dt.date(2026, 11, 30))
+    with pytest.raises(TimeZoneError) as error:
+        read_busy((CalendarBytes("outlook.ics", cal.read_bytes()),), Profile(), h.start, h.end)
+    assert str(error.value) == f"outlook.ics, X-WR-TIMEZONE: unknown time zone {name!r}."
+    with pytest.raises(TimeZoneError) as error:  # the days before, read for the seam
+        read_days_before([("outlook.ics", cal.read_bytes())], h, load_rules())
+    assert str(error.value) == f"outlook.ics, X-WR-TIMEZONE: unknown time zone {name!r}."
+
+
+# -- CATEGORIES with an explicit VALUE=TEXT (the property's own type) ------------------------------
+
+
+def _one_event(*lines: str) -> str:
+    return (
+        "\r\n".join(
+            [
+                "BEGIN:VCALENDAR",
+                "VERSION:2.0",
+                "PRODID:-//test//EN",
+                "BEGIN:VEVENT",
+                *lines,
+                "END:VEVENT",
+                "END:VCALENDAR",
+            ]
+        )
+        + "\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "CATEGORIES;VALUE=TEXT:Sport,Study",
+        "CATEGORIES;value=text;LANGUAGE=de:Study",
+        'CATEGORIES;LANGUAGE="de";VALUE=TEXT:Study\\, evening,Sport',
+    ],
+)
+def test_categories_with_value_text_are_read_as_a_plain_categories_line_by_both_readers(
+    tmp_path: Path, line: str
+) -> None:
+    """icalendar 7.3 reads ``CATEGORIES;VALUE=TEXT`` as the text of a Python list
+    ("['Sport', 'Study']"), so neither reader saw the study category. TEXT is the only type
+    CATEGORIES has (RFC 5545 §3.8.1.2): the line means what it means without it."""
+    cal = tmp_path / "cal.ics"
+    cal.write_text(
+        _one_event(
+            "UID:s@tests",
+            "DTSTART:20261201T090000Z",
+            "DTEND:20261201T100000Z",
+            "SUMMARY:Thing",
+            line,
+        ),
+        newline="",
+    )
+    profile = Profile.model_validate(
+        {
+            "timezone": "Europe/Berlin",
+            "study": {"categories": ["study", "Study, evening"], "summary_pattern": ""},
+        }
+    )
+    inputs = api.load_inputs([cal], profile=profile, week="2026-W49")
+    assert [(c.summary, c.study) for c in inputs.calendar.commitments] == [("Thing", True)]
+    h = inputs.horizon
+    busy = read_busy(inputs.calendars, profile, h.start, h.end)
+    assert [(b.summary, b.study) for b in busy.blocks] == [("Thing", True)]
+
+
+def test_a_brainfit_session_before_the_week_with_value_text_categories_is_read_by_both(
+    tmp_path: Path,
+) -> None:
+    """An imported session known by its categories alone (no tool UID, no X-BRAINFIT-KIND,
+    as a calendar app may re-export it) is the seam context for both readers."""
+    cal = tmp_path / "cal.ics"
+    cal.write_text(
+        _one_event(
+            "UID:imported@tests",
+            "DTSTART:20261129T090000Z",
+            "DTEND:20261129T093000Z",
+            "SUMMARY:Workout",
+            "CATEGORIES;VALUE=TEXT:BrainFit,hiit",
+        ),
+        newline="",
+    )
+    inputs = api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
+    sunday = dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC)
+    assert [(e.uid, e.names, e.start) for e in inputs.week.before] == [
+        ("imported@tests", ("", "BrainFit", "hiit"), sunday)
+    ]
+    before = read_days_before([("cal.ics", cal.read_bytes())], inputs.horizon, inputs.rules)
+    assert [(e.uid, e.kind, e.start) for e in before.events] == [("imported@tests", "hiit", sunday)]
+
+
+@pytest.mark.parametrize("rule", ["FREQ=DAILY;COUNT=2", "FREQ=DAILY; COUNT=2"])
+def test_an_rrule_with_a_quoted_colon_in_a_parameter_repeats_in_both_readers(
+    tmp_path: Path, rule: str
+) -> None:
+    """The checker rewrote every RRULE line from its first colon, which here lies inside a
+    quoted parameter: the rule broke, and the second lecture was not busy to the checker."""
+    cal = tmp_path / "cal.ics"
+    cal.write_text(
+        _one_event(
+            "UID:r@tests",
+            "DTSTART:20261201T090000Z",
+            "DTEND:20261201T100000Z",
+            f'RRULE;X-NOTE="at 9:00":{rule}',
+            "SUMMARY:Lecture",
+        ),
+        newline="",
+    )
+    inputs = api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
+    h = inputs.horizon
+    busy = read_busy(inputs.calendars, inputs.profile, h.start, h.end)
+    assert [b.start for b in busy.blocks] == [
+        dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC),
+    ]
+    assert _checker_blocks(inputs) == _planner_blocks(inputs)

@@ -120,12 +120,23 @@ def test_a_travel_time_given_as_a_date_time_is_refused_not_ignored() -> None:
     )
 
 
-def test_an_event_whose_categories_are_typed_as_text_is_busy_and_no_crash() -> None:
-    """``CATEGORIES;VALUE=TEXT`` comes from icalendar 7.3 as text, not a category list: the
-    event blocks time as any other (its categories are not read)."""
-    data = calendar(event("w", at(1, "09:00"), 60, "Seminar", "CATEGORIES;VALUE=TEXT:Work"))
-    assert busy(data, Profile(timezone="Europe/Berlin")) == [
-        (at(1, "09:00"), at(1, "10:00"), "Seminar")
+def test_an_event_whose_categories_are_typed_as_text_has_its_categories_read() -> None:
+    """``CATEGORIES;VALUE=TEXT`` comes from icalendar 7.3 as the text of a list, not as
+    categories; ``mend`` drops the parameter (TEXT is CATEGORIES' only type), so the event
+    is study by its category as with a plain line, whatever its other parameters."""
+    data = calendar(
+        event("w", at(1, "09:00"), 60, "Seminar", "CATEGORIES;VALUE=TEXT:Work"),
+        event("x", at(2, "09:00"), 60, "Talk", 'CATEGORIES;LANGUAGE="en";VALUE=text:Work,Fun'),
+        event("y", at(3, "09:00"), 60, "Party", "CATEGORIES;LANGUAGE=en:Fun"),
+    )
+    profile = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "study": {"categories": ["work"], "summary_pattern": ""}}
+    )
+    read = read_busy([CalendarBytes("cal.ics", data)], profile, at(0, "00:00"), at(7, "00:00"))
+    assert [(b.summary, b.study) for b in read.blocks] == [
+        ("Seminar", True),
+        ("Talk", True),
+        ("Party", False),
     ]
 
 
@@ -562,6 +573,74 @@ def test_an_event_whose_start_cannot_be_read_is_refused_naming_file_event_and_fi
 
 
 @pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("DTEND:20261131T110000", "DTEND"),
+        ("RECURRENCE-ID:20261131T100000", "RECURRENCE-ID"),
+    ],
+)
+def test_an_end_or_recurrence_id_that_cannot_be_read_is_refused_naming_it(
+    line: str, name: str
+) -> None:
+    data = calendar(["UID:x", "DTSTART:20261201T100000Z", line, "SUMMARY:Bad"])
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value).startswith(f"cal.ics: event 'Bad' has a {name} that cannot be read (")
+
+
+def test_an_event_whose_start_is_not_a_date_is_refused_naming_file_event_and_fix() -> None:
+    """``DTSTART;VALUE=TEXT`` gives no time at all: it escaped as the recurrence library's
+    "'vText' object has no attribute 'dt'"; the planner refuses the same event."""
+    data = calendar(["UID:x", "DTSTART;VALUE=TEXT:tomorrow", "SUMMARY:Odd"])
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value) == (
+        "cal.ics: event 'Odd' has a DTSTART that is not a date or date-time."
+        " Correct the value (RFC 5545 format) or export the calendar again."
+    )
+
+
+def test_an_override_whose_recurrence_id_is_in_an_unknown_zone_is_refused_naming_it() -> None:
+    """The RECURRENCE-ID decides which occurrence an override replaces: read in no zone, the
+    lecture it moves would stay in place as well."""
+    data = calendar(
+        event("l", at(1, "10:00"), 60, "Lecture", "RRULE:FREQ=DAILY;COUNT=3"),
+        [
+            "UID:l",
+            "RECURRENCE-ID;TZID=Mars/Olympus:20261201T100000",
+            "DTSTART;TZID=Europe/Berlin:20261201T150000",
+            "DTEND;TZID=Europe/Berlin:20261201T160000",
+            "SUMMARY:Moved",
+        ],
+    )
+    with pytest.raises(TimeZoneError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value) == "cal.ics: event 'Moved' uses the unknown time zone 'Mars/Olympus'."
+
+
+def test_a_to_do_in_an_unknown_zone_is_read_past() -> None:
+    """Only events block time (a VTODO holds none), so only their zones are judged, as the
+    planner judges them."""
+    todo = b"BEGIN:VTODO\r\nUID:t\r\nDTSTART;TZID=Mars/Olympus:20261201T100000\r\nEND:VTODO\r\n"
+    data = calendar(event("l", at(1, "10:00"), 60, "Lecture"))
+    data = data.replace(b"END:VCALENDAR", todo + b"END:VCALENDAR")
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "10:00"), at(1, "11:00"), "Lecture")
+    ]
+
+
+def test_a_calendar_icalendar_cannot_parse_is_refused_naming_the_file() -> None:
+    """icalendar raises a TypeError for CATEGORIES of a non-text type (the planner refuses
+    the same file): the checker's message names the file and icalendar's reason."""
+    data = calendar(event("l", at(1, "10:00"), 60, "Lecture", "CATEGORIES;VALUE=INTEGER:3"))
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    message = str(error.value)
+    assert message.startswith("cal.ics: icalendar cannot parse the calendar (int() argument")
+    assert message.endswith("not 'list').")
+
+
+@pytest.mark.parametrize(
     "edit",
     [
         lambda data: b"\r\n" + data,  # not starting with BEGIN:VCALENDAR
@@ -576,6 +655,39 @@ def test_a_file_whose_edges_the_pre_filter_cannot_follow_is_read_whole(
     data = edit(with_unknown_zone("DTSTART;TZID=Mars/Olympus:20261120T100000"))
     with pytest.raises((CalendarError, TimeZoneError)):
         busy(data, Profile(timezone="Europe/Berlin"))
+
+
+def test_a_component_after_a_left_out_event_is_kept() -> None:
+    """Only the VEVENT itself is left out: a VFREEBUSY right after a far event still blocks
+    its period, and a VTIMEZONE right after one still gives a later event its zone."""
+    far = ["UID:far@example.com", "SUMMARY:Far", "DTSTART:20261120T100000Z"]
+    data = calendar(far).replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VFREEBUSY\r\nUID:fb\r\nFREEBUSY:20261202T090000Z/PT1H\r\nEND:VFREEBUSY\r\n"
+        b"END:VCALENDAR",
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(2, "10:00"), at(2, "11:00"), "busy (free/busy)")
+    ]
+    vtimezone = (
+        b"BEGIN:VTIMEZONE\r\nTZID:Custom Berlin\r\nBEGIN:STANDARD\r\n"
+        b"DTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+        b"RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
+        b"DTSTART:19700329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+        b"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+    )
+    near = [
+        "UID:near@example.com",
+        "SUMMARY:Near",
+        "DTSTART;TZID=Custom Berlin:20261202T100000",
+        "DTEND;TZID=Custom Berlin:20261202T110000",
+    ]
+    data = calendar(far, near).replace(
+        b"BEGIN:VEVENT\r\nUID:near", vtimezone + b"BEGIN:VEVENT\r\nUID:near"
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(2, "10:00"), at(2, "11:00"), "Near")
+    ]
 
 
 def test_a_file_whose_last_line_has_no_line_break_is_filtered_as_any_other() -> None:
@@ -604,3 +716,57 @@ def test_an_unknown_x_wr_timezone_is_refused_naming_file_and_property() -> None:
     with pytest.raises(TimeZoneError) as error:
         busy(data, Profile(timezone="Europe/Berlin"))
     assert str(error.value) == "cal.ics, X-WR-TIMEZONE: unknown time zone 'Mars/Olympus'."
+
+
+# --- mending what cannot change busy time (``mend``) ---------------------------------------
+
+
+def test_a_line_is_read_to_its_last_character() -> None:
+    """Only the line break is cut from a line: a title ending in X keeps it."""
+    data = calendar(event("x", at(1, "10:00"), 60, "Review X"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "10:00"), at(1, "11:00"), "Review X")
+    ]
+
+
+def test_a_start_with_trailing_spaces_is_refused_as_the_planner_refuses_it() -> None:
+    """Spaces after a value are part of it (RFC 5545 §3.1): icalendar cannot read
+    "20261201T100000Z  " as a date-time, and neither reader guesses."""
+    data = calendar(["UID:x", "DTSTART:20261201T100000Z  ", "SUMMARY:Spaces"])
+    with pytest.raises(CalendarError) as error:
+        busy(data, Profile(timezone="Europe/Berlin"))
+    assert str(error.value).startswith("cal.ics: event 'Spaces' has a DTSTART that cannot be read")
+
+
+def test_a_blank_line_between_events_does_not_end_the_calendar() -> None:
+    data = calendar(
+        event("a", at(1, "10:00"), 60, "First"), event("b", at(2, "10:00"), 60, "Second")
+    ).replace(b"END:VEVENT\r\nBEGIN:VEVENT", b"END:VEVENT\r\n\r\n \r\nBEGIN:VEVENT")
+    assert [summary for _, _, summary in busy(data, Profile(timezone="Europe/Berlin"))] == [
+        "First",
+        "Second",
+    ]
+
+
+def test_a_content_line_before_the_calendar_is_read_past() -> None:
+    """A feed's "cached at" line before BEGIN:VCALENDAR belongs to no event (the planner
+    reads past it with a warning)."""
+    data = b"X-CACHED-AT:20261101T000000Z\r\n" + calendar(event("a", at(1, "10:00"), 60, "First"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "10:00"), at(1, "11:00"), "First")
+    ]
+
+
+def test_concatenated_calendars_are_read_with_the_first_ones_properties() -> None:
+    """The calendars of a file made with ``cat`` are read as one, named and zoned by the
+    first: a later one's X-WR-TIMEZONE does not move the first one's floating times (the
+    planner refuses such a file; the checker reads what it is given)."""
+    floating = ["UID:f", "DTSTART:20261201T100000", "DTEND:20261201T110000", "SUMMARY:Floating"]
+    second = calendar(event("s", at(2, "10:00"), 60, "Second")).replace(
+        b"PRODID:-//test//EN", b"PRODID:-//test//EN\r\nX-WR-TIMEZONE:America/New_York"
+    )
+    data = calendar(floating) + second
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "10:00"), at(1, "11:00"), "Floating"),
+        (at(2, "10:00"), at(2, "11:00"), "Second"),
+    ]

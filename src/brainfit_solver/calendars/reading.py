@@ -497,6 +497,11 @@ def _check_structure(text: str, name: str) -> _Mending:
                 mending.lines += 1
                 continue
         previous = keyword
+        if keyword == "CATEGORIES" and line[match.end()] == ";":
+            typed = _without_text_type(line, match.end())
+            if typed != line:
+                line = typed
+                mending.edits.append((number, last, line))
         if keyword in ("RRULE", "EXRULE"):
             head, _, value = line.partition(":")
             if any(char.isspace() for char in value.strip()):
@@ -588,6 +593,24 @@ def _check_structure(text: str, name: str) -> _Mending:
             fix="Download or copy the whole file again, or export it again from your calendar app",
         )
     return mending
+
+
+# One parameter of a content line: ";NAME=value", a quoted value may hold ";" and ":".
+_PARAMETER = re.compile(r';(?:[^;:"]|"[^"]*")*')
+
+
+def _without_text_type(line: str, at: int) -> str:
+    """A CATEGORIES line without its parameter VALUE=TEXT (its parameters from ``at``).
+
+    TEXT is the only type CATEGORIES has (RFC 5545 §3.8.1.2), so the line means the same
+    without it; with it, icalendar 7.3 reads the value as the text of a Python list
+    (``"['Study']"``) and the event's categories (study, BrainFit) were lost."""
+    head, kept = line[:at], []
+    while (parameter := _PARAMETER.match(line, at)) is not None:
+        if parameter[0].upper() != ";VALUE=TEXT":
+            kept.append(parameter[0])
+        at = parameter.end()
+    return head + "".join(kept) + line[at:]
 
 
 def _refuse_malformed(line: str, number: int, name: str, previous: str) -> None:
@@ -746,7 +769,11 @@ def _declared_zone(calendar: icalendar.Calendar, name: str) -> ZoneInfo | None:
 def _apply_declared_zone(
     calendar: icalendar.Calendar, declared: ZoneInfo, name: str
 ) -> icalendar.Calendar:
-    """UTC and floating times moved into X-WR-TIMEZONE, as Google and Apple mean them."""
+    """UTC and floating times moved into X-WR-TIMEZONE, as Google and Apple mean them.
+
+    The property is then removed: it is applied, and recurring-ical-events applies a
+    calendar's X-WR-TIMEZONE again on its own, reading the name raw, so a Windows name
+    ("W. Europe Standard Time", as Outlook writes) that ``zone`` mapped failed there."""
     try:
         standard = x_wr_timezone.to_standard(calendar, timezone=declared)
     except Exception as exc:  # third-party code on user data: never let it escape raw
@@ -756,6 +783,7 @@ def _apply_declared_zone(
             fix=_EXPORT_AGAIN,
         ) from exc
     assert isinstance(standard, icalendar.Calendar)
+    standard.pop("X-WR-TIMEZONE", None)
     return standard
 
 
@@ -1224,12 +1252,16 @@ def _occurrences(loaded: LoadedCalendar, horizon: Horizon) -> list[icalendar.Eve
         occurrences: list[icalendar.Event] = loaded._query.between(horizon.start, horizon.end)
     except Exception as exc:  # third-party code on user data: never let it escape raw
         culprit = _unexpandable(loaded, horizon)
-        where = _where(loaded.original or "", culprit) if culprit is not None else None
-        what = f"the recurring {_describe(culprit)}" if culprit is not None else "a recurring event"
+        if culprit is None:  # no series fails alone: the cause is the calendar's, not an RRULE
+            raise CalendarError(
+                f"cannot expand the calendar's events ({exc})",
+                file=loaded.source,
+                fix=_EXPORT_AGAIN,
+            ) from exc
         raise CalendarError(
-            f"cannot expand {what} ({exc})",
+            f"cannot expand the recurring {_describe(culprit)} ({exc})",
             file=loaded.source,
-            where=where,
+            where=_where(loaded.original or "", culprit),
             fix="Check that event's RRULE, RDATE and EXDATE, or delete the event and export again",
         ) from exc
     return occurrences

@@ -293,6 +293,9 @@ def _decode(calendar: CalendarBytes) -> str:
         ) from exc
 
 
+_CORRECT_IT = "Correct the value (RFC 5545 format) or export the calendar again"
+
+
 def _parse(text: str, source: str) -> icalendar.Calendar:
     """icalendar's parse, X-WR-TIMEZONE applied, every zoned time resolved.
 
@@ -305,18 +308,7 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
             cal = icalendar.Calendar.from_ical(text)
     except Exception as exc:  # the parser raises ValueError, KeyError, …
         raise CalendarError(f"icalendar cannot parse the calendar ({exc})", file=source) from exc
-    declared = _text(cal, "X-WR-TIMEZONE")
-    if declared:
-        try:
-            zone = ZoneInfo(WINDOWS_TO_OLSON.get(declared, declared))
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise TimeZoneError(
-                f"unknown time zone {declared!r}", file=source, where="X-WR-TIMEZONE"
-            ) from exc
-        try:
-            cal = x_wr_timezone.to_standard(cal, timezone=zone)
-        except Exception as exc:  # third-party code on user data
-            raise CalendarError(f"cannot apply X-WR-TIMEZONE ({exc})", file=source) from exc
+    cal = declared_zone_applied(cal, source)
     for event in cal.walk("VEVENT"):
         for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
             for value in _values(event.get(name)):
@@ -327,8 +319,15 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
                         f"event {_text(event, 'SUMMARY')!r} has a {name} that cannot be read"
                         f" ({exc.__cause__ or exc})",
                         file=source,
-                        fix="Correct the value (RFC 5545 format) or export the calendar again",
+                        fix=_CORRECT_IT,
                     ) from exc
+                if not isinstance(moment, dt.date):  # VALUE=TEXT, PERIOD, …: no time at all
+                    raise CalendarError(
+                        f"event {_text(event, 'SUMMARY')!r} has a {name} that is not a date or "
+                        "date-time",
+                        file=source,
+                        fix=_CORRECT_IT,
+                    )
                 naive = isinstance(moment, dt.datetime) and moment.tzinfo is None
                 if naive and value.params.get("TZID"):
                     raise TimeZoneError(
@@ -337,6 +336,29 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
                         file=source,
                     )
     return cal
+
+
+def declared_zone_applied(cal: icalendar.Calendar, source: str) -> icalendar.Calendar:
+    """``cal`` with its UTC and floating times moved into the zone its X-WR-TIMEZONE names
+    (Google, Apple; Outlook writes a Windows name), and without that property.
+
+    It is removed once applied: recurring-ical-events applies a calendar's X-WR-TIMEZONE
+    again on its own, reading the name raw, and fails on a Windows name."""
+    declared = _text(cal, "X-WR-TIMEZONE")
+    if not declared:
+        return cal
+    try:
+        zone = ZoneInfo(WINDOWS_TO_OLSON.get(declared, declared))
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a directory, …
+        raise TimeZoneError(
+            f"unknown time zone {declared!r}", file=source, where="X-WR-TIMEZONE"
+        ) from exc
+    try:
+        standard: icalendar.Calendar = x_wr_timezone.to_standard(cal, timezone=zone)
+    except Exception as exc:  # third-party code on user data
+        raise CalendarError(f"cannot apply X-WR-TIMEZONE ({exc})", file=source) from exc
+    standard.pop("X-WR-TIMEZONE")
+    return standard
 
 
 def _named_study(cal: icalendar.Calendar, study: StudyRecognition) -> bool:
@@ -371,15 +393,19 @@ def mend(text: str) -> str:
             continue
         plain = _PLAIN.match(line)  # most lines: no parameters, nothing to check
         if plain is not None:
-            name, value = plain[1], plain[2]
+            name, value, at = plain[1], plain[2], plain.end(1)
         else:
+            content = Contentline(line)  # type: ignore[no-untyped-call]
             try:
-                name, _, value = Contentline(line).parts()  # type: ignore[no-untyped-call]
+                name, params, value = content.parts()
             except ValueError:
                 continue  # not a content line: it holds nothing the checker reads
+            at = content.value_separator_index()  # not the first colon: '"9:00"' is quoted
+            if name.upper() == "CATEGORIES" and str(params.get("VALUE")).upper() == "TEXT":
+                line = "CATEGORIES" + line[at:]  # see _categories; no parameter of it is read
         name, value = name.upper(), str(value).strip()
-        if name in ("RRULE", "EXRULE"):
-            line = f"{line.partition(':')[0]}:{''.join(value.split())}"
+        if name == "RRULE":  # (recurring-ical-events reads no EXRULE)
+            line = f"{line[:at]}:{''.join(value.split())}"
         if name == "BEGIN":
             depth += 1
             if depth == 1:
@@ -576,6 +602,10 @@ def _text(component: icalendar.Component, name: str) -> str:
 
 
 def _categories(event: icalendar.Component) -> Iterable[str]:
+    """The names in an event's CATEGORIES. icalendar 7.3 reads ``CATEGORIES;VALUE=TEXT``
+    as the text of a Python list (``"['Study']"``), no categories: ``mend`` drops that
+    parameter (and the others, none of which is read), TEXT being CATEGORIES' only type
+    (RFC 5545 §3.8.1.2), so such a line reads as it would without it."""
     for value in _values(event.get("CATEGORIES")):
         yield from (str(category).strip() for category in getattr(value, "cats", []))
 

@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import recurring_ical_events
-import x_wr_timezone
 from icalendar import Calendar, Component
 from icalendar.error import InvalidCalendar
 
 from ..core.domain import Session
-from ..core.errors import CalendarError
+from ..core.errors import CalendarError, InputError
 from ..core.planfile import CATEGORY, DROPPED_PROPERTY, KIND_PROPERTY
 from ..core.timegrid import Horizon
 from ..rules.profile import KindPreference, Profile, TimeRange
@@ -47,7 +46,7 @@ from ..rules.ruleset import (
     TeamAttendance,
     sign,
 )
-from .calendars import Block, BusyTime, mend, near
+from .calendars import Block, BusyTime, declared_zone_applied, mend, near
 
 
 @dataclass(frozen=True)
@@ -220,8 +219,10 @@ def _between(data: bytes, source: str, start: dt.datetime, end: dt.datetime) -> 
     ``read_plan``, is not parsed whole again for the days before its week."""
     try:
         mended = mend(near(data.decode("utf-8-sig"), start, end)).encode()  # as for busy time
-        cal = x_wr_timezone.to_standard(Calendar.from_ical(_mentioning_brainfit(mended)))
+        cal = declared_zone_applied(Calendar.from_ical(_mentioning_brainfit(mended)), source)
         return list(recurring_ical_events.of(cal).between(start, end))
+    except InputError:
+        raise  # an unknown X-WR-TIMEZONE, already naming file, place and fix
     except Exception as exc:  # third-party code on user data: never let it escape raw
         raise CalendarError(
             f"cannot read its events before the checked week ({exc})", file=source

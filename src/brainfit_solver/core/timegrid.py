@@ -30,7 +30,7 @@ def zone(name: str, *, file: str | None = None, where: str | None = None) -> Zon
         if not candidate or candidate.startswith(("/", ".")) or ".." in candidate:
             raise ZoneInfoNotFoundError(candidate)
         return ZoneInfo(candidate)
-    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a directory, a long name
         raise TimeZoneError(
             f"unknown time zone {name!r}",
             file=file,

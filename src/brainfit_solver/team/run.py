@@ -52,6 +52,7 @@ from ..outputs.team import (
     coach_file,
     member_file,
     report_bytes,
+    shared_events,
     shared_uid,
     terms_of,
 )
@@ -509,23 +510,17 @@ def finish_member(
     inputs: api.Inputs,
     weeks: tuple[tuple[Horizon, tuple[Session, ...], tuple[SharedPlaced, ...]], ...],
     objective: int,
-    people: dict[str, Person],
-    coach: Person,
+    person: Person,
+    rendered: dict[tuple[str, str], bytes],
     team_name: str,
     stamp: dt.datetime,
 ) -> bytes:
-    """A task: a member's .ics over their weeks, checked by the independent checker as a
+    """A task: a member's .ics over their weeks (``rendered``: the shared sessions they
+    attend, ``outputs.team.shared_events``), checked by the independent checker as a
     person's multi-week plan is, seams included (a plan it rejects, or scores differently
     from the solver, is a bug)."""
-    person = people[inputs.profile.name]
     ics = member_file(
-        weeks,
-        inputs.rules,
-        team=team_name,
-        member=person,
-        coach=coach,
-        people=people,
-        stamp=stamp,
+        weeks, inputs.rules, team=team_name, member=person, stamp=stamp, rendered=rendered
     )
     verdict = api.check_weeks(ics, inputs, source=f"{person.stem}.ics")
     if not verdict.ok:
@@ -560,6 +555,14 @@ def _outcome(
     ]
     stamp = output_stamp(horizons[0], max(latest, default=None))
     planned = [p for p in ordered if p.weeks and p.inputs is not None]
+    rendered = shared_events(
+        [(w.horizon, w.shared) for w in weeks],
+        rules,
+        team=data.name,
+        coach=coach,
+        people=people,
+        stamp=stamp,
+    )
     finished = solve_many(
         [
             functools.partial(
@@ -567,8 +570,13 @@ def _outcome(
                 p.inputs,
                 tuple((w.horizon, w.own, w.shared) for w in p.weeks),
                 p.objective,
-                people,
-                coach,
+                p.person,
+                {
+                    (w.horizon.label, s.id): rendered[w.horizon.label, s.id]
+                    for w in p.weeks
+                    for s in w.shared
+                    if p.person.id in s.attendees
+                },
                 data.name,
                 stamp,
             )

@@ -142,6 +142,28 @@ def test_categories_on_separate_lines_are_all_read() -> None:
     assert [e.kind for e in read_plan(calendar(split))] == ["hiit"]
 
 
+def test_group_events_listing_many_folded_attendees_are_read_as_shared_sessions() -> None:
+    """A team's shared session lists every attendee; the checker reads only that an event
+    lists one (it parses the first of each event), so the lines must still be found when
+    folded or in lower case, event by event, and the times read whole."""
+    attendees = [
+        f'{"attendee" if k % 2 else "ATTENDEE"};CN="Member {k}";PARTSTAT=ACCEPTED;ROLE=REQ-'
+        f"PARTICIPANT:urn:brainfit:member:m{k:03d}"
+        for k in range(60)
+    ]
+    hiit = session("h@brainfit-solver", at(1, "18:00"), 25, "hiit", *attendees)
+    run = session("r@brainfit-solver", at(5, "09:00"), 60, "zone2", *attendees[:1])
+    own = session("o@brainfit-solver", at(2, "07:00"), 25, "hiit")
+    data = calendar(hiit, own, run)
+    folded = data.replace(b";PARTSTAT", b"\r\n ;PARTSTAT").replace(b"ATTENDEE;", b"ATTEN\r\n\tDEE;")
+    for text in (data, folded):
+        assert [(e.uid, e.start, e.end, e.shared) for e in read_plan(text)] == [
+            ("h@brainfit-solver", at(1, "18:00"), at(1, "18:25"), True),
+            ("o@brainfit-solver", at(2, "07:00"), at(2, "07:25"), False),
+            ("r@brainfit-solver", at(5, "09:00"), at(5, "10:00"), True),
+        ]
+
+
 def test_sessions_are_listed_by_start_then_kind_whatever_their_order_in_the_file() -> None:
     data = calendar(
         session("w@brainfit-solver", at(2, "07:00"), 75, "zone2"),

@@ -98,6 +98,24 @@ def test_invalid_rule_file_error_names_file_place_and_fix(
     assert "constraints/README.md" in message or "TOML" in message
 
 
+def test_a_rule_file_changed_between_two_reads_is_read_anew_and_line_ends_do_not_matter(
+    tmp_path: Path,
+) -> None:
+    """Rule sets are remembered by their bytes (a batch reads one file per plan): a file
+    edited in place must give the edited rules, and a file saved with CRLF or CR line ends
+    the same rules as with LF, as when it was read as text."""
+    text = (REPO / "constraints/brain-health.toml").read_text(encoding="utf-8")
+    path = tmp_path / "rules.toml"
+    path.write_bytes(text.encode())
+    before = load_rules(path).weights()
+    path.write_bytes(text.replace("weight = 30", "weight = 31", 1).encode())
+    edited = load_rules(path).weights()
+    assert [(before[k], edited[k]) for k in before if before[k] != edited[k]] == [(30, 31)]
+    for end in ("\r\n", "\r"):
+        path.write_bytes(text.replace("\n", end).encode())
+        assert load_rules(path) == load_rules(REPO / "constraints/brain-health.toml")
+
+
 # --- what comes from the source and what is ours -------------------------------------------
 
 _NUMBER = re.compile(r"^\s*(\w+)\s*=\s*(\[?\s*\d|\{[^}\"]*=\s*\d)")

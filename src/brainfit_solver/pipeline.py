@@ -70,7 +70,7 @@ from .outputs.ics import (
 )
 from .outputs.replan import assign_uids, cancelled_event, changed
 from .outputs.report import PlanReport, ReplanOut, infeasible_report
-from .outputs.team import Person, SharedPlaced, shared_event, shared_uid
+from .outputs.team import Person, SharedPlaced, shared_events, shared_uid
 from .rules.ruleset import RuleSet
 from .shared import MemberWeek, SharedNeed, SharedPlacementError, TeamSolution, solve_team
 from .solver.parallel import InProcessExecutor, solve_many
@@ -429,13 +429,13 @@ def _plan_person(request: PlanRequest, epoch: dt.datetime | None) -> PlanOutcome
 class Membership:
     """What a group member's file holds beyond their own sessions: the group's name (the
     namespace of their UIDs), the group's one DTSTAMP, each week's shared sessions (those
-    they attend become group events, ORGANIZER the coach) and the file's name in messages."""
+    they attend are group events, ORGANIZER the coach, written once for the whole group:
+    ``outputs.team.shared_events``) and the file's name in messages."""
 
     group: str
-    coach: Person
-    people: Mapping[str, Person]
     stamp: dt.datetime
     shared: tuple[tuple[SharedPlaced, ...], ...]
+    rendered: Mapping[tuple[str, str], bytes]  # the shared events, by (week label, id)
     source: str
 
 
@@ -507,21 +507,14 @@ def _finish(
                 cancelled.append(e.uid)
             elif not inside or e.cancelled:
                 extra.append(e.component)  # carried over unchanged
+    rendered = []
     if member is not None:
-        extra.extend(
-            shared_event(
-                s,
-                rules,
-                horizon,
-                team=member.group,
-                coach=member.coach,
-                people=member.people,
-                stamp=stamp,
-            )
+        rendered = [
+            member.rendered[horizon.label, s.id]
             for horizon, shared in zip(horizons, member.shared, strict=False)
             for s in shared
             if inputs.profile.name in s.attendees
-        )
+        ]
     dropped = tuple(dict.fromkeys(r for p in plans for r in p.dropped))
     ics = plan_file(
         placed,
@@ -532,6 +525,7 @@ def _finish(
         dropped=dropped,
         repeat=weeks if repeat else 0,
         extra=extra,
+        rendered=rendered,
     )
     source = member.source if member is not None else "plan"
     checks = _check(ics, all_inputs, models, previous, now, repeat, plans, source)
@@ -616,16 +610,28 @@ def _run_group(request: Request, group: Group, executor: Executor) -> Outcome:
     ]
     stamp = output_stamp(group.horizons[0], max(latest, default=None), request.epoch)
     planned = [n for n in range(len(people)) if done[n]]
+    rendered = shared_events(
+        [(w.horizon, w.shared) for w in outcomes],
+        group.rules,
+        team=group.name,
+        coach=group.coach,
+        people=group.people,
+        stamp=stamp,
+    )
     tasks = []
     for n in planned:
         person_weeks = done[n]
         solved = _member_plan(person_weeks, outcomes, group_grid(group))
         member = Membership(
             group.name,
-            group.coach,
-            group.people,
             stamp,
             tuple(w.shared for w in outcomes[: len(person_weeks)]),
+            {
+                (w.horizon.label, s.id): rendered[w.horizon.label, s.id]
+                for w in outcomes[: len(person_weeks)]
+                for s in w.shared
+                if ids[n] in s.attendees
+            },
             f"{group.people[ids[n]].stem}.ics",
         )
         tasks.append(

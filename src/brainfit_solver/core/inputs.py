@@ -33,12 +33,24 @@ def describe_validation_error(
 
 def read_toml(path: Path, *, error: type[InputError], what: str) -> dict[str, Any]:
     """The parsed TOML of ``path``, or ``error`` saying why it cannot be read."""
+    return parse_toml(read_bytes(path, error=error, what=what), path, error=error, what=what)
+
+
+def read_bytes(path: Path, *, error: type[InputError], what: str) -> bytes:
+    """The bytes of ``path``, or ``error`` saying why it cannot be read."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return path.read_bytes()
     except OSError as exc:
         raise error(
             f"cannot read the {what} ({exc.strerror})", file=path, fix="Check the path"
         ) from exc
+
+
+def parse_toml(data: bytes, path: Path, *, error: type[InputError], what: str) -> dict[str, Any]:
+    """``data`` (read from ``path``) parsed as TOML, or ``error`` saying why it cannot be;
+    line ends are read as ``Path.read_text`` reads them (CRLF and CR are LF)."""
+    try:
+        return tomllib.loads(data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))
     except UnicodeDecodeError as exc:
         raise error(f"the {what} is not UTF-8 text", file=path, fix="Save it as UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:

@@ -58,18 +58,28 @@ def _any_of(wm: WeekModel, v: CandidateVars, name: str, options: list[cp_model.I
 @SOFT_RULES.part("near_study")
 def near_study(wm: WeekModel, rule: NearStudy) -> Raw:
     """Sessions ending shortly before, or starting shortly after, a study block."""
+    # Each block's slots to end in (before it) and to start in (after it), worked out once
+    # for all the candidates (a week has hundreds of candidate × block pairs).
+    near = [
+        (
+            i,
+            (wm.slot(block.start - rule.within_min, up=True), wm.slot(block.start, up=False)),
+            (wm.slot(block.end, up=True), wm.slot(block.end + rule.within_min, up=False)),
+        )
+        for i, block in enumerate(wm.week.study)
+    ]
     total: list[Raw] = []
     for v in wm.select(rule.applies_to):
         first_start, last_start = v.cand.starts[0][0], v.cand.starts[-1][1]
         first_end, last_end = first_start + v.cand.slots[0], last_start + v.cand.slots[1]
         options = []
-        for i, block in enumerate(wm.week.study):
-            lo, hi = wm.slot(block.start - rule.within_min, up=True), wm.slot(block.start, up=False)
+        for i, (lo, hi), (after_lo, after_hi) in near:
             if lo <= hi and lo <= last_end and hi >= first_end:
                 options.append(_within(wm, v, f"before_s{i}", [v.end >= lo, v.end <= hi]))
-            lo, hi = wm.slot(block.end, up=True), wm.slot(block.end + rule.within_min, up=False)
-            if lo <= hi and lo <= last_start and hi >= first_start:
-                options.append(_within(wm, v, f"after_s{i}", [v.start >= lo, v.start <= hi]))
+            if after_lo <= after_hi and after_lo <= last_start and after_hi >= first_start:
+                options.append(
+                    _within(wm, v, f"after_s{i}", [v.start >= after_lo, v.start <= after_hi])
+                )
         total.append(_any_of(wm, v, rule.id, options))
     return sum(total)
 

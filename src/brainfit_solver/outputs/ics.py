@@ -28,6 +28,7 @@ from .files import write_files
 from .vtimezone import vtimezone
 
 PRODID = f"-//brainfit-solver//brainfit {__version__}//EN"
+_END = b"END:VCALENDAR\r\n"
 
 
 def source_date_epoch() -> dt.datetime | None:
@@ -113,11 +114,14 @@ def plan_file(
     dropped: Sequence[str] = (),
     repeat: int = 0,
     extra: Sequence[Component] = (),
+    rendered: Sequence[bytes] = (),
 ) -> bytes:
     """The one exporter: the weeks ``first`` to ``last`` as one file (one week is the case
     ``first == last``), the sessions in the order given, then ``extra`` (a re-plan's
-    cancelled and carried-over events). ``dropped`` is every rule a relaxed week breaks
-    (X-BRAINFIT-DROPPED); ``repeat`` > 0 makes each session a weekly series of that many."""
+    cancelled and carried-over events), then ``rendered`` (events already written, such as
+    a group's shared events, the same bytes in every member's file). ``dropped`` is every
+    rule a relaxed week breaks (X-BRAINFIT-DROPPED); ``repeat`` > 0 makes each session a
+    weekly series of that many."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -141,7 +145,15 @@ def plan_file(
         cal.add_component(event)
     for component in extra:
         cal.add_component(component)
-    return bytes(cal.to_ical())
+    written = bytes(cal.to_ical())
+    if not rendered:
+        return written
+    # icalendar writes a calendar as its own lines, its components' in order, then its END
+    # line: components rendered once for many files (a group's shared events) go just
+    # before that line, the bytes of the same file given them as components.
+    if not written.endswith(_END):
+        raise AssertionError("internal error: a calendar icalendar wrote ends otherwise")
+    return b"".join([written.removesuffix(_END), *rendered, _END])
 
 
 def session_event(

@@ -117,6 +117,27 @@ def shared_event(
     return event
 
 
+def shared_events(
+    weeks: Sequence[tuple[Horizon, Sequence[SharedPlaced]]],
+    rules: RuleSet,
+    *,
+    team: str,
+    coach: Person,
+    people: Mapping[str, Person],
+    stamp: dt.datetime,
+) -> dict[tuple[str, str], bytes]:
+    """Each shared session's group event as icalendar writes it, by (week label, id): the
+    same bytes in every file that holds it, so rendered once for the team and not once per
+    attendee (a session of 80 attendees, each an ATTENDEE line, took 5 ms to render)."""
+    return {
+        (horizon.label, s.id): shared_event(
+            s, rules, horizon, team=team, coach=coach, people=people, stamp=stamp
+        ).to_ical()
+        for horizon, shared in weeks
+        for s in shared
+    }
+
+
 def coach_file(
     weeks: Sequence[tuple[Horizon, Sequence[SharedPlaced]]],
     rules: RuleSet,

@@ -64,6 +64,8 @@ methods (``select``, ``of_kind``, ``on_day``, ``slot``; candidate starts are gri
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -73,7 +75,7 @@ from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..core.errors import RuleFileError
-from ..core.inputs import read_toml, validate
+from ..core.inputs import parse_toml, read_bytes, validate
 
 FORMAT_VERSION = 1
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -523,16 +525,39 @@ def default_rules_path() -> Path:
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:
-    """Read and validate a rule set; no path gives the bundled brain-health protocol."""
+    """Read and validate a rule set; no path gives the bundled brain-health protocol.
+
+    The same bytes at the same path give the same rule set, parsed and validated once per
+    process (a rule set is frozen, so it can be shared): a batch of plans, a team's members
+    and ``brainfit serve`` read one rule file over and over, and parsing and validating it
+    took 2 ms of each plan. A changed file is new bytes, so it is read anew."""
     path = Path(path) if path is not None else default_rules_path()
-    data = read_toml(path, error=RuleFileError, what="rule file")
-    return validate(
+    data = read_bytes(path, error=RuleFileError, what="rule file")
+    key = (str(path), data)
+    with _RULES_LOCK:
+        known = _RULES.get(key)
+        if known is not None:
+            _RULES.move_to_end(key)
+            return known
+    rules = validate(
         RuleSet,
-        data,
+        parse_toml(data, path, error=RuleFileError, what="rule file"),
         path=path,
         error=RuleFileError,
         fix="See constraints/README.md for the format of each rule kind",
     )
+    with _RULES_LOCK:
+        _RULES[key] = rules
+        while len(_RULES) > _RULES_SIZE:
+            _RULES.popitem(last=False)
+    return rules
+
+
+# The rule sets read, least recently used first; a lock, as ``brainfit serve`` plans in a
+# thread of its own.
+_RULES: OrderedDict[tuple[str, bytes], RuleSet] = OrderedDict()
+_RULES_LOCK = threading.Lock()
+_RULES_SIZE = 8
 
 
 def broken_text(rules: RuleSet, rule_id: str, count: int) -> str:

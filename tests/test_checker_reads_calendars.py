@@ -770,3 +770,87 @@ def test_concatenated_calendars_are_read_with_the_first_ones_properties() -> Non
         (at(1, "10:00"), at(1, "11:00"), "Floating"),
         (at(2, "10:00"), at(2, "11:00"), "Second"),
     ]
+
+
+# --- which occurrences block what (``_blocks``) --------------------------------------------
+
+
+def test_an_empty_summary_pattern_makes_no_event_study_by_its_title() -> None:
+    """``summary_pattern = ""`` turns title matching off; an empty pattern would otherwise
+    match every title."""
+    profile = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "study": {"summary_pattern": ""}}
+    )
+    read = read_busy(
+        [CalendarBytes("cal.ics", calendar(event("l", at(1, "10:00"), 60, "Lecture")))],
+        profile,
+        at(0, "00:00"),
+        at(7, "00:00"),
+    )
+    assert [(b.summary, b.study) for b in read.blocks] == [("Lecture", False)]
+
+
+def test_an_event_without_length_blocks_nothing() -> None:
+    data = calendar(event("z", at(1, "10:00"), 0, "Reminder"), event("l", at(2, "10:00"), 60, "L"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [(at(2, "10:00"), at(2, "11:00"), "L")]
+
+
+def test_travel_time_before_an_event_at_the_start_of_the_days_lies_before_them() -> None:
+    """The travel time before an event at Monday 00:00 ends as the checked days begin: it is
+    no block of theirs (the event is)."""
+    data = calendar(
+        event("m", at(0, "00:00"), 60, "Night shift", "X-APPLE-TRAVEL-DURATION:PT30M"),
+        event("t", at(0, "00:10"), 20, "Call", "X-APPLE-TRAVEL-DURATION:PT30M"),
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(-1, "23:40"), at(0, "00:10"), "Travel to Call"),
+        (at(0, "00:00"), at(0, "01:00"), "Night shift"),
+        (at(0, "00:10"), at(0, "00:30"), "Call"),
+    ]
+
+
+def test_travel_time_just_before_the_end_of_the_days_is_busy() -> None:
+    data = calendar(event("s", at(6, "23:40"), 20, "Late call", "X-APPLE-TRAVEL-DURATION:PT30M"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(6, "23:10"), at(6, "23:40"), "Travel to Late call"),
+        (at(6, "23:40"), at(7, "00:00"), "Late call"),
+    ]
+
+
+def test_an_all_day_event_has_no_travel_time() -> None:
+    """Apple Calendar offers travel time for timed events only: one on an all-day event
+    (an import, an edit) is not read."""
+    data = calendar(
+        [
+            "UID:a",
+            "DTSTART;VALUE=DATE:20261202",
+            "DTEND;VALUE=DATE:20261203",
+            "SUMMARY:Conference",
+            "TRANSP:OPAQUE",
+            "X-APPLE-TRAVEL-DURATION:PT1H",
+        ]
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(2, "00:00"), at(3, "00:00"), "Conference")
+    ]
+
+
+def test_every_block_names_the_calendar_it_came_from() -> None:
+    data = calendar(
+        event("d", at(2, "10:00"), 60, "Dentist", "X-APPLE-TRAVEL-DURATION:PT30M")
+    ).replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VFREEBUSY\r\nUID:fb\r\nFREEBUSY:20261203T090000Z/PT1H\r\nEND:VFREEBUSY\r\n"
+        b"END:VCALENDAR",
+    )
+    read = read_busy(
+        [CalendarBytes("mine.ics", data)],
+        Profile(timezone="Europe/Berlin"),
+        at(0, "00:00"),
+        at(7, "00:00"),
+    )
+    assert [(b.summary, b.source) for b in read.blocks] == [
+        ("Travel to Dentist", "mine.ics"),
+        ("Dentist", "mine.ics"),
+        ("busy (free/busy)", "mine.ics"),
+    ]

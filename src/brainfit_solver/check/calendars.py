@@ -196,11 +196,13 @@ def _blocks(
         all_day = not isinstance(begin, dt.datetime)
         if not _blocks_time(event, busy, declined, all_day=all_day, study=study):
             continue
+        # ``between`` gives the occurrences overlapping [start, end): begin < end, and
+        # start < finish unless it has no length (then it blocks nothing).
         begin, finish = _exact(begin, tz), _exact(finish, tz)
-        if begin < finish and begin < end and start < finish:
+        if begin < finish:
             yield Block(begin, finish, summary or UNTITLED, calendar.source, study)
         travel = None if all_day else _travel(event, calendar.source)
-        if travel and begin - travel < end and start < begin:
+        if travel and start < begin:  # the travel time then overlaps the span too
             title = f"Travel to {summary or UNTITLED}"
             yield Block(begin - travel, begin, title, calendar.source, False)
     yield from _freebusy(cal, calendar.source, busy, whole_study, start, end)

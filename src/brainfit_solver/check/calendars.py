@@ -299,7 +299,7 @@ _CORRECT_IT = "Correct the value (RFC 5545 format) or export the calendar again"
 
 
 def _parse(text: str, source: str) -> icalendar.Calendar:
-    """icalendar's parse, X-WR-TIMEZONE applied, every zoned time resolved.
+    """icalendar's parse, every zoned time resolved, X-WR-TIMEZONE applied.
 
     ``use_zoneinfo`` empties icalendar's cache of VTIMEZONE definitions, so each file's
     custom zones (Outlook's "Customized Time Zone") are its own."""
@@ -310,7 +310,6 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
             cal = icalendar.Calendar.from_ical(text)
     except Exception as exc:  # the parser raises ValueError, KeyError, …
         raise CalendarError(f"icalendar cannot parse the calendar ({exc})", file=source) from exc
-    cal = declared_zone_applied(cal, source)
     for event in cal.walk("VEVENT"):
         for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
             for value in _values(event.get(name)):
@@ -337,7 +336,7 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
                         f"{str(value.params['TZID'])!r}",
                         file=source,
                     )
-    return cal
+    return declared_zone_applied(cal, source)  # after: it takes a zoneless time for floating
 
 
 def declared_zone_applied(cal: icalendar.Calendar, source: str) -> icalendar.Calendar:

@@ -940,3 +940,18 @@ def test_a_free_busy_line_in_an_event_is_not_a_period() -> None:
     assert busy(data, Profile(timezone="Europe/Berlin")) == [
         (at(1, "10:00"), at(1, "11:00"), "Lecture")
     ]
+
+
+def test_the_last_64_readings_are_remembered_and_the_oldest_forgotten() -> None:
+    """The memory is bounded (a team's calendars, a batch's last requests): the 65th new
+    reading forgets the least recently used one and keeps the other 64."""
+    week = (at(0, "00:00"), at(7, "00:00"))
+
+    def first_block(data: bytes) -> object:
+        return read_busy([CalendarBytes("cal.ics", data)], Profile(), *week).blocks[0]
+
+    files = [calendar(event("l", at(1, "10:00"), 60, f"Lecture {n}")) for n in range(65)]
+    first = [first_block(data) for data in files]
+    assert first_block(files[64]) is first[64]
+    assert first_block(files[1]) is first[1]
+    assert first_block(files[0]) is not first[0]

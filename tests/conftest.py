@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import pytest
 
+from brainfit_solver.check import calendars
 from brainfit_solver.rules.ruleset import RuleSet, load_rules
 
 HARD_STOP_GRACE_SECONDS = 60
@@ -52,6 +53,15 @@ def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never depend on today's date or the machine's zone unless they say so."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     monkeypatch.setenv("TZ", "UTC")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_checker_readings() -> None:
+    """Each test's calendars are read by the checker afresh. It remembers the reading of the
+    same bytes (``check.calendars._READ``); under mutmut, which forks each mutant's tests
+    from a process that ran the suite on the real code, a remembered reading hid the
+    mutant from every test whose calendar had been read before."""
+    calendars._READ.clear()
 
 
 @pytest.fixture(scope="session")

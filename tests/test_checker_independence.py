@@ -646,3 +646,35 @@ def test_an_rrule_with_a_quoted_colon_in_a_parameter_repeats_in_both_readers(
         dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC),
     ]
     assert _checker_blocks(inputs) == _planner_blocks(inputs)
+
+
+def test_an_event_in_an_unknown_zone_is_refused_by_both_readers_despite_x_wr_timezone(
+    tmp_path: Path,
+) -> None:
+    """x-wr-timezone takes a time whose TZID no one knows (so icalendar left it without a
+    zone) for a floating one and moves it into X-WR-TIMEZONE: both readers read a 10:00
+    Mars lecture as 10:00 Berlin, where without X-WR-TIMEZONE both refuse the zone."""
+    cal = tmp_path / "cal.ics"
+    text = _one_event(
+        "UID:m@tests",
+        "DTSTART;TZID=Mars/Olympus:20261201T100000",
+        "DTEND;TZID=Mars/Olympus:20261201T110000",
+        "SUMMARY:Lecture",
+    )
+    cal.write_text(
+        text.replace("VERSION:2.0", "VERSION:2.0\r\nX-WR-TIMEZONE:Europe/Berlin"), newline=""
+    )
+    with pytest.raises(TimeZoneError) as planner:
+        api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
+    assert "uses the unknown time zone 'Mars/Olympus'" in planner.value.message
+    h = Horizon(zone("Europe/Berlin"), dt.date(2026, 11, 30))
+    with pytest.raises(TimeZoneError) as checker:
+        read_busy((CalendarBytes("cal.ics", cal.read_bytes()),), Profile(), h.start, h.end)
+    assert (
+        str(checker.value) == "cal.ics: event 'Lecture' uses the unknown time zone 'Mars/Olympus'."
+    )
+    # Far from the week, the planner's pre-filter leaves the event out, yet still refuses its
+    # zone as it would reading the whole file (the checker never reads such an event).
+    cal.write_text(cal.read_text().replace("20261201T", "20260101T"), newline="")
+    with pytest.raises(TimeZoneError):
+        api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")

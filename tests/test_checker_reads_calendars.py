@@ -770,3 +770,188 @@ def test_concatenated_calendars_are_read_with_the_first_ones_properties() -> Non
         (at(1, "10:00"), at(1, "11:00"), "Floating"),
         (at(2, "10:00"), at(2, "11:00"), "Second"),
     ]
+
+
+# --- which occurrences block what (``_blocks``) --------------------------------------------
+
+
+def test_an_empty_summary_pattern_makes_no_event_study_by_its_title() -> None:
+    """``summary_pattern = ""`` turns title matching off; an empty pattern would otherwise
+    match every title."""
+    profile = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "study": {"summary_pattern": ""}}
+    )
+    read = read_busy(
+        [CalendarBytes("cal.ics", calendar(event("l", at(1, "10:00"), 60, "Lecture")))],
+        profile,
+        at(0, "00:00"),
+        at(7, "00:00"),
+    )
+    assert [(b.summary, b.study) for b in read.blocks] == [("Lecture", False)]
+
+
+def test_an_event_without_length_blocks_nothing() -> None:
+    data = calendar(event("z", at(1, "10:00"), 0, "Reminder"), event("l", at(2, "10:00"), 60, "L"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [(at(2, "10:00"), at(2, "11:00"), "L")]
+
+
+def test_travel_time_before_an_event_at_the_start_of_the_days_lies_before_them() -> None:
+    """The travel time before an event at Monday 00:00 ends as the checked days begin: it is
+    no block of theirs (the event is)."""
+    data = calendar(
+        event("m", at(0, "00:00"), 60, "Night shift", "X-APPLE-TRAVEL-DURATION:PT30M"),
+        event("t", at(0, "00:10"), 20, "Call", "X-APPLE-TRAVEL-DURATION:PT30M"),
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(-1, "23:40"), at(0, "00:10"), "Travel to Call"),
+        (at(0, "00:00"), at(0, "01:00"), "Night shift"),
+        (at(0, "00:10"), at(0, "00:30"), "Call"),
+    ]
+
+
+def test_travel_time_just_before_the_end_of_the_days_is_busy() -> None:
+    data = calendar(event("s", at(6, "23:40"), 20, "Late call", "X-APPLE-TRAVEL-DURATION:PT30M"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(6, "23:10"), at(6, "23:40"), "Travel to Late call"),
+        (at(6, "23:40"), at(7, "00:00"), "Late call"),
+    ]
+
+
+def test_an_all_day_event_has_no_travel_time() -> None:
+    """Apple Calendar offers travel time for timed events only: one on an all-day event
+    (an import, an edit) is not read."""
+    data = calendar(
+        [
+            "UID:a",
+            "DTSTART;VALUE=DATE:20261202",
+            "DTEND;VALUE=DATE:20261203",
+            "SUMMARY:Conference",
+            "TRANSP:OPAQUE",
+            "X-APPLE-TRAVEL-DURATION:PT1H",
+        ]
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(2, "00:00"), at(3, "00:00"), "Conference")
+    ]
+
+
+def test_every_block_names_the_calendar_it_came_from() -> None:
+    data = calendar(
+        event("d", at(2, "10:00"), 60, "Dentist", "X-APPLE-TRAVEL-DURATION:PT30M")
+    ).replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VFREEBUSY\r\nUID:fb\r\nFREEBUSY:20261203T090000Z/PT1H\r\nEND:VFREEBUSY\r\n"
+        b"END:VCALENDAR",
+    )
+    read = read_busy(
+        [CalendarBytes("mine.ics", data)],
+        Profile(timezone="Europe/Berlin"),
+        at(0, "00:00"),
+        at(7, "00:00"),
+    )
+    assert [(b.summary, b.source) for b in read.blocks] == [
+        ("Travel to Dentist", "mine.ics"),
+        ("Dentist", "mine.ics"),
+        ("busy (free/busy)", "mine.ics"),
+    ]
+
+
+def test_the_same_bytes_read_in_a_zone_of_the_same_offset_are_read_anew() -> None:
+    """Lagos and Berlin are both UTC+1 in winter, so the span's ISO texts are equal: the zone
+    itself is part of what a reading is remembered by, as floating times take it."""
+    data = calendar(["UID:f", "DTSTART:20261201T100000", "DTEND:20261201T110000", "SUMMARY:F"])
+    lagos = ZoneInfo("Africa/Lagos")
+    for tz in (BERLIN, lagos):
+        start = dt.datetime(2026, 11, 30, tzinfo=tz)
+        read = read_busy(
+            [CalendarBytes("cal.ics", data)], Profile(), start, start + dt.timedelta(7)
+        )
+        assert [b.start.tzinfo for b in read.blocks] == [tz]
+
+
+def test_the_same_reading_is_remembered_not_repeated() -> None:
+    """``brainfit serve`` checks every re-solve against the same calendars: the second
+    reading of the same bytes, settings and span gives the blocks the first one made."""
+    data = calendar(event("l", at(1, "10:00"), 60, "Lecture"))
+    week = (at(0, "00:00"), at(7, "00:00"))
+    first = read_busy([CalendarBytes("cal.ics", data)], Profile(), *week).blocks
+    again = read_busy([CalendarBytes("cal.ics", data)], Profile(), *week).blocks
+    assert first == again and all(a is b for a, b in zip(first, again, strict=True))
+
+
+def test_a_travel_time_that_is_not_positive_blocks_nothing() -> None:
+    data = calendar(
+        event("d", at(2, "10:00"), 60, "Dentist", "X-APPLE-TRAVEL-DURATION:-PT30M"),
+        event("e", at(3, "10:00"), 60, "Eye test", "X-APPLE-TRAVEL-DURATION:PT0S"),
+    )
+    assert [summary for _, _, summary in busy(data, Profile(timezone="Europe/Berlin"))] == [
+        "Dentist",
+        "Eye test",
+    ]
+
+
+def test_categories_of_a_value_type_that_holds_no_list_are_read_past() -> None:
+    """icalendar gives ``CATEGORIES;VALUE=URI`` (not a type CATEGORIES has) as a plain
+    value without categories: the event blocks time and is not study by them."""
+    data = calendar(event("l", at(1, "10:00"), 60, "Talk", "CATEGORIES;VALUE=URI:Study"))
+    profile = Profile.model_validate(
+        {"timezone": "Europe/Berlin", "study": {"summary_pattern": ""}}
+    )
+    read = read_busy([CalendarBytes("cal.ics", data)], profile, at(0, "00:00"), at(7, "00:00"))
+    assert [(b.summary, b.study) for b in read.blocks] == [("Talk", False)]
+
+
+def with_free_busy(*periods: str) -> bytes:
+    lines = b"".join(f"FREEBUSY:{period}\r\n".encode() for period in periods)
+    return calendar().replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VFREEBUSY\r\nUID:fb\r\n" + lines + b"END:VFREEBUSY\r\nEND:VCALENDAR",
+    )
+
+
+def test_free_busy_periods_block_only_what_lies_in_the_checked_days() -> None:
+    """Periods come from no recurrence library: the checker keeps those that overlap the
+    days and have a length, cut to nothing else (the whole period is the block)."""
+    data = with_free_busy(
+        "20261129T220000Z/PT1H",  # ends as the days begin (Monday 00:00 in Berlin)
+        "20261129T223000Z/PT1H",  # overlaps their first half hour
+        "20261202T090000Z/PT0S",  # no length
+        "20261206T223000Z/PT1H",  # overlaps their last half hour
+        "20261206T230000Z/PT1H",  # begins as they end
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(-1, "23:30"), at(0, "00:30"), "busy (free/busy)"),
+        (at(6, "23:30"), at(7, "00:30"), "busy (free/busy)"),
+    ]
+
+
+def test_a_floating_free_busy_period_is_read_in_the_users_zone() -> None:
+    """RFC 5545 asks for UTC; a floating period is read as the user's wall clock, as any
+    floating time is."""
+    data = with_free_busy("20261202T090000/20261202T100000")
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(2, "09:00"), at(2, "10:00"), "busy (free/busy)")
+    ]
+
+
+def test_a_free_busy_line_in_an_event_is_not_a_period() -> None:
+    """FREEBUSY belongs to VFREEBUSY (RFC 5545 §3.6.4); in a VEVENT it is no busy time."""
+    data = calendar(event("l", at(1, "10:00"), 60, "Lecture", "FREEBUSY:20261202T090000Z/PT1H"))
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(1, "10:00"), at(1, "11:00"), "Lecture")
+    ]
+
+
+def test_the_last_64_readings_are_remembered_and_the_oldest_forgotten() -> None:
+    """The memory is bounded (a team's calendars, a batch's last requests): the 65th new
+    reading forgets the least recently used one and keeps the other 64."""
+    week = (at(0, "00:00"), at(7, "00:00"))
+
+    def first_block(data: bytes) -> object:
+        return read_busy([CalendarBytes("cal.ics", data)], Profile(), *week).blocks[0]
+
+    files = [calendar(event("l", at(1, "10:00"), 60, f"Lecture {n}")) for n in range(65)]
+    first = [first_block(data) for data in files]
+    assert first_block(files[64]) is first[64]
+    assert first_block(files[1]) is first[1]
+    assert first_block(files[0]) is not first[0]

@@ -169,6 +169,8 @@ def _load_text(
     _check_broken_properties(calendar, text, name)
     declared_zone = _declared_zone(calendar, name)
     if declared_zone is not None:
+        for event in calendar.walk("VEVENT"):
+            _check_zones(event, text, name)  # first: X-WR-TIMEZONE would move zoneless times
         calendar = _apply_declared_zone(calendar, declared_zone, name)
     facts = _inspect_components(calendar, text, name)
     if filtered is not None:
@@ -771,6 +773,9 @@ def _apply_declared_zone(
 ) -> icalendar.Calendar:
     """UTC and floating times moved into X-WR-TIMEZONE, as Google and Apple mean them.
 
+    x-wr-timezone also moves a time whose TZID is unknown (icalendar leaves it without a
+    zone), so callers check the zones (``_check_zones``) first.
+
     The property is then removed: it is applied, and recurring-ical-events applies a
     calendar's X-WR-TIMEZONE again on its own, reading the name raw, so a Windows name
     ("W. Europe Standard Time", as Outlook writes) that ``zone`` mapped failed there."""
@@ -854,10 +859,11 @@ def _dropped_facts(filtered: Filtered, declared: ZoneInfo | None, name: str) -> 
     try:
         stubs = _parse(text, name)
         _check_broken_properties(stubs, text, name)
+        for event in stubs.walk("VEVENT"):
+            _check_zones(event, text, name)  # first: X-WR-TIMEZONE would move zoneless times
         if declared is not None:
             stubs = _apply_declared_zone(stubs, declared, name)
         for event, (_, count) in zip(stubs.walk("VEVENT"), filtered.stubs, strict=True):
-            _check_zones(event, text, name)
             facts.note(event, event.get("DTSTART"), count)
     except (InputError, ValueError):
         return None

@@ -678,3 +678,54 @@ def test_an_event_in_an_unknown_zone_is_refused_by_both_readers_despite_x_wr_tim
     cal.write_text(cal.read_text().replace("20261201T", "20260101T"), newline="")
     with pytest.raises(TimeZoneError):
         api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
+
+
+NAMELESS_ZONE = "\r\n".join(
+    [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN",
+        "X-WR-TIMEZONE:Europe/Berlin",
+        "BEGIN:VTIMEZONE",
+        "TZID:Customized Time Zone",
+        "BEGIN:STANDARD",
+        "DTSTART:16011104T020000",
+        "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11",
+        "TZOFFSETFROM:-0400",
+        "TZOFFSETTO:-0500",
+        "END:STANDARD",
+        "BEGIN:DAYLIGHT",
+        "DTSTART:16010311T020000",
+        "RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3",
+        "TZOFFSETFROM:-0500",
+        "TZOFFSETTO:-0400",
+        "END:DAYLIGHT",
+        "END:VTIMEZONE",
+        "BEGIN:VEVENT",
+        "UID:call@tests",
+        "DTSTART;TZID=Customized Time Zone:20261201T100000",
+        "DTEND;TZID=Customized Time Zone:20261201T110000",
+        "SUMMARY:Call with New York",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+)
+
+
+def test_a_time_in_a_zone_without_tzname_is_not_moved_into_x_wr_timezone_by_either_reader(
+    tmp_path: Path,
+) -> None:
+    """Outlook writes custom zones without TZNAME; x-wr-timezone took a time in such a zone
+    (its tzinfo has no name) for floating and moved it into the declared zone, in both
+    readers: a 10:00 New York call read as 10:00 Berlin. It is 16:00 Berlin."""
+    cal = tmp_path / "outlook.ics"
+    cal.write_text(NAMELESS_ZONE, newline="")
+    profile = Profile(timezone="Europe/Berlin")
+    inputs = api.load_inputs([cal], profile=profile, week="2026-W49")
+    h = inputs.horizon
+    busy = read_busy(inputs.calendars, profile, h.start, h.end)
+    assert [(b.start, b.end) for b in busy.blocks] == [(_berlin(1, 16), _berlin(1, 17))]
+    assert [
+        (h.to_datetime(c.start), h.to_datetime(c.end)) for c in inputs.calendar.commitments
+    ] == [(_berlin(1, 16), _berlin(1, 17))]

@@ -780,7 +780,7 @@ def _apply_declared_zone(
     calendar's X-WR-TIMEZONE again on its own, reading the name raw, so a Windows name
     ("W. Europe Standard Time", as Outlook writes) that ``zone`` mapped failed there."""
     try:
-        standard = x_wr_timezone.to_standard(calendar, timezone=declared)
+        standard = _ZonelessIsFloating(declared).walk(calendar)
     except Exception as exc:  # third-party code on user data: never let it escape raw
         raise CalendarError(
             f"cannot apply X-WR-TIMEZONE {zone_name(declared)!r} ({exc})",
@@ -790,6 +790,15 @@ def _apply_declared_zone(
     assert isinstance(standard, icalendar.Calendar)
     standard.pop("X-WR-TIMEZONE", None)
     return standard
+
+
+class _ZonelessIsFloating(x_wr_timezone.UTCChangingWalker):  # type: ignore[misc]
+    """x-wr-timezone's walk, but floating means no zone at all: x-wr-timezone also took a
+    time whose zone has no name (a VTIMEZONE without TZNAME, as Outlook writes custom
+    zones) for floating, and moved a 10:00 New York call to 10:00 in the declared zone."""
+
+    def is_Floating(self, moment: dt.datetime) -> bool:  # noqa: N802 (the library's name)
+        return moment.tzinfo is None
 
 
 @dataclass

@@ -356,11 +356,20 @@ def declared_zone_applied(cal: icalendar.Calendar, source: str) -> icalendar.Cal
             f"unknown time zone {declared!r}", file=source, where="X-WR-TIMEZONE"
         ) from exc
     try:
-        standard: icalendar.Calendar = x_wr_timezone.to_standard(cal, timezone=zone)
+        standard: icalendar.Calendar = _FloatingOnly(zone).walk(cal)
     except Exception as exc:  # third-party code on user data
         raise CalendarError(f"cannot apply X-WR-TIMEZONE ({exc})", file=source) from exc
     standard.pop("X-WR-TIMEZONE")
     return standard
+
+
+class _FloatingOnly(x_wr_timezone.UTCChangingWalker):  # type: ignore[misc]
+    """x-wr-timezone's walk, taking only a time without any zone for floating: it took one
+    whose zone has no name (a VTIMEZONE without TZNAME, as Outlook writes custom zones) for
+    floating too, and moved it into the declared zone."""
+
+    def is_Floating(self, moment: dt.datetime) -> bool:  # noqa: N802 (the library's name)
+        return moment.tzinfo is None
 
 
 def _named_study(cal: icalendar.Calendar, study: StudyRecognition) -> bool:

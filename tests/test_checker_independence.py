@@ -24,7 +24,7 @@ from brainfit_solver.calendars import reading as calendar_in
 from brainfit_solver.check.calendars import CalendarBytes, read_busy
 from brainfit_solver.check.checker import check_plan, declared_dropped, read_days_before, read_plan
 from brainfit_solver.cli import main
-from brainfit_solver.core.errors import TimeZoneError
+from brainfit_solver.core.errors import InputError, TimeZoneError
 from brainfit_solver.core.timegrid import Horizon, zone
 from brainfit_solver.model import soft
 from brainfit_solver.rules.profile import Profile
@@ -729,3 +729,39 @@ def test_a_time_in_a_zone_without_tzname_is_not_moved_into_x_wr_timezone_by_eith
     assert [
         (h.to_datetime(c.start), h.to_datetime(c.end)) for c in inputs.calendar.commitments
     ] == [(_berlin(1, 16), _berlin(1, 17))]
+
+
+def test_a_tzid_naming_a_folder_of_zones_is_refused_without_an_internal_path_by_both(
+    tmp_path: Path,
+) -> None:
+    """``TZID=Europe`` names a folder of the zone database: zoneinfo's error showed where the
+    database lies on this machine ('…/site-packages/tzdata/zoneinfo/Europe'). The user needs
+    the zone as written and where it is."""
+    cal = tmp_path / "folder.ics"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//tests//EN",
+        "BEGIN:VEVENT",
+        "UID:call@tests",
+        "DTSTART;TZID=Europe:20261201T100000",
+        "DTEND;TZID=Europe:20261201T110000",
+        "SUMMARY:Call",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+    cal.write_text("\r\n".join(lines), newline="")
+    messages = []
+    with pytest.raises(InputError) as planner:
+        api.load_inputs([cal], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
+    messages.append(planner.value.render())
+    calendars = (CalendarBytes("folder.ics", cal.read_bytes(), False),)
+    profile = Profile(timezone="Europe/Berlin")
+    start = dt.datetime(2026, 11, 30, tzinfo=zone("Europe/Berlin"))
+    with pytest.raises(InputError) as checker:
+        read_busy(calendars, profile, start, start + dt.timedelta(days=7))
+    messages.append(checker.value.render())
+    for message in messages:
+        assert "'Europe'" in message and "folder.ics" in message, message
+        assert "zoneinfo" not in message and "site-packages" not in message, message

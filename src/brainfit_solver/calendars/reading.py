@@ -728,6 +728,14 @@ def _parse(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
             return icalendar.Calendar.from_ical(text)
+    except OSError as exc:  # zoneinfo opening a TZID that names a folder of zones
+        where = str(exc.filename or "").rpartition("zoneinfo/")[2] or "?"
+        raise TimeZoneError(
+            f"unknown time zone {where!r}: a TZID names a folder of zones, not a zone",
+            file=name,
+            where="TZID",
+            fix="Name a zone in it, e.g. Europe/Berlin, or export the calendar again",
+        ) from None
     except Exception as exc:  # the parser raises ValueError, TypeError, KeyError, …
         line = getattr(exc, "line_number", None)
         if isinstance(line, int) and line_of is not None:

@@ -309,6 +309,11 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
             cal = icalendar.Calendar.from_ical(text)
+    except OSError as exc:  # zoneinfo opening a TZID such as 'Europe', a folder of zones
+        name = str(exc.filename or "").rpartition("zoneinfo/")[2] or "?"
+        raise TimeZoneError(
+            f"unknown time zone {name!r} (a folder of zones)", file=source, where="TZID"
+        ) from None
     except Exception as exc:  # the parser raises ValueError, KeyError, …
         raise CalendarError(f"icalendar cannot parse the calendar ({exc})", file=source) from exc
     for event in cal.walk("VEVENT"):

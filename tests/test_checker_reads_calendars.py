@@ -955,3 +955,23 @@ def test_the_last_64_readings_are_remembered_and_the_oldest_forgotten() -> None:
     assert first_block(files[64]) is first[64]
     assert first_block(files[1]) is first[1]
     assert first_block(files[0]) is not first[0]
+
+
+def test_travel_time_reaching_back_into_the_span_from_an_event_after_it_is_busy_in_both_readers(
+    tmp_path: Path,
+) -> None:
+    """An event just after the span whose travel time starts inside it: the travel time is
+    busy there (the event itself is not, it lies outside), in the checker and the planner."""
+    data = calendar(
+        event("m", at(7, "00:30"), 60, "Early train", "X-APPLE-TRAVEL-DURATION:PT1H"),
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(6, "23:30"), at(7, "00:30"), "Travel to Early train"),
+    ]
+    path = tmp_path / "cal.ics"
+    path.write_bytes(data)
+    inputs = api.load_inputs([path], profile=Profile(timezone="Europe/Berlin"), week="2026-W49")
+    h = inputs.horizon
+    assert [
+        (h.to_datetime(c.start), h.to_datetime(c.end)) for c in inputs.calendar.commitments
+    ] == [(at(6, "23:30"), at(7, "00:00"))]

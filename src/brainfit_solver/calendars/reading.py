@@ -1153,15 +1153,16 @@ def _judged_events(
 ) -> Iterator[JudgedEvent]:
     """Every VEVENT occurrence in the horizon with the verdict on it: the one place where the
     busy and study policy is applied, for planning and for ``brainfit calendars`` alike."""
-    for occurrence in _occurrences(loaded, horizon):
+    for occurrence in _occurrences(loaded, horizon, TRAVEL_REACH):
         summary = _text(occurrence, "SUMMARY") or _UNTITLED
         start, end = occurrence.start, occurrence.end
         all_day = not isinstance(start, dt.datetime)
         study = "in a study calendar" if study_calendar else judge.study_reason(occurrence, summary)
         verdict = judge.verdict(occurrence, all_day=all_day, study=study)
-        span = _span(horizon, start, end)
-        began = _began(horizon, start)
-        yield JudgedEvent(loaded.source, summary, span, verdict, all_day=all_day, began=began)
+        if _aware(start, horizon) < horizon.end:  # after it, only its travel time may reach in
+            span = _span(horizon, start, end)
+            began = _began(horizon, start)
+            yield JudgedEvent(loaded.source, summary, span, verdict, all_day=all_day, began=began)
         if verdict.role != "ignored" and not all_day:
             yield from _travel_time(loaded, occurrence, horizon, summary)
 
@@ -1269,10 +1270,20 @@ def _is_plan_session(event: icalendar.Event) -> bool:
     return _text(event, "UID").endswith("@brainfit-solver")
 
 
-def _occurrences(loaded: LoadedCalendar, horizon: Horizon) -> list[icalendar.Event]:
-    """Occurrences overlapping the horizon, each with its own DTSTART and DTEND."""
+TRAVEL_REACH = dt.timedelta(days=1)
+"""How long after the horizon an event may start and still have its travel time
+(X-APPLE-TRAVEL-DURATION) reach back into it: a day, more than calendar apps offer."""
+
+
+def _occurrences(
+    loaded: LoadedCalendar, horizon: Horizon, after: dt.timedelta = dt.timedelta(0)
+) -> list[icalendar.Event]:
+    """Occurrences overlapping the horizon (and the ``after`` that follows it), each with
+    its own DTSTART and DTEND."""
     try:
-        occurrences: list[icalendar.Event] = loaded._query.between(horizon.start, horizon.end)
+        occurrences: list[icalendar.Event] = loaded._query.between(
+            horizon.start, horizon.end + after
+        )
     except Exception as exc:  # third-party code on user data: never let it escape raw
         culprit = _unexpandable(loaded, horizon)
         if culprit is None:  # no series fails alone: the cause is the calendar's, not an RRULE

@@ -182,7 +182,8 @@ def _blocks(
     pattern = re.compile(study_settings.summary_pattern) if study_settings.summary_pattern else None
     categories = {c.casefold() for c in study_settings.categories}
     declined = {_address(a) for a in busy.declined_addresses}
-    for event in _occurrences(cal, calendar.source, start, end):
+    # A day more: an event just after the span may have travel time reaching back into it.
+    for event in _occurrences(cal, calendar.source, start, end + dt.timedelta(days=1)):
         if _text(event, "STATUS").upper() == "CANCELLED":
             continue
         if _text(event, "UID").endswith(PLAN_UID_SUFFIX):
@@ -197,13 +198,14 @@ def _blocks(
         all_day = not isinstance(begin, dt.datetime)
         if not _blocks_time(event, busy, declined, all_day=all_day, study=study):
             continue
-        # ``between`` gives the occurrences overlapping [start, end): begin < end, and
-        # start < finish unless it has no length (then it blocks nothing).
+        # ``between`` gives the occurrences overlapping [start, end + a day): start < finish
+        # unless it has no length (then it blocks nothing); one from end on is outside the
+        # span, only its travel time may reach back into it.
         begin, finish = _exact(begin, tz), _exact(finish, tz)
-        if begin < finish:
+        if begin < finish and begin < end:
             yield Block(begin, finish, summary or UNTITLED, calendar.source, study)
         travel = None if all_day else _travel(event, calendar.source)
-        if travel and start < begin:  # the travel time then overlaps the span too
+        if travel and start < begin and begin - travel < end:  # it overlaps the span too
             title = f"Travel to {summary or UNTITLED}"
             yield Block(begin - travel, begin, title, calendar.source, False)
     yield from _freebusy(cal, calendar.source, busy, whole_study, start, end)

@@ -213,6 +213,11 @@ class Group:
     horizons: tuple[Horizon, ...]
     needs: tuple[tuple[SharedNeed, ...], ...]
 
+    @property
+    def grid(self) -> int:
+        """The group's time grid in minutes (one rule set for everyone)."""
+        return self.rules.meta.granularity_min
+
 
 @dataclass(frozen=True)
 class Request:
@@ -621,7 +626,7 @@ def _run_group(request: Request, group: Group, executor: Executor) -> Outcome:
     tasks = []
     for n in planned:
         person_weeks = done[n]
-        solved = _member_plan(person_weeks, outcomes, group_grid(group))
+        solved = _member_plan(person_weeks, outcomes, group.grid)
         member = Membership(
             group.name,
             stamp,
@@ -653,7 +658,7 @@ def _run_group(request: Request, group: Group, executor: Executor) -> Outcome:
             tuple(sorted(s.id for s in w.shared if ids[n] in s.attendees))
             for w in outcomes[: len(done[n])]
         )
-        points = tuple(_attendance_points(r.plan, people[n].inputs) for _, r in done[n])
+        points = tuple(_attendance_points(r, people[n].inputs) for _, r in done[n])
         results.append(PersonOutcome(finished.get(n), left.get(n), attended, points))
     return Outcome(tuple(results), tuple(outcomes), stamp)
 
@@ -670,7 +675,7 @@ def _solve_shared(
     """Week ``k`` of the group: the people's week ``models`` (the weeks before already in
     their days before) around the shared sessions."""
     label = f"{horizon.label}: " if len(group.needs) > 1 else ""
-    grid = group_grid(group)
+    grid = group.grid
 
     def required(j: int, planned: int) -> int:
         return group.shared[j].required(planned)
@@ -702,7 +707,7 @@ def _placed(
 ) -> tuple[SharedPlaced, ...]:
     """Week ``k``'s shared sessions as placed, with who attends (people in the solution's
     order, ``ids``)."""
-    grid = group_grid(group)
+    grid = group.grid
     planned = [i for n, i in enumerate(ids) if n not in solution.left_out]
     index = {i: n for n, i in enumerate(ids)}
     shared: list[SharedPlaced] = []
@@ -727,11 +732,6 @@ def _placed(
             )
         )
     return tuple(shared)
-
-
-def group_grid(group: Group) -> int:
-    """The group's time grid in minutes (one rule set for everyone)."""
-    return group.rules.meta.granularity_min
 
 
 def _own(result: MemberWeek, shared: Sequence[SharedPlaced], grid: int) -> tuple[Session, ...]:
@@ -761,9 +761,10 @@ def _member_plan(
     )
 
 
-def _attendance_points(plan: Plan | None, inputs: api.Inputs) -> int:
-    """The points a week's plan scores by the rule set's ``team_attendance`` rules."""
-    assert plan is not None
+def _attendance_points(result: MemberWeek, inputs: api.Inputs) -> int:
+    """The points a member's week scores by the rule set's ``team_attendance`` rules."""
+    plan = result.plan
+    assert plan is not None  # only planned weeks are scored
     rules = {r.id for r in inputs.rules.soft if r.kind == "team_attendance"}
     return sum(plan.terms.get(r, 0) for r in rules)
 
@@ -773,7 +774,7 @@ def _as_earlier(
 ) -> Iterable[EarlierEvent]:
     """A person's week as the next week's days before (what their file holds: the same
     UIDs, kinds and starts)."""
-    own = _own(result, shared, group_grid(group))
+    own = _own(result, shared, group.grid)
     for uid, s in identified(own, f"{group.name}\x1f{person}", horizon.label):
         title = group.rules.kinds[s.kind].title
         yield EarlierEvent(uid, (s.kind,), title, horizon.to_datetime(s.start), False)

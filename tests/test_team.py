@@ -393,6 +393,58 @@ def test_reported_objective_and_bound_bracket_the_optimum_found_by_complete_sear
         assert report.objective == best
 
 
+def test_bound_without_a_session_read_from_the_relaxed_model_is_that_of_a_model_without_it(
+    tmp_path: Path,
+) -> None:
+    """The relaxation's task also gives each member's bound without each session they
+    attend, by ruling the session out in the model it already built: that bound must be
+    the optimum of a model built without the session (and below the relaxed bound for some
+    member, so that ruling it out is seen to act), and the relaxed week the one
+    ``member_best`` gives."""
+    from brainfit_solver.core.domain import SolverOptions
+    from brainfit_solver.shared import SharedTimes, member_best, member_relaxed
+    from brainfit_solver.team.file import member_inputs
+
+    members = {
+        "a": [Ev(1, "08:00", "17:30", "Work"), Ev(1, "18:30", "20:00", "Lecture", ("Study",))],
+        "b": [Ev(1, "17:45", "19:00", "Choir")],
+        "c": [Ev(2, "10:00", "12:00", "Seminar")],
+        "d": [],
+    }
+    folder = team_dir(tmp_path, members, shared=HIIT.format(attendance=1))
+    team = load_team(folder / "team.toml")
+    grid = team.rules.meta.granularity_min
+    horizon = member_inputs(team, "a").horizon
+    times = tuple(
+        horizon.to_minute(
+            dt.datetime.combine(horizon.date(day), dt.time.fromisoformat(clock), horizon.tz)
+        )
+        // grid
+        for day in (1, 3)
+        for clock in ("17:00", "17:30", "18:00", "18:30", "19:00")
+    )
+    spec = SharedTimes("team-hiit", "hiit", 25 // grid, times)
+    options = SolverOptions()
+    lower = 0
+    for member in sorted(members):
+        week = member_inputs(team, member).week
+        found = member_relaxed(week, (spec,), (), options, (times[1],))
+        alone = member_best(week, (spec,), (), options, True, (times[1],))
+        assert found.week.plan is not None and alone.plan is not None
+        assert (found.week.attended, found.week.plan.sessions, found.week.bound) == (
+            alone.attended,
+            alone.plan.sessions,
+            alone.bound,
+        )
+        without = dict(found.without)
+        if found.week.attends("team-hiit") is None:
+            assert without == {}
+            continue
+        assert without == {"team-hiit": member_best(week, (), (), options).bound}
+        lower += without["team-hiit"] < found.week.bound
+    assert lower > 0
+
+
 # -- several teams in one run ---------------------------------------------------------------
 
 

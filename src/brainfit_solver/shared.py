@@ -181,7 +181,7 @@ def member_relaxed(
             continue
         for index in flags:
             proto.variables[index].domain[1] = 0
-        solver, status = run(model, options, what="a member's week")
+        solver, status = run(model, options, what="a member's week", value_only=True)
         without.append(
             (
                 spec.id,
@@ -446,7 +446,7 @@ def solve_team(
             left_out,
         )
     need_count = [required(k, len(planned)) for k in range(len(specs))]
-    free = [{m: free_times(weeks[m], spec) for m in planned} for spec in specs]
+    free = [{m: sets[k][m] for m in planned} for k in range(len(specs))]
     reach = [
         {t: sum(t in free[k][m] for m in planned) for t in spec.times}
         for k, spec in enumerate(specs)

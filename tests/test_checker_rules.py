@@ -216,6 +216,122 @@ def test_a_session_may_end_at_midnight_but_not_run_past_it() -> None:
     ]
 
 
+# --- windows and time tastes on the nights the clock changes ---------------------------------
+# A wall-clock range on a date runs from the first instant the local clock reads its start or
+# later to the first instant it reads its end or later (constraints/README.md, "Clock changes").
+
+SPRING = Horizon(TZ, dt.date(2026, 3, 23))  # Sunday 29 March: 02:00 jumps to 03:00
+AUTUMN = Horizon(TZ, dt.date(2026, 10, 19))  # Sunday 25 October: 02:00-03:00 comes twice
+
+
+def on_sunday(horizon: Horizon, clock: str, fold: int = 0) -> dt.datetime:
+    hour, minute = map(int, clock.split(":"))
+    sunday = horizon.monday + dt.timedelta(days=6)
+    return dt.datetime.combine(sunday, dt.time(hour, minute), TZ).replace(fold=fold)
+
+
+def sunday_session(horizon: Horizon, start: dt.datetime, end: dt.datetime) -> PlannedEvent:
+    return PlannedEvent(f"w{start.isoformat()}@t", "w", start, end, "w")
+
+
+def sunday_check(
+    horizon: Horizon, event: PlannedEvent, window: str, taste: KindPreference | None = None
+) -> CheckReport:
+    """The check of one session on the Sunday; ``window_found`` keeps what it says of the
+    window (sessions here are as long as the clock change needs, not as ``w`` lasts)."""
+    profile = PROFILE.model_copy(
+        update={
+            "window": Window.model_validate({"default": "off", "sun": window}),
+            "preferences": {"w": taste} if taste else {},
+        }
+    )
+    return check_plan(
+        [event], profile=profile, rules=RULES, busy=BusyTime(()), horizon=horizon, previous=()
+    )
+
+
+def window_found(report: CheckReport) -> list[str]:
+    return [v for v in report.violations if "daily window" in v]
+
+
+def test_a_window_ending_in_the_skipped_hour_ends_when_the_clock_jumps() -> None:
+    midnight = on_sunday(SPRING, "00:00")
+    until_jump = sunday_session(SPRING, midnight, on_sunday(SPRING, "03:00"))
+    assert window_found(sunday_check(SPRING, until_jump, "00:00-02:30")) == []
+    past_jump = sunday_session(SPRING, midnight, on_sunday(SPRING, "03:05"))
+    assert window_found(sunday_check(SPRING, past_jump, "00:00-02:30")) == [
+        "w Sun 29 Mar 00:00: outside the daily window 00:00-02:30 (window.sun)"
+    ]
+
+
+def test_a_window_starting_in_the_skipped_hour_opens_when_the_clock_jumps() -> None:
+    at_jump = sunday_session(SPRING, on_sunday(SPRING, "03:00"), on_sunday(SPRING, "04:00"))
+    assert sunday_check(SPRING, at_jump, "02:30-05:00").violations == []
+    before = sunday_session(SPRING, on_sunday(SPRING, "01:55"), on_sunday(SPRING, "03:55"))
+    assert window_found(sunday_check(SPRING, before, "02:30-05:00")) == [
+        "w Sun 29 Mar 01:55: outside the daily window 02:30-05:00 (window.sun)"
+    ]
+
+
+def test_a_session_in_the_repeated_hour_after_the_window_closed_is_rejected() -> None:
+    first_pass = sunday_session(AUTUMN, on_sunday(AUTUMN, "01:30"), on_sunday(AUTUMN, "02:30"))
+    assert sunday_check(AUTUMN, first_pass, "00:00-02:30").violations == []
+    second_pass = sunday_session(
+        AUTUMN, on_sunday(AUTUMN, "02:00", fold=1), on_sunday(AUTUMN, "02:30", fold=1)
+    )
+    assert window_found(sunday_check(AUTUMN, second_pass, "00:00-02:30")) == [
+        "w Sun 25 Oct 02:00: outside the daily window 00:00-02:30 (window.sun)"
+    ]
+
+
+def test_a_session_leaving_a_preferred_time_through_the_repeated_hour_is_not_inside_it() -> None:
+    taste = KindPreference(preferred=[TimeRange.parse("01:00-02:30")])
+    inside = sunday_session(AUTUMN, on_sunday(AUTUMN, "01:30"), on_sunday(AUTUMN, "02:30"))
+    assert sunday_check(AUTUMN, inside, "00:00-24:00", taste).raw["liked"] == 1
+    leaving = sunday_session(AUTUMN, on_sunday(AUTUMN, "01:50"), on_sunday(AUTUMN, "02:20", 1))
+    report = sunday_check(AUTUMN, leaving, "00:00-24:00", taste)
+    assert report.raw["liked"] == 0, "it ends after the clock first read 02:30"
+
+
+def test_a_workouts_buffer_is_real_minutes_across_the_jump() -> None:
+    # 01:55 to 03:05 is 10 minutes that night: a 15-minute buffer does not fit
+    session = sunday_session(SPRING, on_sunday(SPRING, "00:55"), on_sunday(SPRING, "01:55"))
+    meeting = Block(on_sunday(SPRING, "03:05"), on_sunday(SPRING, "04:00"), "Meeting", "c", False)
+    profile = ALL_DAY.model_copy(update={"buffer_min": 15})
+    found = check_plan(
+        [session],
+        profile=profile,
+        rules=RULES,
+        busy=BusyTime((meeting,)),
+        horizon=SPRING,
+        previous=(),
+    ).violations
+    assert found == ["w Sun 29 Mar 00:55: overlaps 'Meeting' (or its 15-min buffer)"]
+    later = Block(on_sunday(SPRING, "03:10"), on_sunday(SPRING, "04:00"), "Meeting", "c", False)
+    assert (
+        check_plan(
+            [session],
+            profile=profile,
+            rules=RULES,
+            busy=BusyTime((later,)),
+            horizon=SPRING,
+            previous=(),
+        ).violations
+        == []
+    )
+
+
+def test_a_disliked_time_ending_after_the_repeated_hour_covers_its_second_pass() -> None:
+    taste = KindPreference(disliked=[TimeRange.parse("02:40-03:00")])
+    second_pass = sunday_session(
+        AUTUMN, on_sunday(AUTUMN, "02:00", fold=1), on_sunday(AUTUMN, "02:30", fold=1)
+    )
+    report = sunday_check(AUTUMN, second_pass, "00:00-24:00", taste)
+    assert report.raw["disliked"] == 1, "from the first 02:40 to 03:00 takes in the second pass"
+    earlier = sunday_session(AUTUMN, on_sunday(AUTUMN, "01:30"), on_sunday(AUTUMN, "02:30"))
+    assert sunday_check(AUTUMN, earlier, "00:00-24:00", taste).raw["disliked"] == 0
+
+
 # --- busy time and the buffer ---------------------------------------------------------------
 
 

@@ -75,10 +75,10 @@ def check(
         raise CalendarError(f"cannot read the plan ({exc.strerror})", file=plan_file) from exc
     events = read_plan(data, source=str(plan_file))
     if week is None and events:
-        week = events[0].start.date().isoformat()
+        week = events[0].local_start.date().isoformat()
     if tz is None and events:
-        tz = str(getattr(events[0].start.tzinfo, "key", "")) or None
-    spanned = _weeks_spanned(week, [e.start.date() for e in events])
+        tz = events[0].zone or None
+    spanned = _weeks_spanned(week, [e.local_start.date() for e in events])
     if (team_file is None) != (member_id is None):
         from ..core.errors import ProfileError
 

@@ -321,6 +321,99 @@ def test_a_workouts_buffer_is_real_minutes_across_the_jump() -> None:
     )
 
 
+def test_a_workouts_buffer_after_busy_time_is_real_minutes_across_the_jump() -> None:
+    # 01:55 to 03:05 is 10 minutes that night: a 15-minute buffer does not fit
+    meeting = Block(on_sunday(SPRING, "00:30"), on_sunday(SPRING, "01:55"), "Meeting", "c", False)
+    profile = ALL_DAY.model_copy(update={"buffer_min": 15})
+    for start, ok in (("03:05", False), ("03:10", True)):
+        session = sunday_session(SPRING, on_sunday(SPRING, start), on_sunday(SPRING, "04:10"))
+        report = check_plan(
+            [session],
+            profile=profile,
+            rules=RULES,
+            busy=BusyTime((meeting,)),
+            horizon=SPRING,
+            previous=(),
+        )
+        assert any("overlaps 'Meeting'" in v for v in report.violations) is not ok, start
+
+
+def test_near_study_counts_real_minutes_across_the_jump() -> None:
+    lecture = Block(on_sunday(SPRING, "03:30"), on_sunday(SPRING, "05:00"), "Lecture", "c", True)
+    # ends at 01:45, 45 real minutes before the lecture (the clock shows 105)
+    session = sunday_session(SPRING, on_sunday(SPRING, "00:45"), on_sunday(SPRING, "01:45"))
+    report = check_plan(
+        [session],
+        profile=ALL_DAY,
+        rules=RULES,
+        busy=BusyTime((lecture,)),
+        horizon=SPRING,
+        previous=(),
+    )
+    assert report.raw["near"] == 1
+
+
+RESTING = ruleset(
+    {"w": kind(60, per_week=(0, 3))},
+    hard=[
+        {
+            "id": "rest",
+            "kind": "rest_after",
+            "after_overnight_min": 480,
+            "long_block_min": 360,
+            "after_long_min": 120,
+        }
+    ],
+)
+
+
+def rested(session: PlannedEvent, shift: Block, horizon: Horizon = HORIZON) -> list[str]:
+    return check_plan(
+        [session],
+        profile=ALL_DAY,
+        rules=RESTING,
+        busy=BusyTime((shift,)),
+        horizon=horizon,
+        previous=(),
+    ).violations
+
+
+def test_a_block_ending_at_midnight_is_a_long_day_not_an_overnight_one() -> None:
+    shift = Block(at(0, "16:00"), at(1, "00:00"), "Late shift", "c", False)
+    assert rested(ev("w", 1, "02:00", "03:00"), shift) == []  # 2 h after a long block
+    [found] = rested(ev("w", 1, "01:55", "02:55"), shift)
+    assert "after a long commitment" in found
+
+
+def test_a_block_holding_midnight_by_a_minute_is_overnight() -> None:
+    shift = Block(at(0, "23:00"), at(1, "00:01"), "Gig", "c", False)
+    [found] = rested(ev("w", 1, "08:00", "09:00"), shift)
+    assert "after an overnight commitment" in found and "no workout before Tue 08:01" in found
+
+
+def test_a_block_holds_the_midnight_after_its_local_start_not_its_utc_one() -> None:
+    # Monday 00:30 in Berlin is Sunday in UTC: the midnight it holds is Tuesday's
+    shift = Block(at(0, "00:30"), at(1, "00:30"), "Shift", "c", False)
+    [found] = rested(ev("w", 1, "03:00", "04:00"), shift)
+    assert "after an overnight commitment" in found and "no workout before Tue 08:30" in found
+
+
+def test_a_rest_is_real_hours_across_the_jump() -> None:
+    night = Block(
+        on_sunday(SPRING, "00:00") - dt.timedelta(hours=2),
+        on_sunday(SPRING, "01:30"),
+        "Night",
+        "c",
+        False,
+    )
+    # ended at 01:30, eight real hours later the clock reads 10:30
+    early = sunday_session(SPRING, on_sunday(SPRING, "10:00"), on_sunday(SPRING, "11:00"))
+    [found] = rested(early, night, SPRING)
+    assert "no workout before Sun 10:30" in found
+    rested_enough = sunday_session(SPRING, on_sunday(SPRING, "10:30"), on_sunday(SPRING, "11:30"))
+    assert rested(rested_enough, night, SPRING) == []
+
+
 def test_a_disliked_time_ending_after_the_repeated_hour_covers_its_second_pass() -> None:
     taste = KindPreference(disliked=[TimeRange.parse("02:40-03:00")])
     second_pass = sunday_session(

@@ -129,6 +129,35 @@ def test_a_session_on_a_dst_day_notes_the_clock_change(tmp_path: Path) -> None:
     assert "clocks go forward" in output
 
 
+def test_check_finds_the_plans_zone_when_its_first_session_is_written_in_utc(
+    tmp_path: Path,
+) -> None:
+    """A session in the hour the clock repeats is written in UTC (clients disagree on which
+    02:30 a TZID time means): `brainfit check` does not take UTC for the plan's zone from it,
+    but a zone its other sessions name, else the profile's."""
+    profile = tmp_path / "profile.toml"
+    profile.write_text(
+        'timezone = "Europe/Berlin"\nbuffer_min = 0\n'
+        '[window]\ndefault = "off"\nsun = "02:00-02:30"\n',
+        encoding="utf-8",
+    )
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[meta]\nname='night'\n[kinds.zone2]\ntitle='Zone 2 cardio'\nduration_min=30\n"
+        "intensity='moderate'\nper_week={min=1,max=1}\nprotocol='p'\nwhy='w'\n"
+        "cites='a long enough passage'\n",
+        encoding="utf-8",
+    )
+    empty = write_calendar(tmp_path / "empty.ics", [], week="2026-W43")
+    plan = tmp_path / "w.ics"
+    args = ["--profile", profile, "--rules", rules]
+    code, output = run("plan", empty, "--week", "2026-W43", *args, "-o", plan)
+    assert code == 0, output
+    assert b"DTSTART:20261025T00" in plan.read_bytes()  # Sunday 02:00 CEST, in UTC
+    code, output = run("check", plan, empty, *args)
+    assert code == 0, output
+
+
 def test_quiet_prints_no_comparison_table(calendar: Path, tmp_path: Path) -> None:
     code, output = run(
         "plan",

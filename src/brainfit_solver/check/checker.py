@@ -66,15 +66,10 @@ class PlannedEvent:
     def __post_init__(self) -> None:
         # UTC instants, as ``Block``'s (see there): exact arithmetic across a clock change;
         # the zone as written is kept, for `brainfit check` to find the plan's week and zone.
-        written = getattr(self.start.tzinfo, "key", None)
-        object.__setattr__(self, "zone", written if isinstance(written, str) else self.zone)
+        if isinstance(self.start.tzinfo, ZoneInfo):
+            object.__setattr__(self, "zone", self.start.tzinfo.key)
         object.__setattr__(self, "start", self.start.astimezone(dt.UTC))
         object.__setattr__(self, "end", self.end.astimezone(dt.UTC))
-
-    @property
-    def local_start(self) -> dt.datetime:
-        """The start in the zone the file states it in (UTC when it states UTC)."""
-        return self.start.astimezone(ZoneInfo(self.zone)) if self.zone else self.start
 
 
 @dataclass(frozen=True)
@@ -355,31 +350,22 @@ def _as_list(value: object) -> list[object]:
 
 def _edge(date: dt.date, minute: int, tz: ZoneInfo) -> dt.datetime:
     """The first instant of ``date`` at which the local clock reads ``minute`` minutes after
-    midnight or later (1440: the next midnight), the rule text's meaning of a wall-clock edge
-    on the nights the clock changes (constraints/README.md, "Clock changes"): a time shown
-    twice is its first occurrence, a time the clock jumps over is the jump.
+    midnight or later (1440: the next midnight), as a UTC instant: the rule text's meaning
+    of a wall-clock edge on the nights the clock changes (constraints/README.md, "Clock
+    changes"): a time shown twice is its first occurrence, a time the clock jumps over is
+    the jump.
 
     Found by its own search, not the planner's: Python reads a wall time at two instants
-    (fold 0 and 1), equal unless the clock jumps over it or shows it twice; the answer is the
-    earlier of them when the clock there already reads the time, else the first second
-    between them at which it does (bisection; the clock only moves forward inside a jump)."""
+    (fold 0 and 1), equal unless the clock jumps over it or shows it twice. The earlier one
+    is the first occurrence; inside a jump it is an instant before the jump, at which the
+    clock still reads less, so the search moves on a minute at a time (offsets and their
+    changes are whole minutes) until the clock reads the time or later."""
     days, minute = divmod(minute, 1440)
     wall = dt.datetime.combine(date + dt.timedelta(days=days), dt.time(*divmod(minute, 60)))
-    low, high = sorted(wall.replace(tzinfo=tz, fold=fold).astimezone(dt.UTC) for fold in (0, 1))
-
-    def reads_it(moment: dt.datetime) -> bool:
-        return moment.astimezone(tz).replace(tzinfo=None) >= wall
-
-    if reads_it(low):
-        return low.astimezone(tz)
-    before, after = 0, int((high - low).total_seconds())  # reads_it(high): it is past the jump
-    while after - before > 1:
-        middle = (before + after) // 2
-        if reads_it(low + dt.timedelta(seconds=middle)):
-            after = middle
-        else:
-            before = middle
-    return (low + dt.timedelta(seconds=after)).astimezone(tz)
+    second = min(int(wall.replace(tzinfo=tz, fold=fold).timestamp()) for fold in (0, 1))
+    while dt.datetime.fromtimestamp(second, tz).replace(tzinfo=None) < wall:
+        second += 60
+    return dt.datetime.fromtimestamp(second, dt.UTC)
 
 
 def _inside(e: PlannedEvent, date: dt.date, r: TimeRange, tz: ZoneInfo) -> bool:

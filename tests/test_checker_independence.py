@@ -763,6 +763,7 @@ def test_a_tzid_naming_a_folder_of_zones_is_refused_without_an_internal_path_by_
     with pytest.raises(InputError) as checker:
         read_busy(calendars, profile, start, start + dt.timedelta(days=7))
     messages.append(checker.value.render())
+    assert (planner.value.where, checker.value.where) == ("TZID", "TZID")
     for message in messages:
         assert "'Europe'" in message and "folder.ics" in message, message
         assert "zoneinfo" not in message and "site-packages" not in message, message

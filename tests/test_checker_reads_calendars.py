@@ -99,6 +99,19 @@ def test_a_travel_time_written_as_plain_text_is_busy_before_its_event() -> None:
     ]
 
 
+def test_busy_time_from_the_spans_end_on_is_outside_it_and_only_travel_reaching_back_counts() -> (
+    None
+):
+    data = calendar(
+        event("a", at(7, "00:00"), 60, "Next week"),
+        event("b", at(7, "00:30"), 60, "Breakfast", "X-APPLE-TRAVEL-DURATION:PT30M"),
+        event("c", at(7, "01:00"), 60, "Early train", "X-APPLE-TRAVEL-DURATION:PT61M"),
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(6, "23:59"), at(7, "01:00"), "Travel to Early train")
+    ]
+
+
 def test_a_travel_time_that_is_not_a_duration_is_refused_naming_file_event_and_fix() -> None:
     data = calendar(event("d", at(2, "10:00"), 60, "Dentist", "X-APPLE-TRAVEL-DURATION:soon"))
     with pytest.raises(CalendarError) as error:

@@ -321,7 +321,7 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
             warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
             cal = icalendar.Calendar.from_ical(text)
     except OSError as exc:  # zoneinfo opening a TZID such as 'Europe', a folder of zones
-        name = str(exc.filename or "").rpartition("zoneinfo/")[2] or "?"
+        name = str(exc.filename).rpartition("zoneinfo/")[2]
         raise TimeZoneError(
             f"unknown time zone {name!r} (a folder of zones)", file=source, where="TZID"
         ) from None

@@ -628,9 +628,9 @@ def not_on_consecutive_days(rule: NotOnConsecutiveDays, seen: Evidence) -> list[
 
 
 def _overnight(block: Block, tz: ZoneInfo) -> bool:
-    """Whether a block holds a local midnight: it starts before one and ends after it."""
-    midnight = _edge(block.start.astimezone(tz).date(), 1440, tz)
-    return block.start < midnight < block.end
+    """Whether a block holds a local midnight: the first one after it starts (the next
+    midnight after its local start date, so always after its start) is before its end."""
+    return _edge(block.start.astimezone(tz).date(), 1440, tz) < block.end
 
 
 @HARD_CHECKS.part("rest_after")

@@ -392,9 +392,12 @@ def test_a_block_holding_midnight_by_a_minute_is_overnight() -> None:
 
 
 def test_a_block_holds_the_midnight_after_its_local_start_not_its_utc_one() -> None:
-    # Monday 00:30 in Berlin is Sunday in UTC: the midnight it holds is Tuesday's
-    shift = Block(at(0, "00:30"), at(1, "00:30"), "Shift", "c", False)
-    [found] = rested(ev("w", 1, "03:00", "04:00"), shift)
+    # Monday 00:30 in Berlin is Sunday in UTC, whose next midnight (Monday's) it does not
+    # hold: ending Monday 08:00 it is a long day (2 h rest), not an overnight one (8 h)
+    shift = Block(at(0, "00:30"), at(0, "08:00"), "Early shift", "c", False)
+    assert rested(ev("w", 0, "10:00", "11:00"), shift) == []
+    overnight = Block(at(0, "00:30"), at(1, "00:30"), "Shift", "c", False)
+    [found] = rested(ev("w", 1, "03:00", "04:00"), overnight)
     assert "after an overnight commitment" in found and "no workout before Tue 08:30" in found
 
 

@@ -25,6 +25,7 @@ from brainfit_solver.check.checker import (
 from brainfit_solver.core.domain import Session
 from brainfit_solver.core.timegrid import Horizon
 from brainfit_solver.rules.profile import KindPreference, Profile, TimeRange, Window
+from brainfit_solver.rules.ruleset import RuleSet
 from support import kind, ruleset
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -254,6 +255,20 @@ def window_found(report: CheckReport) -> list[str]:
     return [v for v in report.violations if "daily window" in v]
 
 
+def night_check(
+    session: PlannedEvent,
+    *blocks: Block,
+    buffer: int = 0,
+    rules: RuleSet = RULES,
+    horizon: Horizon = SPRING,
+) -> CheckReport:
+    """One session against busy blocks, every minute open: for the edges of a night."""
+    profile = ALL_DAY.model_copy(update={"buffer_min": buffer})
+    return check_plan(
+        [session], profile=profile, rules=rules, busy=BusyTime(blocks), horizon=horizon, previous=()
+    )
+
+
 def test_a_window_ending_in_the_skipped_hour_ends_when_the_clock_jumps() -> None:
     midnight = on_sunday(SPRING, "00:00")
     until_jump = sunday_session(SPRING, midnight, on_sunday(SPRING, "03:00"))
@@ -297,60 +312,26 @@ def test_a_workouts_buffer_is_real_minutes_across_the_jump() -> None:
     # 01:55 to 03:05 is 10 minutes that night: a 15-minute buffer does not fit
     session = sunday_session(SPRING, on_sunday(SPRING, "00:55"), on_sunday(SPRING, "01:55"))
     meeting = Block(on_sunday(SPRING, "03:05"), on_sunday(SPRING, "04:00"), "Meeting", "c", False)
-    profile = ALL_DAY.model_copy(update={"buffer_min": 15})
-    found = check_plan(
-        [session],
-        profile=profile,
-        rules=RULES,
-        busy=BusyTime((meeting,)),
-        horizon=SPRING,
-        previous=(),
-    ).violations
-    assert found == ["w Sun 29 Mar 00:55: overlaps 'Meeting' (or its 15-min buffer)"]
+    assert night_check(session, meeting, buffer=15).violations == [
+        "w Sun 29 Mar 00:55: overlaps 'Meeting' (or its 15-min buffer)"
+    ]
     later = Block(on_sunday(SPRING, "03:10"), on_sunday(SPRING, "04:00"), "Meeting", "c", False)
-    assert (
-        check_plan(
-            [session],
-            profile=profile,
-            rules=RULES,
-            busy=BusyTime((later,)),
-            horizon=SPRING,
-            previous=(),
-        ).violations
-        == []
-    )
+    assert night_check(session, later, buffer=15).violations == []
 
 
 def test_a_workouts_buffer_after_busy_time_is_real_minutes_across_the_jump() -> None:
-    # 01:55 to 03:05 is 10 minutes that night: a 15-minute buffer does not fit
     meeting = Block(on_sunday(SPRING, "00:30"), on_sunday(SPRING, "01:55"), "Meeting", "c", False)
-    profile = ALL_DAY.model_copy(update={"buffer_min": 15})
     for start, ok in (("03:05", False), ("03:10", True)):
         session = sunday_session(SPRING, on_sunday(SPRING, start), on_sunday(SPRING, "04:10"))
-        report = check_plan(
-            [session],
-            profile=profile,
-            rules=RULES,
-            busy=BusyTime((meeting,)),
-            horizon=SPRING,
-            previous=(),
-        )
-        assert any("overlaps 'Meeting'" in v for v in report.violations) is not ok, start
+        found = night_check(session, meeting, buffer=15).violations
+        assert any("overlaps 'Meeting'" in v for v in found) is not ok, start
 
 
 def test_near_study_counts_real_minutes_across_the_jump() -> None:
     lecture = Block(on_sunday(SPRING, "03:30"), on_sunday(SPRING, "05:00"), "Lecture", "c", True)
     # ends at 01:45, 45 real minutes before the lecture (the clock shows 105)
     session = sunday_session(SPRING, on_sunday(SPRING, "00:45"), on_sunday(SPRING, "01:45"))
-    report = check_plan(
-        [session],
-        profile=ALL_DAY,
-        rules=RULES,
-        busy=BusyTime((lecture,)),
-        horizon=SPRING,
-        previous=(),
-    )
-    assert report.raw["near"] == 1
+    assert night_check(session, lecture).raw["near"] == 1
 
 
 RESTING = ruleset(
@@ -368,14 +349,7 @@ RESTING = ruleset(
 
 
 def rested(session: PlannedEvent, shift: Block, horizon: Horizon = HORIZON) -> list[str]:
-    return check_plan(
-        [session],
-        profile=ALL_DAY,
-        rules=RESTING,
-        busy=BusyTime((shift,)),
-        horizon=horizon,
-        previous=(),
-    ).violations
+    return night_check(session, shift, rules=RESTING, horizon=horizon).violations
 
 
 def test_a_block_ending_at_midnight_is_a_long_day_not_an_overnight_one() -> None:

@@ -10,7 +10,7 @@ rm -rf mutants  # mutmut caches verdicts by source, not by test: start clean
 "$MUTMUT" run --max-children "${MAX_CHILDREN:-2}" "$@" || true
 # Per file: killed, survived, timeout, not checked (outside the glob given) counts.
 "$MUTMUT" results --all true |
-    awk -F': ' '{sub(/^ +/, ""); split($1, f, ".x_"); n[f[1] ": " $2]++}
+    awk -F': ' '{sub(/^ +/, ""); sub(/\.x[^.]*$/, "", $1); n[$1 ": " $2]++}
                 END {for (k in n) print k, n[k]}' |
     sort
 "$MUTMUT" results | grep -v 'not checked' || true  # the survivors, one a line

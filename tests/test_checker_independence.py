@@ -327,8 +327,8 @@ def _tampered_plan(tmp_path: Path) -> tuple[Path, Path]:
         event = Event()
         event.add("uid", e.uid)
         event.add("dtstamp", STAMP)
-        event.add("dtstart", e.start)
-        event.add("dtend", e.end)
+        event.add("dtstart", e.start.astimezone(h.tz))  # the checker holds UTC instants
+        event.add("dtend", e.end.astimezone(h.tz))
         event.add("summary", e.summary)
         event.add("categories", ["BrainFit", e.kind])
         event.add("x-brainfit-kind", e.kind)
@@ -389,7 +389,8 @@ def test_the_checker_reads_exact_times_without_rounding() -> None:
     h = Horizon(zone("Europe/Berlin"), dt.date(2026, 11, 30))
     busy = read_busy((CalendarBytes("c.ics", data),), Profile(), h.start, h.end)
     (block,) = busy.blocks
-    assert (block.start.hour, block.start.minute, block.end.minute) == (10, 3, 17)
+    local = block.start.astimezone(h.tz), block.end.astimezone(h.tz)
+    assert [(t.hour, t.minute) for t in local] == [(10, 3), (10, 17)]
     assert not block.study
 
 
@@ -762,6 +763,7 @@ def test_a_tzid_naming_a_folder_of_zones_is_refused_without_an_internal_path_by_
     with pytest.raises(InputError) as checker:
         read_busy(calendars, profile, start, start + dt.timedelta(days=7))
     messages.append(checker.value.render())
+    assert (planner.value.where, checker.value.where) == ("TZID", "TZID")
     for message in messages:
         assert "'Europe'" in message and "folder.ics" in message, message
         assert "zoneinfo" not in message and "site-packages" not in message, message

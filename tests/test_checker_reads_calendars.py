@@ -99,6 +99,19 @@ def test_a_travel_time_written_as_plain_text_is_busy_before_its_event() -> None:
     ]
 
 
+def test_busy_time_from_the_spans_end_on_is_outside_it_and_only_travel_reaching_back_counts() -> (
+    None
+):
+    data = calendar(
+        event("a", at(7, "00:00"), 60, "Next week"),
+        event("b", at(7, "00:30"), 60, "Breakfast", "X-APPLE-TRAVEL-DURATION:PT30M"),
+        event("c", at(7, "01:00"), 60, "Early train", "X-APPLE-TRAVEL-DURATION:PT61M"),
+    )
+    assert busy(data, Profile(timezone="Europe/Berlin")) == [
+        (at(6, "23:59"), at(7, "01:00"), "Travel to Early train")
+    ]
+
+
 def test_a_travel_time_that_is_not_a_duration_is_refused_naming_file_event_and_fix() -> None:
     data = calendar(event("d", at(2, "10:00"), 60, "Dentist", "X-APPLE-TRAVEL-DURATION:soon"))
     with pytest.raises(CalendarError) as error:
@@ -857,16 +870,20 @@ def test_every_block_names_the_calendar_it_came_from() -> None:
 
 
 def test_the_same_bytes_read_in_a_zone_of_the_same_offset_are_read_anew() -> None:
-    """Lagos and Berlin are both UTC+1 in winter, so the span's ISO texts are equal: the zone
-    itself is part of what a reading is remembered by, as floating times take it."""
-    data = calendar(["UID:f", "DTSTART:20261201T100000", "DTEND:20261201T110000", "SUMMARY:F"])
-    lagos = ZoneInfo("Africa/Lagos")
-    for tz in (BERLIN, lagos):
-        start = dt.datetime(2026, 11, 30, tzinfo=tz)
-        read = read_busy(
-            [CalendarBytes("cal.ics", data)], Profile(), start, start + dt.timedelta(7)
+    """Casablanca and Berlin are both UTC+1 on 9 February and 23 March 2026, so the span's
+    ISO texts are equal, but Casablanca is UTC+0 for Ramadan in between: the zone itself is
+    part of what a reading is remembered by, as floating times take it."""
+    data = calendar(["UID:f", "DTSTART:20260302T100000", "DTEND:20260302T110000", "SUMMARY:F"])
+    casablanca = ZoneInfo("Africa/Casablanca")
+    for tz, utc_hour in ((BERLIN, 9), (casablanca, 10), (BERLIN, 9)):
+        start = dt.datetime(2026, 2, 9, tzinfo=tz)
+        end = dt.datetime(2026, 3, 23, tzinfo=tz)
+        assert (start.isoformat(), end.isoformat()) == (
+            "2026-02-09T00:00:00+01:00",
+            "2026-03-23T00:00:00+01:00",
         )
-        assert [b.start.tzinfo for b in read.blocks] == [tz]
+        read = read_busy([CalendarBytes("cal.ics", data)], Profile(), start, end)
+        assert [b.start.astimezone(dt.UTC).hour for b in read.blocks] == [utc_hour]
 
 
 def test_the_same_reading_is_remembered_not_repeated() -> None:

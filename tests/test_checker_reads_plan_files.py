@@ -76,6 +76,25 @@ def test_each_session_is_read_with_its_uid_kind_times_and_title(rules: RuleSet) 
     assert read_plan(data) == [planned("a@brainfit-solver", "zone2", at(1, "07:00"), 75)]
 
 
+def test_a_session_is_held_as_an_instant_and_keeps_the_zone_its_file_states() -> None:
+    """Instants in UTC (exact arithmetic on clock-change nights); the zone as written is
+    what `brainfit check` takes the plan's week and zone from."""
+    data = calendar(
+        session("a@brainfit-solver", at(0, "00:30"), 60, "zone2"),
+        [
+            "UID:b@brainfit-solver",
+            "DTSTART:20261201T070000Z",
+            "DTEND:20261201T080000Z",
+            "X-BRAINFIT-KIND:zone2",
+            "CATEGORIES:BrainFit,zone2",
+        ],
+    )
+    zoned, utc = read_plan(data)
+    assert (zoned.start.tzinfo, zoned.end.tzinfo, zoned.zone) == (dt.UTC, dt.UTC, "Europe/Berlin")
+    assert zoned.start == at(0, "00:30") and zoned.start.date() == dt.date(2026, 11, 29)
+    assert (utc.zone, utc.start) == ("UTC", dt.datetime(2026, 12, 1, 7, tzinfo=dt.UTC))
+
+
 def test_property_and_parameter_names_in_lower_case_are_read_as_rfc_5545_allows() -> None:
     """RFC 5545 §3.1: names are case-insensitive; a client may write them in lower case."""
     lower = [

@@ -25,6 +25,7 @@ from brainfit_solver.check.checker import (
 from brainfit_solver.core.domain import Session
 from brainfit_solver.core.timegrid import Horizon
 from brainfit_solver.rules.profile import KindPreference, Profile, TimeRange, Window
+from brainfit_solver.rules.ruleset import RuleSet
 from support import kind, ruleset
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -214,6 +215,191 @@ def test_a_session_may_end_at_midnight_but_not_run_past_it() -> None:
     assert violations([past], profile=ALL_DAY) == [
         "w Mon 30 Nov 23:30: outside the daily window 00:00-24:00 (window.default)"
     ]
+
+
+# --- windows and time tastes on the nights the clock changes ---------------------------------
+# A wall-clock range on a date runs from the first instant the local clock reads its start or
+# later to the first instant it reads its end or later (constraints/README.md, "Clock changes").
+
+SPRING = Horizon(TZ, dt.date(2026, 3, 23))  # Sunday 29 March: 02:00 jumps to 03:00
+AUTUMN = Horizon(TZ, dt.date(2026, 10, 19))  # Sunday 25 October: 02:00-03:00 comes twice
+
+
+def on_sunday(horizon: Horizon, clock: str, fold: int = 0) -> dt.datetime:
+    hour, minute = map(int, clock.split(":"))
+    sunday = horizon.monday + dt.timedelta(days=6)
+    return dt.datetime.combine(sunday, dt.time(hour, minute), TZ).replace(fold=fold)
+
+
+def sunday_session(horizon: Horizon, start: dt.datetime, end: dt.datetime) -> PlannedEvent:
+    return PlannedEvent(f"w{start.isoformat()}@t", "w", start, end, "w")
+
+
+def sunday_check(
+    horizon: Horizon, event: PlannedEvent, window: str, taste: KindPreference | None = None
+) -> CheckReport:
+    """The check of one session on the Sunday; ``window_found`` keeps what it says of the
+    window (sessions here are as long as the clock change needs, not as ``w`` lasts)."""
+    profile = PROFILE.model_copy(
+        update={
+            "window": Window.model_validate({"default": "off", "sun": window}),
+            "preferences": {"w": taste} if taste else {},
+        }
+    )
+    return check_plan(
+        [event], profile=profile, rules=RULES, busy=BusyTime(()), horizon=horizon, previous=()
+    )
+
+
+def window_found(report: CheckReport) -> list[str]:
+    return [v for v in report.violations if "daily window" in v]
+
+
+def night_check(
+    session: PlannedEvent,
+    *blocks: Block,
+    buffer: int = 0,
+    rules: RuleSet = RULES,
+    horizon: Horizon = SPRING,
+) -> CheckReport:
+    """One session against busy blocks, every minute open: for the edges of a night."""
+    profile = ALL_DAY.model_copy(update={"buffer_min": buffer})
+    return check_plan(
+        [session], profile=profile, rules=rules, busy=BusyTime(blocks), horizon=horizon, previous=()
+    )
+
+
+def test_a_window_ending_in_the_skipped_hour_ends_when_the_clock_jumps() -> None:
+    midnight = on_sunday(SPRING, "00:00")
+    until_jump = sunday_session(SPRING, midnight, on_sunday(SPRING, "03:00"))
+    assert window_found(sunday_check(SPRING, until_jump, "00:00-02:30")) == []
+    past_jump = sunday_session(SPRING, midnight, on_sunday(SPRING, "03:05"))
+    assert window_found(sunday_check(SPRING, past_jump, "00:00-02:30")) == [
+        "w Sun 29 Mar 00:00: outside the daily window 00:00-02:30 (window.sun)"
+    ]
+
+
+def test_a_window_starting_in_the_skipped_hour_opens_when_the_clock_jumps() -> None:
+    at_jump = sunday_session(SPRING, on_sunday(SPRING, "03:00"), on_sunday(SPRING, "04:00"))
+    assert sunday_check(SPRING, at_jump, "02:30-05:00").violations == []
+    before = sunday_session(SPRING, on_sunday(SPRING, "01:55"), on_sunday(SPRING, "03:55"))
+    assert window_found(sunday_check(SPRING, before, "02:30-05:00")) == [
+        "w Sun 29 Mar 01:55: outside the daily window 02:30-05:00 (window.sun)"
+    ]
+
+
+def test_a_session_in_the_repeated_hour_after_the_window_closed_is_rejected() -> None:
+    first_pass = sunday_session(AUTUMN, on_sunday(AUTUMN, "01:30"), on_sunday(AUTUMN, "02:30"))
+    assert sunday_check(AUTUMN, first_pass, "00:00-02:30").violations == []
+    second_pass = sunday_session(
+        AUTUMN, on_sunday(AUTUMN, "02:00", fold=1), on_sunday(AUTUMN, "02:30", fold=1)
+    )
+    assert window_found(sunday_check(AUTUMN, second_pass, "00:00-02:30")) == [
+        "w Sun 25 Oct 02:00: outside the daily window 00:00-02:30 (window.sun)"
+    ]
+
+
+def test_a_session_leaving_a_preferred_time_through_the_repeated_hour_is_not_inside_it() -> None:
+    taste = KindPreference(preferred=[TimeRange.parse("01:00-02:30")])
+    inside = sunday_session(AUTUMN, on_sunday(AUTUMN, "01:30"), on_sunday(AUTUMN, "02:30"))
+    assert sunday_check(AUTUMN, inside, "00:00-24:00", taste).raw["liked"] == 1
+    leaving = sunday_session(AUTUMN, on_sunday(AUTUMN, "01:50"), on_sunday(AUTUMN, "02:20", 1))
+    report = sunday_check(AUTUMN, leaving, "00:00-24:00", taste)
+    assert report.raw["liked"] == 0, "it ends after the clock first read 02:30"
+
+
+def test_a_workouts_buffer_is_real_minutes_across_the_jump() -> None:
+    # 01:55 to 03:05 is 10 minutes that night: a 15-minute buffer does not fit
+    session = sunday_session(SPRING, on_sunday(SPRING, "00:55"), on_sunday(SPRING, "01:55"))
+    meeting = Block(on_sunday(SPRING, "03:05"), on_sunday(SPRING, "04:00"), "Meeting", "c", False)
+    assert night_check(session, meeting, buffer=15).violations == [
+        "w Sun 29 Mar 00:55: overlaps 'Meeting' (or its 15-min buffer)"
+    ]
+    later = Block(on_sunday(SPRING, "03:10"), on_sunday(SPRING, "04:00"), "Meeting", "c", False)
+    assert night_check(session, later, buffer=15).violations == []
+
+
+def test_a_workouts_buffer_after_busy_time_is_real_minutes_across_the_jump() -> None:
+    meeting = Block(on_sunday(SPRING, "00:30"), on_sunday(SPRING, "01:55"), "Meeting", "c", False)
+    for start, ok in (("03:05", False), ("03:10", True)):
+        session = sunday_session(SPRING, on_sunday(SPRING, start), on_sunday(SPRING, "04:10"))
+        found = night_check(session, meeting, buffer=15).violations
+        assert any("overlaps 'Meeting'" in v for v in found) is not ok, start
+
+
+def test_near_study_counts_real_minutes_across_the_jump() -> None:
+    lecture = Block(on_sunday(SPRING, "03:30"), on_sunday(SPRING, "05:00"), "Lecture", "c", True)
+    # ends at 01:45, 45 real minutes before the lecture (the clock shows 105)
+    session = sunday_session(SPRING, on_sunday(SPRING, "00:45"), on_sunday(SPRING, "01:45"))
+    assert night_check(session, lecture).raw["near"] == 1
+
+
+RESTING = ruleset(
+    {"w": kind(60, per_week=(0, 3))},
+    hard=[
+        {
+            "id": "rest",
+            "kind": "rest_after",
+            "after_overnight_min": 480,
+            "long_block_min": 360,
+            "after_long_min": 120,
+        }
+    ],
+)
+
+
+def rested(session: PlannedEvent, shift: Block, horizon: Horizon = HORIZON) -> list[str]:
+    return night_check(session, shift, rules=RESTING, horizon=horizon).violations
+
+
+def test_a_block_ending_at_midnight_is_a_long_day_not_an_overnight_one() -> None:
+    shift = Block(at(0, "16:00"), at(1, "00:00"), "Late shift", "c", False)
+    assert rested(ev("w", 1, "02:00", "03:00"), shift) == []  # 2 h after a long block
+    [found] = rested(ev("w", 1, "01:55", "02:55"), shift)
+    assert "after a long commitment" in found
+
+
+def test_a_block_holding_midnight_by_a_minute_is_overnight() -> None:
+    shift = Block(at(0, "23:00"), at(1, "00:01"), "Gig", "c", False)
+    [found] = rested(ev("w", 1, "08:00", "09:00"), shift)
+    assert "after an overnight commitment" in found and "no workout before Tue 08:01" in found
+
+
+def test_a_block_holds_the_midnight_after_its_local_start_not_its_utc_one() -> None:
+    # Monday 00:30 in Berlin is Sunday in UTC, whose next midnight (Monday's) it does not
+    # hold: ending Monday 08:00 it is a long day (2 h rest), not an overnight one (8 h)
+    shift = Block(at(0, "00:30"), at(0, "08:00"), "Early shift", "c", False)
+    assert rested(ev("w", 0, "10:00", "11:00"), shift) == []
+    overnight = Block(at(0, "00:30"), at(1, "00:30"), "Shift", "c", False)
+    [found] = rested(ev("w", 1, "03:00", "04:00"), overnight)
+    assert "after an overnight commitment" in found and "no workout before Tue 08:30" in found
+
+
+def test_a_rest_is_real_hours_across_the_jump() -> None:
+    night = Block(
+        on_sunday(SPRING, "00:00") - dt.timedelta(hours=2),
+        on_sunday(SPRING, "01:30"),
+        "Night",
+        "c",
+        False,
+    )
+    # ended at 01:30, eight real hours later the clock reads 10:30
+    early = sunday_session(SPRING, on_sunday(SPRING, "10:00"), on_sunday(SPRING, "11:00"))
+    [found] = rested(early, night, SPRING)
+    assert "no workout before Sun 10:30" in found
+    rested_enough = sunday_session(SPRING, on_sunday(SPRING, "10:30"), on_sunday(SPRING, "11:30"))
+    assert rested(rested_enough, night, SPRING) == []
+
+
+def test_a_disliked_time_ending_after_the_repeated_hour_covers_its_second_pass() -> None:
+    taste = KindPreference(disliked=[TimeRange.parse("02:40-03:00")])
+    second_pass = sunday_session(
+        AUTUMN, on_sunday(AUTUMN, "02:00", fold=1), on_sunday(AUTUMN, "02:30", fold=1)
+    )
+    report = sunday_check(AUTUMN, second_pass, "00:00-24:00", taste)
+    assert report.raw["disliked"] == 1, "from the first 02:40 to 03:00 takes in the second pass"
+    earlier = sunday_session(AUTUMN, on_sunday(AUTUMN, "01:30"), on_sunday(AUTUMN, "02:30"))
+    assert sunday_check(AUTUMN, earlier, "00:00-24:00", taste).raw["disliked"] == 0
 
 
 # --- busy time and the buffer ---------------------------------------------------------------

@@ -105,28 +105,49 @@ def test_window_default_off_opens_only_the_named_days(calendar: Path, tmp_path: 
     assert days and days <= {1, 3, 5, 6}
 
 
-def test_a_session_on_a_dst_day_notes_the_clock_change(tmp_path: Path) -> None:
-    """01:30–03:30 on the spring-forward night is a 60-minute session, not 120: the summary
-    says that the clocks change during it, so the length shown is not a riddle."""
+def sunday_night(tmp_path: Path, window: str, minutes: int) -> list[str | Path]:
+    """Profile and rule options for one zone 2 session of ``minutes`` a week, on Sunday's
+    ``window`` only, in Berlin, without a buffer."""
     profile = tmp_path / "profile.toml"
     profile.write_text(
-        'timezone = "Europe/Berlin"\nweek = "2026-W13"\nbuffer_min = 0\n'
-        '[window]\ndefault = "off"\nsun = "01:30-03:30"\n',
+        'timezone = "Europe/Berlin"\nbuffer_min = 0\n'
+        f'[window]\ndefault = "off"\nsun = "{window}"\n',
         encoding="utf-8",
     )
     rules = tmp_path / "rules.toml"
     rules.write_text(
-        "[meta]\nname='night'\n[kinds.zone2]\ntitle='Zone 2 cardio'\nduration_min=60\n"
+        f"[meta]\nname='night'\n[kinds.zone2]\ntitle='Zone 2 cardio'\nduration_min={minutes}\n"
         "intensity='moderate'\nper_week={min=1,max=1}\nprotocol='p'\nwhy='w'\n"
         "cites='a long enough passage'\n",
         encoding="utf-8",
     )
+    return ["--profile", profile, "--rules", rules]
+
+
+def test_a_session_on_a_dst_day_notes_the_clock_change(tmp_path: Path) -> None:
+    """01:30–03:30 on the spring-forward night is a 60-minute session, not 120: the summary
+    says that the clocks change during it, so the length shown is not a riddle."""
     empty = write_calendar(tmp_path / "empty.ics", [], week="2026-W13")
-    code, output = run(
-        "plan", empty, "--profile", profile, "--rules", rules, "-o", tmp_path / "w.ics"
-    )
+    args = sunday_night(tmp_path, "01:30-03:30", 60)
+    code, output = run("plan", empty, "--week", "2026-W13", *args, "-o", tmp_path / "w.ics")
     assert code == 0, output
     assert "clocks go forward" in output
+
+
+def test_check_finds_the_plans_zone_when_its_first_session_is_written_in_utc(
+    tmp_path: Path,
+) -> None:
+    """A session in the hour the clock repeats is written in UTC (clients disagree on which
+    02:30 a TZID time means): `brainfit check` does not take UTC for the plan's zone from it,
+    but a zone its other sessions name, else the profile's."""
+    empty = write_calendar(tmp_path / "empty.ics", [], week="2026-W43")
+    plan = tmp_path / "w.ics"
+    args = sunday_night(tmp_path, "02:00-02:30", 30)
+    code, output = run("plan", empty, "--week", "2026-W43", *args, "-o", plan)
+    assert code == 0, output
+    assert b"DTSTART:20261025T00" in plan.read_bytes()  # Sunday 02:00 CEST, in UTC
+    code, output = run("check", plan, empty, *args)
+    assert code == 0, output
 
 
 def test_quiet_prints_no_comparison_table(calendar: Path, tmp_path: Path) -> None:

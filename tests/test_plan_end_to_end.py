@@ -61,6 +61,60 @@ def test_spring_forward_night_is_an_hour_shorter(tmp_path: Path) -> None:
     assert end - start == dt.timedelta(minutes=150)
 
 
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(date: dt.date, clock: str, fold: int = 0) -> dt.datetime:
+    hour, minute = map(int, clock.split(":"))
+    return dt.datetime.combine(date, dt.time(hour, minute), BERLIN).replace(fold=fold)
+
+
+SPRING_FORWARD = dt.date(2026, 3, 29)  # 2026-W13: the clock jumps from 02:00 to 03:00
+
+
+def spring_forward_session(tmp_path: Path, window: str, minutes: int) -> list[dt.datetime]:
+    """Start and end of the one session of ``minutes`` planned in Sunday's ``window`` the
+    night the clock jumps from 02:00 to 03:00 (2026-W13, Berlin)."""
+    profile = sunday_only(window, "Europe/Berlin")
+    rules = ruleset({"z": kind(minutes)})
+    inputs = inputs_for(tmp_path, [], week="2026-W13", profile=profile, rules=rules)
+    [(start, end)] = events_of(pipeline.plan(inputs).ics)
+    return [start, end]
+
+
+def test_a_window_ending_in_the_skipped_hour_ends_when_the_clock_jumps(tmp_path: Path) -> None:
+    assert spring_forward_session(tmp_path, "00:00-02:30", 120) == [
+        berlin(SPRING_FORWARD, "00:00"),
+        berlin(SPRING_FORWARD, "03:00"),
+    ]
+    with pytest.raises(InfeasibleError):  # the window holds two real hours that night
+        spring_forward_session(tmp_path, "00:00-02:30", 125)
+
+
+def test_a_window_starting_in_the_skipped_hour_opens_when_the_clock_jumps(tmp_path: Path) -> None:
+    assert spring_forward_session(tmp_path, "02:30-05:00", 120) == [
+        berlin(SPRING_FORWARD, "03:00"),
+        berlin(SPRING_FORWARD, "05:00"),
+    ]
+
+
+def test_a_preferred_time_starting_in_the_skipped_hour_starts_when_the_clock_jumps(
+    tmp_path: Path,
+) -> None:
+    taste = {"z": {"preferred": ["02:30-04:00"]}}
+    profile = sunday_only("00:00-24:00", "Europe/Berlin").model_copy(
+        update={"preferences": Profile.model_validate({"preferences": taste}).preferences}
+    )
+    rules = ruleset(
+        {"z": kind(60)}, soft=[{"id": "liked", "kind": "preferred_times", "weight": 10}]
+    )
+    inputs = inputs_for(tmp_path, [], week="2026-W13", profile=profile, rules=rules)
+    result = pipeline.plan(inputs)
+    [(start, end)] = events_of(result.ics)
+    assert (start, end) == (berlin(SPRING_FORWARD, "03:00"), berlin(SPRING_FORWARD, "04:00"))
+    assert result.plan.objective == 10
+
+
 LECTURE_SERIES = """\
 BEGIN:VCALENDAR
 VERSION:2.0

@@ -47,6 +47,39 @@ def test_the_checker_reads_the_travel_time_itself() -> None:
     assert not any("haircut" in b.summary for b in blocks)
 
 
+def test_both_readers_look_for_travel_time_a_day_past_the_week_and_no_further(
+    tmp_path: Path,
+) -> None:
+    """An event up to a day after the week may reserve travel time inside it (Sunday evening
+    travel to a Monday-morning flight); one starting later is not looked at by either reader
+    (constraints: more than calendar apps offer), so the two never disagree about it."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//tests//EN"]
+    for uid, start, travel in (
+        ("flight", "20261207T060000", "PT8H"),
+        ("far", "20261208T010000", "PT26H"),
+    ):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}@tests",
+            f"DTSTART;TZID=Europe/Berlin:{start}",
+            "DURATION:PT1H",
+            f"SUMMARY:{uid}",
+            f"X-APPLE-TRAVEL-DURATION;VALUE=DURATION:{travel}",
+            "END:VEVENT",
+        ]
+    path = tmp_path / "trips.ics"
+    path.write_text("\r\n".join([*lines, "END:VCALENDAR", ""]), newline="")
+    inputs = api.load_inputs([path], profile=PROFILE, week="2026-W49")
+    planner = {(c.summary, c.start, c.end) for c in inputs.calendar.commitments}
+    assert planner == {("Travel to flight", day_at(6, "22:00"), day_at(7, "00:00"))}
+    blocks = read_busy(
+        [CalendarBytes("trips.ics", path.read_bytes())], PROFILE, at(0, "00:00"), at(7, "00:00")
+    ).blocks
+    assert [(b.summary, b.start, b.end) for b in blocks] == [
+        ("Travel to flight", at(6, "22:00"), at(7, "06:00"))
+    ]
+
+
 def test_a_session_in_the_travel_time_is_refused_by_the_checker() -> None:
     inputs = api.load_inputs(
         [SAMPLE], profile=PROFILE, rules=ruleset({"z": kind(30)}), week="2026-W49"

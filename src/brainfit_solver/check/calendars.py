@@ -84,13 +84,22 @@ class CalendarBytes:
 
 @dataclass(frozen=True)
 class Block:
-    """A stretch of busy time [start, end) in exact aware datetimes."""
+    """A stretch of busy time [start, end), held as UTC instants.
+
+    UTC, because Python compares and adds aware datetimes that share one ``tzinfo`` by
+    their wall-clock readings: in one zone, 01:55 + 15 min is "02:10" on the night the
+    clock jumps from 02:00 to 03:00, which a meeting at 03:05 seems to clear by an hour
+    when only 10 real minutes lie between them."""
 
     start: dt.datetime
     end: dt.datetime
     summary: str
     source: str
     study: bool
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", self.start.astimezone(dt.UTC))
+        object.__setattr__(self, "end", self.end.astimezone(dt.UTC))
 
 
 @dataclass(frozen=True)
@@ -312,7 +321,7 @@ def _parse(text: str, source: str) -> icalendar.Calendar:
             warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
             cal = icalendar.Calendar.from_ical(text)
     except OSError as exc:  # zoneinfo opening a TZID such as 'Europe', a folder of zones
-        name = str(exc.filename or "").rpartition("zoneinfo/")[2] or "?"
+        name = str(exc.filename).rpartition("zoneinfo/")[2]
         raise TimeZoneError(
             f"unknown time zone {name!r} (a folder of zones)", file=source, where="TZID"
         ) from None

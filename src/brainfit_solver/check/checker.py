@@ -2,8 +2,9 @@
 
 It shares no code with the planner's reading or model (never ``calendars.reading``,
 ``calendars.prefilter``, ``model.week``, the model or OR-Tools): busy time and study blocks come
-from its own reading of the calendars' bytes (``check.calendars``), windows are checked on local
-wall-clock times straight from the profile, overlaps, buffers and snack lead times on exact times,
+from its own reading of the calendars' bytes (``check.calendars``), windows and time tastes on
+the instants their wall-clock edges name (``_edge``, by its own search) straight from the
+profile, overlaps, buffers and snack lead times on exact times,
 and every soft rule's score is recomputed from the file, so a plan is never trusted because the
 solver said so. What it shares with the planner is the meaning of the inputs: the profile
 and rule-set models and this package's iCalendar names (CATEGORIES, X-BRAINFIT-KIND).
@@ -18,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import recurring_ical_events
 from icalendar import Calendar, Component
@@ -59,6 +61,15 @@ class PlannedEvent:
     end: dt.datetime
     summary: str
     shared: bool = False  # a group event (it lists ATTENDEEs): a team's shared session
+    zone: str = ""  # the zone the file states the start in (its IANA key; "" for UTC)
+
+    def __post_init__(self) -> None:
+        # UTC instants, as ``Block``'s (see there): exact arithmetic across a clock change;
+        # the zone as written is kept, for `brainfit check` to find the plan's week and zone.
+        if isinstance(self.start.tzinfo, ZoneInfo):
+            object.__setattr__(self, "zone", self.start.tzinfo.key)
+        object.__setattr__(self, "start", self.start.astimezone(dt.UTC))
+        object.__setattr__(self, "end", self.end.astimezone(dt.UTC))
 
 
 @dataclass(frozen=True)
@@ -337,8 +348,34 @@ def _as_list(value: object) -> list[object]:
     return value if isinstance(value, list) else [value]
 
 
-def _wall(moment: dt.datetime) -> int:
-    return moment.hour * 60 + moment.minute
+def _edge(date: dt.date, minute: int, tz: ZoneInfo) -> dt.datetime:
+    """The first instant of ``date`` at which the local clock reads ``minute`` minutes after
+    midnight or later (1440: the next midnight), as a UTC instant: the rule text's meaning
+    of a wall-clock edge on the nights the clock changes (constraints/README.md, "Clock
+    changes"): a time shown twice is its first occurrence, a time the clock jumps over is
+    the jump.
+
+    Found by its own search, not the planner's: Python reads a wall time at two instants
+    (fold 0 and 1), equal unless the clock jumps over it or shows it twice. The earlier one
+    is the first occurrence; inside a jump it is an instant before the jump, at which the
+    clock still reads less, so the search moves on a minute at a time (offsets and their
+    changes are whole minutes) until the clock reads the time or later."""
+    days, minute = divmod(minute, 1440)
+    wall = dt.datetime.combine(date + dt.timedelta(days=days), dt.time(*divmod(minute, 60)))
+    second = min(int(wall.replace(tzinfo=tz, fold=fold).timestamp()) for fold in (0, 1))
+    while dt.datetime.fromtimestamp(second, tz).replace(tzinfo=None) < wall:
+        second += 60
+    return dt.datetime.fromtimestamp(second, dt.UTC)
+
+
+def _inside(e: PlannedEvent, date: dt.date, r: TimeRange, tz: ZoneInfo) -> bool:
+    """The session lies wholly within the range's instants on ``date``."""
+    return _edge(date, r.start_minute, tz) <= e.start and e.end <= _edge(date, r.end_minute, tz)
+
+
+def _touches(e: PlannedEvent, date: dt.date, r: TimeRange, tz: ZoneInfo) -> bool:
+    """The session shares time with the range's instants on ``date``."""
+    return e.start < _edge(date, r.end_minute, tz) and _edge(date, r.start_minute, tz) < e.end
 
 
 def check_plan(
@@ -383,7 +420,7 @@ def check_plan(
         kind = rules.kinds[e.kind]
         start, end = horizon.to_minute(e.start), horizon.to_minute(e.end)
         spans.append((start, end, e))
-        local_start, local_end = e.start.astimezone(tz), e.end.astimezone(tz)
+        local_start = e.start.astimezone(tz)
         minutes = end - start
         low, high = kind.duration_min
         if not low <= minutes <= high:
@@ -391,11 +428,9 @@ def check_plan(
         if not (horizon.start <= e.start and e.end <= horizon.end):
             bad(f"{label(e)}: outside the planned week {horizon.label}")
         window, field = _window_on(profile, local_start.date())
-        # Wall-clock minutes from the start day's midnight: 24:00 ends a window, later is past it.
-        end_wall = _wall(local_end) + 24 * 60 * (local_end.date() - local_start.date()).days
         if window is None:
             bad(f"{label(e)}: {local_start:%A} is a day off in the profile ({field})")
-        elif not (window.start_minute <= _wall(local_start) and end_wall <= window.end_minute):
+        elif not _inside(e, local_start.date(), window, tz):
             bad(f"{label(e)}: outside the daily window {window} ({field})")
         margin = buffer if kind.buffer else 0
         pad = dt.timedelta(minutes=margin)
@@ -592,12 +627,10 @@ def not_on_consecutive_days(rule: NotOnConsecutiveDays, seen: Evidence) -> list[
     return found
 
 
-def _overnight(block: Block, tz: dt.tzinfo) -> bool:
-    """Whether a block holds a local midnight: it starts before one and ends after it."""
-    midnight = dt.datetime.combine(
-        block.start.astimezone(tz).date() + dt.timedelta(days=1), dt.time(0), tz
-    )
-    return block.start < midnight < block.end
+def _overnight(block: Block, tz: ZoneInfo) -> bool:
+    """Whether a block holds a local midnight: the first one after it starts (the next
+    midnight after its local start date, so always after its start) is before its end."""
+    return _edge(block.start.astimezone(tz).date(), 1440, tz) < block.end
 
 
 @HARD_CHECKS.part("rest_after")
@@ -671,8 +704,8 @@ def near_study(rule: NearStudy, seen: Evidence) -> int:
 def preferred_times(rule: PreferredTimes, seen: Evidence) -> int:
     """Matching sessions lying wholly inside a preferred time for their kind."""
     return sum(
-        any(r.start_minute <= s and t <= r.end_minute for r in pref.preferred)
-        for s, t, pref in _tastes(seen.matching(rule.applies_to), seen)
+        any(_inside(e, date, r, seen.horizon.tz) for r in pref.preferred)
+        for e, date, pref in _tastes(seen.matching(rule.applies_to), seen)
     )
 
 
@@ -680,8 +713,8 @@ def preferred_times(rule: PreferredTimes, seen: Evidence) -> int:
 def disliked_times(rule: DislikedTimes, seen: Evidence) -> int:
     """Matching sessions overlapping a disliked time for their kind (a penalty)."""
     return sum(
-        any(s < r.end_minute and r.start_minute < t for r in pref.disliked)
-        for s, t, pref in _tastes(seen.matching(rule.applies_to), seen)
+        any(_touches(e, date, r, seen.horizon.tz) for r in pref.disliked)
+        for e, date, pref in _tastes(seen.matching(rule.applies_to), seen)
     )
 
 
@@ -700,15 +733,14 @@ def team_attendance(rule: TeamAttendance, seen: Evidence) -> int:
     return sum(e.shared for e in seen.matching(rule.applies_to))
 
 
-def _tastes(events: list[PlannedEvent], seen: Evidence) -> list[tuple[int, int, KindPreference]]:
-    """(start, end, the kind's preferences) in local wall-clock minutes for each session
-    whose kind has preferences; a session running past midnight ends at 24:00."""
+def _tastes(
+    events: list[PlannedEvent], seen: Evidence
+) -> list[tuple[PlannedEvent, dt.date, KindPreference]]:
+    """Each session whose kind has preferences, with its local start date (the date whose
+    preferred and disliked times apply) and those preferences."""
     found = []
     for e in events:
         pref = seen.profile.preferences.get(e.kind)
-        if pref is None:
-            continue
-        start, end = e.start.astimezone(seen.horizon.tz), e.end.astimezone(seen.horizon.tz)
-        t = _wall(end) if end.date() == start.date() else 24 * 60
-        found.append((_wall(start), t, pref))
+        if pref is not None:
+            found.append((e, e.start.astimezone(seen.horizon.tz).date(), pref))
     return found

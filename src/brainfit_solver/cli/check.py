@@ -68,17 +68,22 @@ def check(
     from .. import api
     from ..check.checker import declared_dropped, read_plan
     from ..core.errors import CalendarError, CheckFailedError
+    from ..core.timegrid import zone
 
     try:
         data = plan_file.read_bytes()
     except OSError as exc:
         raise CalendarError(f"cannot read the plan ({exc.strerror})", file=plan_file) from exc
     events = read_plan(data, source=str(plan_file))
-    if week is None and events:
-        week = events[0].start.date().isoformat()
-    if tz is None and events:
-        tz = str(getattr(events[0].start.tzinfo, "key", "")) or None
-    spanned = _weeks_spanned(week, [e.start.date() for e in events])
+    if tz is None:
+        # The zone the sessions are written in; one in the hour the clock repeats is written
+        # in UTC, which is no zone of the plan's (none named: the profile's, the calendars').
+        tz = next((e.zone for e in events if e.zone not in ("", "UTC")), None)
+    local = zone(tz, where="--tz") if tz else dt.UTC
+    dates = [e.start.astimezone(local).date() for e in events]
+    if week is None and dates:
+        week = dates[0].isoformat()
+    spanned = _weeks_spanned(week, dates)
     if (team_file is None) != (member_id is None):
         from ..core.errors import ProfileError
 

@@ -2,8 +2,8 @@
 
 Minute 0 is local midnight starting the horizon's first day (a Monday). A minute count is
 real elapsed time (computed through UTC), so a week with a DST change has 167 or 169 hours;
-local wall-clock times such as "06:30 on Tuesday" are turned into minutes through the zone,
-which is the only place DST has to be right.
+local wall-clock times such as "06:30 on Tuesday" are turned into minutes through the zone
+(``clock_instant``), which is the only place DST has to be right.
 """
 
 from __future__ import annotations
@@ -58,6 +58,25 @@ def parse_week(text: str, *, where: str = "week") -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def clock_instant(day: dt.date, clock: dt.time, tz: ZoneInfo) -> dt.datetime:
+    """The first instant of ``day`` at which the local clock reads ``clock`` or later.
+
+    This is what a wall-clock edge (a window's, a preferred or disliked time's, a shared
+    session's possible start) means on the nights the clock changes (constraints/README.md,
+    "Clock changes"), one definition for the model and, in its own code, the checker: a time
+    the clock shows twice is its first occurrence (fold 0); a time it jumps over is the
+    instant of the jump, so a window "00:00-02:30" ends and "02:30-05:00" opens at 03:00 when
+    02:00 jumps to 03:00. (Python's own reading of a skipped time, the offset before the jump,
+    would put 02:30 at 03:30: half an hour the clock shows as past 02:30.)
+    """
+    wall = dt.datetime.combine(day, clock)
+    while True:  # ends: a jump skips a finite stretch of the clock (an hour, Samoa 2011 a day)
+        moment = wall.replace(tzinfo=tz)
+        if moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == wall:
+            return moment
+        wall += dt.timedelta(minutes=1)
+
+
 def next_full_week(today: dt.date) -> dt.date:
     """The Monday after today (today itself never starts the 'next full' week)."""
     return today + dt.timedelta(days=7 - today.weekday())
@@ -78,11 +97,11 @@ class Horizon:
 
     @cached_property
     def start(self) -> dt.datetime:
-        return dt.datetime.combine(self.monday, dt.time(0, 0), self.tz)
+        return clock_instant(self.monday, dt.time(0), self.tz)
 
     @cached_property
     def end(self) -> dt.datetime:
-        return dt.datetime.combine(self.monday + dt.timedelta(days=self.days), dt.time(0), self.tz)
+        return clock_instant(self.monday + dt.timedelta(days=self.days), dt.time(0), self.tz)
 
     @cached_property
     def _start_utc(self) -> dt.datetime:
@@ -115,9 +134,9 @@ class Horizon:
         return (self._start_utc + dt.timedelta(minutes=minute)).astimezone(self.tz)
 
     def wall_minute(self, day: int, clock: dt.time) -> int:
-        """Minute of a local wall-clock time on a day; a time skipped by DST maps past the gap."""
-        local = dt.datetime.combine(self.date(day), clock, self.tz)
-        return self.to_minute(local)
+        """Minute of a local wall-clock time on a day (``clock_instant``: a time shown twice
+        is its first occurrence, a time the clock jumps over is the jump)."""
+        return self.to_minute(clock_instant(self.date(day), clock, self.tz))
 
     def day_span(self, day: int) -> tuple[int, int]:
         """[start, end) minutes of a whole local day (23, 24 or 25 hours long)."""

@@ -227,10 +227,13 @@ def _between(data: bytes, source: str, start: dt.datetime, end: dt.datetime) -> 
     pre-filter of busy time, ``near``) are parsed (the lines unfolded first, RFC 5545 §3.1):
     a ten-year calendar with an imported plan in it is read in a second, not in minutes of
     expanding every series it holds, and the plan being checked, already parsed whole by
-    ``read_plan``, is not parsed whole again for the days before its week."""
+    ``read_plan``, is not parsed whole again for the days before its week. A team member's
+    plan lists every attendee of each shared session: all but the first are dropped before
+    anything else reads the text (``_one_attendee_each``; mending them line by line cost 2 %
+    of a 200-member team's CPU)."""
     try:
-        mended = mend(near(data.decode("utf-8-sig"), start, end)).encode()  # as for busy time
-        kept = _one_attendee_each(_mentioning_brainfit(mended))
+        text = _one_attendee_each(data).decode("utf-8-sig")
+        kept = _mentioning_brainfit(mend(near(text, start, end)).encode())  # as for busy time
         if b"vevent" not in kept.lower():
             return []  # no event left that could be a session: nothing to parse or expand
         cal = declared_zone_applied(Calendar.from_ical(kept), source)

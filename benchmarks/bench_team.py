@@ -17,10 +17,10 @@ this interpreter, alternating run by run so that machine noise hits both alike, 
 team's files of the two versions are compared byte for byte (the "files" column: a digest
 of every file the run writes; "same" when both versions wrote the same bytes).
 
-Measured (README, "Performance"): 200 members with the machine's other jobs idle, median
-29.9 s (worst 30.3), CPU 58.8 s, 917 solves, "best found" with a gap of 1.57 %, against
-34.2 s and 67.4 CPU s before each member's bounds without a session came from the model of
-their relaxation (pair ratio 0.86, files byte-identical); 30 members 5.0 s.
+Measured (README, "Performance"): 200 members on the idle machine, median 26.1 s (worst
+26.2), CPU 51.3 s, 917 solves, "best found" with a gap of 1.57 %; side by side with the version
+before each member's bounds without a session came from the model of their relaxation, 28.0 s
+against 29.2 s (pair ratio 0.89, files byte-identical); 30 members 3.8 s.
 """
 
 from __future__ import annotations

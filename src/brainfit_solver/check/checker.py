@@ -61,7 +61,7 @@ class PlannedEvent:
     end: dt.datetime
     summary: str
     shared: bool = False  # a group event (it lists ATTENDEEs): a team's shared session
-    zone: str = ""  # the zone the file states the start in (its IANA key; "" for UTC)
+    zone: str = ""  # the IANA zone the file states the start in ("UTC" for a Z time; "": none)
 
     def __post_init__(self) -> None:
         # UTC instants, as ``Block``'s (see there): exact arithmetic across a clock change;

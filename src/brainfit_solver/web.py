@@ -10,7 +10,8 @@ pipeline's exported bytes, the same as ``plan -o`` writes for the same settings.
 
 Requests that arrive while a solve runs replace each other: the newest waits for the running
 solve, the older waiting ones are answered ``superseded`` without solving, so dragging a
-slider never builds a queue.
+slider never builds a queue. Every answer carries ``arrival``, the order in which the server
+received the request: a client's own sending order is not the server's receiving order.
 
 Safety, since a local server is reachable from every page the browser opens:
 
@@ -324,9 +325,9 @@ def create_app(config: ServeConfig, *, token: str, allowed_host: str) -> Starlet
         mine = state.latest
         async with state.lock:
             if mine != state.latest:  # a newer request arrived while this one waited
-                return JSONResponse({"superseded": True})
+                return JSONResponse({"superseded": True, "arrival": mine})
             answer = await run_in_threadpool(plan, state, settings)
-        return JSONResponse(answer)
+        return JSONResponse(answer | {"arrival": mine})
 
     async def ics_endpoint(request: Request) -> Response:
         settings = await settings_of(request)

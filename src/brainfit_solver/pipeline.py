@@ -274,12 +274,13 @@ class GroupWeek:
 
 @dataclass(frozen=True)
 class Outcome:
-    """Each person's outcome, in the request's order, and a group's weeks and the one
-    DTSTAMP of its files."""
+    """Each person's outcome, in the request's order, and a group's weeks and its shared
+    events as written in every file that holds them (``outputs.team.shared_events``), week
+    by week."""
 
     people: tuple[PersonOutcome, ...]
     weeks: tuple[GroupWeek, ...] = ()
-    stamp: dt.datetime | None = None
+    shared_events: tuple[bytes, ...] = ()
 
 
 def solver_options(inputs: api.Inputs, time_limit_s: float | None = None) -> SolverOptions:
@@ -660,7 +661,7 @@ def _run_group(request: Request, group: Group, executor: Executor) -> Outcome:
         )
         points = tuple(_attendance_points(r, people[n].inputs) for _, r in done[n])
         results.append(PersonOutcome(finished.get(n), left.get(n), attended, points))
-    return Outcome(tuple(results), tuple(outcomes), stamp)
+    return Outcome(tuple(results), tuple(outcomes), tuple(rendered.values()))
 
 
 def _solve_shared(

@@ -145,12 +145,19 @@ def plan_file(
         cal.add_component(event)
     for component in extra:
         cal.add_component(component)
+    return with_rendered(cal, rendered)
+
+
+def with_rendered(cal: Calendar, rendered: Sequence[bytes]) -> bytes:
+    """``cal`` as icalendar writes it, followed by events already written (``rendered``).
+
+    icalendar writes a calendar as its own lines, its components' in order, then its END
+    line: components rendered once for many files (a group's shared events, in every
+    attendee's file and the coach's) go just before that line, the bytes of the same file
+    given them as components."""
     written = bytes(cal.to_ical())
     if not rendered:
         return written
-    # icalendar writes a calendar as its own lines, its components' in order, then its END
-    # line: components rendered once for many files (a group's shared events) go just
-    # before that line, the bytes of the same file given them as components.
     if not written.endswith(_END):
         raise AssertionError("internal error: a calendar icalendar wrote ends otherwise")
     return b"".join([written.removesuffix(_END), *rendered, _END])

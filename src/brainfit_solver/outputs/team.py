@@ -38,6 +38,7 @@ from ..rules.ruleset import RuleSet, sign
 from .ics import (
     PRODID,
     session_event,
+    with_rendered,
 )
 from .vtimezone import vtimezone
 
@@ -138,18 +139,10 @@ def shared_events(
     }
 
 
-def coach_file(
-    weeks: Sequence[tuple[Horizon, Sequence[SharedPlaced]]],
-    rules: RuleSet,
-    *,
-    team: str,
-    coach: Person,
-    people: dict[str, Person],
-    stamp: dt.datetime,
-) -> bytes:
-    """The coach's calendar over the weeks: the shared sessions and who attends, nothing
-    else."""
-    first, last = weeks[0][0], weeks[-1][0]
+def coach_file(first: Horizon, last: Horizon, *, team: str, rendered: Sequence[bytes]) -> bytes:
+    """The coach's calendar over the weeks ``first`` to ``last``: the shared sessions and
+    who attends (``rendered`` by ``shared_events``, the same bytes as in the members'
+    files), nothing else."""
     label = first.label if first == last else f"{first.label} to {last.label}"
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -159,12 +152,7 @@ def coach_file(
     cal.add("x-wr-calname", f"{team} {label}")
     cal.add("x-wr-timezone", first.tz_name)
     cal.add_component(vtimezone(first.tz_name, first.monday, last.end.date()))
-    for horizon, shared in weeks:
-        for s in shared:
-            cal.add_component(
-                shared_event(s, rules, horizon, team=team, coach=coach, people=people, stamp=stamp)
-            )
-    return bytes(cal.to_ical())
+    return with_rendered(cal, rendered)
 
 
 # -- reports (JSON, versioned) ----------------------------------------------------------------

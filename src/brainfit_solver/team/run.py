@@ -51,7 +51,7 @@ from ..outputs.team import (
     report_bytes,
     terms_of,
 )
-from ..pipeline import POOL_FROM, Group, GroupWeek, PlanRequest, Request, SharedSpec, run
+from ..pipeline import POOL_FROM, Group, GroupWeek, Outcome, PlanRequest, Request, SharedSpec, run
 from ..rules.profile import Profile
 from ..shared import SharedNeed, SharedTimes, can_attend
 from ..solver.parallel import InProcessExecutor, solve_many
@@ -356,8 +356,7 @@ def run_team(request: TeamRequest) -> TeamOutcome:
             fixes=person.left_out.fixes if person.left_out else (),
             ics=person.plan.ics if person.plan is not None else None,
         )
-    assert outcome.stamp is not None  # a group's outcome has its files' one DTSTAMP
-    return _outcome(team, horizons, outcome.weeks, plans, people, coach, read, outcome.stamp)
+    return _outcome(team, horizons, outcome, plans, read)
 
 
 def plan_team(request: TeamRequest) -> TeamOutcome:
@@ -410,17 +409,13 @@ def load_member(team: Team, member_id: str, week_label: str, weeks: int = 1) -> 
 def _outcome(
     team: Team,
     horizons: Sequence[Horizon],
-    weeks: Sequence[GroupWeek],
+    outcome: Outcome,
     plans: dict[str, MemberPlan],
-    people: dict[str, Person],
-    coach: Person,
     read: Sequence[str],
-    stamp: dt.datetime,
 ) -> TeamOutcome:
     """Every file (each member's .ics as the pipeline wrote and checked it) and the
     reports."""
-    rules = team.rules
-    data = team.data
+    data, weeks = team.data, outcome.weeks
     ordered = [plans[member_id] for member_id in sorted(plans)]
     files: list[tuple[str, bytes]] = [
         (f"{p.person.stem}.ics", p.ics) for p in ordered if p.ics is not None
@@ -487,12 +482,7 @@ def _outcome(
         (
             "team.ics",
             coach_file(
-                [(w.horizon, w.shared) for w in weeks],
-                rules,
-                team=data.name,
-                coach=coach,
-                people=people,
-                stamp=stamp,
+                weeks[0].horizon, weeks[-1].horizon, team=data.name, rendered=outcome.shared_events
             ),
         )
     )

@@ -41,6 +41,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager
@@ -49,6 +50,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+import icalendar
 from ortools.sat.python import cp_model
 
 from brainfit_solver import api, pipeline
@@ -66,6 +68,7 @@ WEEK, TZ = "2026-W49", "Europe/Berlin"
 PROFILE = Profile(timezone=TZ)
 TARGET = 40.0  # plans per second on 2 processes (issue 11)
 WORKERS = 2
+FLOOR_SAMPLE = 50  # plans whose parsing cost is measured alone (``parse_floor``)
 
 
 def cpu_seconds() -> float:
@@ -123,6 +126,62 @@ def plan_one(path: str) -> Done:
 def prepare(path: str) -> Week:
     """A calendar file read into the week the solver plans (the untimed part of ``solve``)."""
     return api.load_inputs([path], profile=PROFILE, week=WEEK).week
+
+
+@dataclass(frozen=True)
+class Floor:
+    """What icalendar's parser alone costs a whole plan, measured on a sample of the batch:
+    the planner's reader and the independent checker's each parse the calendar (the checker
+    must not trust the planner's reading), and the checker parses the exported plan. No
+    change to the rest of the path can make a plan cheaper than that."""
+
+    plans: int
+    calendar_ms: float  # median CPU ms of one parse of a calendar
+    plan_ms: float  # median CPU ms of one parse of an exported plan
+
+    @property
+    def per_plan_ms(self) -> float:
+        return 2 * self.calendar_ms + self.plan_ms
+
+    @property
+    def rate(self) -> float:
+        """Plans per second ``WORKERS`` idle cores could reach if parsing were all."""
+        return WORKERS * 1000 / self.per_plan_ms
+
+    def line(self) -> str:
+        return (
+            f"icalendar's parse alone, median of {self.plans} plans: calendar "
+            f"{self.calendar_ms:.1f} ms (read twice: planner and checker) + exported plan "
+            f"{self.plan_ms:.1f} ms = {self.per_plan_ms:.1f} ms CPU a plan, so a whole "
+            f"`brainfit plan` cannot pass {self.rate:.1f} plans/s on {WORKERS} idle cores"
+        )
+
+
+def parse_cpu_ms(data: bytes, repeats: int = 3) -> float:
+    """The least CPU time of ``repeats`` parses of ``data`` by icalendar (the least: the
+    parse's own cost, without what else ran meanwhile)."""
+    times = []
+    for _ in range(repeats):
+        started = time.thread_time()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            icalendar.Calendar.from_ical(data)
+        times.append(time.thread_time() - started)
+    return min(times) * 1000
+
+
+def parse_floor(paths: Sequence[str]) -> Floor:
+    """``Floor`` measured on ``paths`` (each planned once here to have its exported plan)."""
+    calendar, plan = [], []
+    for path in paths:
+        inputs = api.load_inputs([path], profile=PROFILE, week=WEEK)
+        try:
+            ics = pipeline.plan(inputs).ics
+        except InfeasibleError:
+            continue
+        calendar.append(parse_cpu_ms(Path(path).read_bytes()))
+        plan.append(parse_cpu_ms(ics))
+    return Floor(len(plan), statistics.median(calendar), statistics.median(plan))
 
 
 def run_chunk(tasks: Sequence[Callable[[], T]]) -> list[T]:
@@ -270,6 +329,7 @@ def main() -> None:
             executors["dask"] = partial(opened, choice)
         try:
             rows = []
+            floor = None
             kinds = [args.only] if args.only else ["solve", "plan"]
             for kind in kinds:
                 if kind == "solve":
@@ -280,6 +340,7 @@ def main() -> None:
                     tasks = [partial(solve_one, w) for w in weeks]
                 else:
                     tasks = [partial(plan_one, p) for p in paths]
+                    floor = parse_floor(paths[:FLOOR_SAMPLE])
                 reference: list[str] = []
                 for chunk in args.chunk:
                     for name, open_executor in executors.items():  # alternately: same noise
@@ -323,6 +384,8 @@ def main() -> None:
                 f"{row.load[0]:.1f}-{row.load[1]:.1f}), {row.projected:.1f} on {WORKERS} idle "
                 f"cores: {row.verdict()}"
             )
+    if floor is not None:
+        print(f"  plan's floor: {floor.line()}")
 
 
 if __name__ == "__main__":

@@ -17,10 +17,9 @@ this interpreter, alternating run by run so that machine noise hits both alike, 
 team's files of the two versions are compared byte for byte (the "files" column: a digest
 of every file the run writes; "same" when both versions wrote the same bytes).
 
-Measured (README, "Performance"): 200 members on the idle machine, median 26.1 s (worst
-26.2), CPU 51.3 s, 917 solves, "best found" with a gap of 1.57 %; side by side with the version
-before each member's bounds without a session came from the model of their relaxation, 28.0 s
-against 29.2 s (pair ratio 0.89, files byte-identical); 30 members 3.8 s.
+Measured (README, "Performance"), idle machine, 3 runs each: 10 members 5.7 s, 30 members
+4.6 s, 100 members 16.7 s, 200 members 25.2 s (worst 26.1, CPU 49.8 s, 917 solves, "best
+found" with a gap of 1.57 %), the files byte-identical to the version before.
 """
 
 from __future__ import annotations

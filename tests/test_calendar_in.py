@@ -645,7 +645,15 @@ def week_of(events: list[str], folder: Path, name: str) -> CalendarWeek:
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized like the other property tests: CI runs the same 150 calendars every time, so
+# a run that lands cannot fail on the next checkout by drawing a new one.
+@settings(
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(events=calendars(), data=st.data())
 def test_random_calendars_stay_inside_the_horizon_and_ignore_event_order(
     events: list[str], data: st.DataObject

@@ -222,6 +222,41 @@ def test_moving_a_slider_replans_as_the_weight_says(page: Page) -> None:
     assert zone2_lengths(week_svg(page)) == [45, 45, 45]  # worth nothing: the shortest
 
 
+def test_a_fast_drag_sends_one_request_at_a_time_and_draws_the_last_position(
+    page: Page,
+) -> None:
+    # Requests sent together may reach the server in another order than sent, and the one it
+    # receives last is the one it plans: the page's week could be that of a position the
+    # slider has already left. So the page keeps one request in flight and sends only the
+    # newest settings made meanwhile.
+    in_flight, most, bodies = [0], [0], []
+
+    def sent(request: Any) -> None:
+        if request.url.endswith("/api/plan"):
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+            bodies.append(request.post_data_json)
+
+    def done(request: Any) -> None:
+        if request.url.endswith("/api/plan"):
+            in_flight[0] -= 1
+
+    page.on("request", sent)
+    page.on("requestfinished", done)
+    page.on("requestfailed", done)
+    drag = """() => {
+        const slider = document.querySelector('input.weight-slider[data-rule="longer_zone2"]');
+        for (let value = 40; value >= 0; value -= 4) {
+            slider.value = String(value);
+            slider.dispatchEvent(new Event("input"));
+        }
+    }"""
+    redraw(page, lambda: page.evaluate(drag))
+    assert zone2_lengths(week_svg(page)) == [45, 45, 45]  # longer_zone2 at 0, the last position
+    assert most[0] == 1, bodies
+    assert [b["weights"]["longer_zone2"] for b in bodies] == [40, 0]  # the first, the newest
+
+
 def test_download_gives_exactly_the_bytes_plan_writes(
     page: Page, served: Served, tmp_path: Path
 ) -> None:

@@ -11,7 +11,10 @@ pipeline's exported bytes, the same as ``plan -o`` writes for the same settings.
 Requests that arrive while a solve runs replace each other: the newest waits for the running
 solve, the older waiting ones are answered ``superseded`` without solving, so dragging a
 slider never builds a queue. Every answer carries ``arrival``, the order in which the server
-received the request: a client's own sending order is not the server's receiving order.
+received the request: a client's own sending order is not the server's receiving order. So
+the page keeps one request in flight and sends the changes made meanwhile as one, with the
+settings of the moment it is sent: the week it draws last is always that of the sliders as
+they stand (another page's request overtaking its newest one makes it ask again).
 
 Safety, since a local server is reachable from every page the browser opens:
 
@@ -473,6 +476,11 @@ PAGE_JS = r"""
 const token = new URLSearchParams(location.search).get("token") || "";
 const $ = (id) => document.getElementById(id);
 let seq = 0, shown = 0, ruleIds = "";
+// One plan request in flight at a time: changes made meanwhile wait, merged into one sent
+// with the settings of the moment its turn comes. Requests sent together may reach the
+// server in another order, and it plans the one it receives last: the week drawn last
+// could be that of settings the page has already left.
+let inFlight = false, waiting = null;
 window.brainfit = {sent: {}, drawn: {}, serverMs: {}};
 function settings() {
   const weights = {};
@@ -518,7 +526,7 @@ function sliders(rows) {
 function show(answer, mine) {
   if (answer.superseded || mine < shown) return;
   shown = mine;
-  $("busy").textContent = "";
+  if (mine === seq) $("busy").textContent = "";
   if (answer.error) { $("message").textContent = answer.error; return; }
   $("message").textContent = "";
   if (answer.weights) sliders(answer.weights);
@@ -553,17 +561,35 @@ function show(answer, mine) {
   window.brainfit.serverMs[mine] = [answer.server_ms, answer.server_cpu_ms];
   document.body.dataset.drawn = String(mine);
 }
-async function replan(extra) {
+function replan(extra) {
   const mine = ++seq;
   window.brainfit.sent[mine] = performance.now();
   document.body.dataset.sent = String(mine);
   $("busy").textContent = "planning…";
+  if (inFlight) {  // sent when the answer in flight comes, with the settings of then
+    waiting = Object.assign(waiting || {}, extra || {});
+    return;
+  }
+  send(mine, extra || {});
+}
+async function send(mine, extra) {
+  inFlight = true;
+  let answer = null;
   try {
-    const response = await post("/api/plan", Object.assign(settings(), extra || {}));
-    show(await response.json(), mine);
+    const response = await post("/api/plan", Object.assign(settings(), extra));
+    answer = await response.json();
   } catch (e) {
     $("message").textContent = String(e);
   }
+  inFlight = false;
+  if (waiting !== null) {
+    const next = waiting;
+    waiting = null;
+    send(seq, next);
+  } else if (answer && answer.superseded) {
+    send(mine, extra);  // another page's request overtook it: this one is still the newest
+  }
+  if (answer) show(answer, mine);
 }
 async function download() {
   const response = await post("/api/ics", settings());

@@ -183,6 +183,43 @@ def test_group_events_listing_many_folded_attendees_are_read_as_shared_sessions(
         ]
 
 
+BROKEN_REMINDER = ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:soon", "END:VALARM"]
+"""A reminder icalendar refuses to parse (its TRIGGER is no duration): the checker reads no
+reminder, so a calendar client's odd one must not stop a check."""
+
+
+def test_a_reminder_icalendar_cannot_read_does_not_stop_reading_the_plan() -> None:
+    # The session's own lines after the reminder are still its own (in lower case too).
+    hiit = session("h@brainfit-solver", at(1, "18:00"), 25, "hiit")
+    hiit = [*hiit[:3], *BROKEN_REMINDER, *hiit[3:]]
+    lower = [line.lower() if "VALARM" in line else line for line in hiit]
+    for text in (calendar(hiit), calendar(lower)):
+        assert read_plan(text) == [planned("h@brainfit-solver", "hiit", at(1, "18:00"), 25)]
+
+
+def test_a_reminder_that_e_mails_someone_does_not_make_a_session_shared() -> None:
+    """A VALARM's ATTENDEE is whom it e-mails (RFC 5545 §3.6.6), not a group event's."""
+    alarm = ["BEGIN:VALARM", "ACTION:EMAIL", "TRIGGER:-PT10M", "ATTENDEE:mailto:me@example.com"]
+    own = session("o@brainfit-solver", at(2, "07:00"), 25, "hiit", *alarm, "END:VALARM")
+    group = session("g@brainfit-solver", at(3, "07:00"), 25, "hiit", "ATTENDEE:urn:x:m1")
+    assert [e.shared for e in read_plan(calendar(own, group))] == [False, True]
+
+
+def test_a_folded_description_is_left_out_whole_and_the_lines_around_it_are_read() -> None:
+    """A session's DESCRIPTION is never read (its kind is its category or kind property):
+    the whole folded line goes, its next line stays the description's even when it starts
+    like a property, and the lines before and after it are the session's as written."""
+    hiit = session(
+        "h@brainfit-solver",
+        at(1, "18:00"),
+        25,
+        "hiit",
+        "DESCRIPTION:What to do:",
+        " X-BRAINFIT-KIND:zone2",
+    )
+    assert read_plan(calendar(hiit)) == [planned("h@brainfit-solver", "hiit", at(1, "18:00"), 25)]
+
+
 def test_sessions_are_listed_by_start_then_kind_whatever_their_order_in_the_file() -> None:
     data = calendar(
         session("w@brainfit-solver", at(2, "07:00"), 75, "zone2"),
@@ -468,3 +505,14 @@ def test_a_time_zone_defined_after_the_events_is_applied_to_the_days_before(
     read = read_days_before([("cal.ics", data)], W49, rules)
     utc = dt.datetime(2026, 11, 29, 2, 30, tzinfo=dt.UTC)
     assert [(e.start, e.end - e.start) for e in read.events] == [(utc, dt.timedelta(minutes=25))]
+
+
+def test_a_previous_plans_reminders_and_descriptions_do_not_stop_reading_the_days_before(
+    rules: RuleSet,
+) -> None:
+    hiit = session("h@brainfit-solver", at(-1, "08:00"), 25, "hiit", 'DESCRIPTION;X="a:b')
+    hiit = [*hiit[:3], *BROKEN_REMINDER, *hiit[3:]]
+    read = read_days_before([("w48.ics", calendar(hiit))], W49, rules)
+    assert [(e.uid, e.kind, e.start) for e in read.events] == [
+        ("h@brainfit-solver", "hiit", at(-1, "08:00"))
+    ]

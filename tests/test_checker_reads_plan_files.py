@@ -186,15 +186,48 @@ def test_group_events_listing_many_folded_attendees_are_read_as_shared_sessions(
 BROKEN_REMINDER = ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:soon", "END:VALARM"]
 """A reminder icalendar refuses to parse (its TRIGGER is no duration): the checker reads no
 reminder, so a calendar client's odd one must not stop a check."""
+ATTENDEES = ["ATTENDEE;CN=A:urn:x:m1", "ATTENDEE;CN=B:urn:x:m2"]
 
 
 def test_a_reminder_icalendar_cannot_read_does_not_stop_reading_the_plan() -> None:
-    # The session's own lines after the reminder are still its own (in lower case too).
+    # The session's own lines after the reminder are still its own (in lower case too, and
+    # in a file that also holds descriptions and attendees, the other lines left out).
     hiit = session("h@brainfit-solver", at(1, "18:00"), 25, "hiit")
     hiit = [*hiit[:3], *BROKEN_REMINDER, *hiit[3:]]
     lower = [line.lower() if "VALARM" in line else line for line in hiit]
+    group = session("g@brainfit-solver", at(3, "07:00"), 25, "hiit", "DESCRIPTION:Go", *ATTENDEES)
     for text in (calendar(hiit), calendar(lower)):
         assert read_plan(text) == [planned("h@brainfit-solver", "hiit", at(1, "18:00"), 25)]
+    assert [e.uid for e in read_plan(calendar(hiit, group))] == [
+        "h@brainfit-solver",
+        "g@brainfit-solver",
+    ]
+
+
+def test_a_component_inside_a_reminder_is_left_out_with_it() -> None:
+    nested = ["BEGIN:VALARM", "BEGIN:X-SNOOZE", "END:X-SNOOZE", *BROKEN_REMINDER[1:]]
+    hiit = session("h@brainfit-solver", at(1, "18:00"), 25, "hiit", *nested)
+    assert read_plan(calendar(hiit)) == [planned("h@brainfit-solver", "hiit", at(1, "18:00"), 25)]
+
+
+def test_a_group_session_whose_attendees_follow_its_reminder_is_shared() -> None:
+    alarm = ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-PT10M", "END:VALARM"]
+    group = session("g@brainfit-solver", at(3, "07:00"), 25, "hiit", *alarm, *ATTENDEES)
+    assert [e.shared for e in read_plan(calendar(group))] == [True]
+
+
+def test_a_session_saved_again_with_a_sequence_and_a_duration_keeps_its_length() -> None:
+    """A client that saves the plan again may raise SEQUENCE and write DURATION for DTEND
+    (each a name of eight letters, as ATTENDEE is: only ATTENDEE lines are thinned out)."""
+    hiit = session("h@brainfit-solver", at(1, "18:00"), 25, "hiit", "DESCRIPTION:Go")
+    hiit[2:3] = ["SEQUENCE:1", "DURATION:PT25M"]
+    assert read_plan(calendar(hiit)) == [planned("h@brainfit-solver", "hiit", at(1, "18:00"), 25)]
+
+
+def test_a_title_with_a_colon_is_read_whole() -> None:
+    hiit = session("h@brainfit-solver", at(1, "18:00"), 25, "hiit", "DESCRIPTION:Go")
+    hiit[5] = "SUMMARY:Run: easy pace"  # a colon where DESCRIPTION's name ends
+    assert [e.summary for e in read_plan(calendar(hiit))] == ["Run: easy pace"]
 
 
 def test_a_reminder_that_e_mails_someone_does_not_make_a_session_shared() -> None:

@@ -256,7 +256,7 @@ def _what_is_read(data: bytes) -> bytes:
     component (of a group event the checker reads only that it is one,
     ``PlannedEvent.shared``; a team's shared session lists every member who attends it, in
     every member's file: 191 of them made a member's plan of a 200-member team parse in
-    21 ms, not 6). The example week's plan parses in about two thirds of the time. The
+    21 ms, not 6). The example week's plan parses in about three quarters of the time. The
     lines are unfolded as icalendar unfolds them; nothing else changes."""
     lowered = data.lower()
     if not any(name in lowered for name in (b"attendee", b"description", b"valarm")):

@@ -540,10 +540,10 @@ def test_a_time_zone_defined_after_the_events_is_applied_to_the_days_before(
     assert [(e.start, e.end - e.start) for e in read.events] == [(utc, dt.timedelta(minutes=25))]
 
 
-def test_a_previous_plans_reminders_and_descriptions_do_not_stop_reading_the_days_before(
+def test_a_previous_plans_reminder_icalendar_cannot_read_does_not_stop_the_days_before(
     rules: RuleSet,
 ) -> None:
-    hiit = session("h@brainfit-solver", at(-1, "08:00"), 25, "hiit", 'DESCRIPTION;X="a:b')
+    hiit = session("h@brainfit-solver", at(-1, "08:00"), 25, "hiit")
     hiit = [*hiit[:3], *BROKEN_REMINDER, *hiit[3:]]
     read = read_days_before([("w48.ics", calendar(hiit))], W49, rules)
     assert [(e.uid, e.kind, e.start) for e in read.events] == [
